@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Build kapacitord and the kapacitor CLI (Kapacitor v1.8.3) from source, using
+# only the Go module proxy and crates.io, into a cache outside the repository.
+#
+# Usage: scripts/install-kapacitor.sh
+#
+# Environment:
+#   ANTEATER_CACHE          cache root                 (default: ~/.cache/anteater)
+#   ANTEATER_KAPACITOR_DIR  bin dir for the binaries   (default: $ANTEATER_CACHE/kapacitor-1.8.3/bin)
+#   RUSTUP_TOOLCHAIN        Rust toolchain for libflux (default: the installed rustup default)
+#
+# The bin directory is printed as the LAST line of stdout; all progress goes
+# to stderr. When both binaries already exist there and report 1.8.3 the
+# script returns at once.
+#
+# Why it looks like this:
+#   * `go install github.com/influxdata/kapacitor/cmd/...@v1.8.3` is refused
+#     (its go.mod has replace directives), so the module is downloaded through
+#     the Go proxy, copied to a writable place and built with `go build`.
+#   * kapacitord links libflux (Rust) through cgo. Its `#cgo pkg-config: flux`
+#     is answered by InfluxData's pkg-config wrapper
+#     (github.com/influxdata/pkg-config), which runs `cargo build --release` on
+#     the flux module sources. The toolchain pinned by flux (rust-toolchain,
+#     1.63) cannot be downloaded here, so the installed one is forced with
+#     RUSTUP_TOOLCHAIN, and flux's `deny(warnings)` is neutralised with
+#     --cap-lints=warn (newer rustc has new lints).
+#   * GOTOOLCHAIN=local: never try to download a Go toolchain.
+set -euo pipefail
+
+KAPACITOR_VERSION=1.8.3
+KAPACITOR_MODULE=github.com/influxdata/kapacitor
+PKG_CONFIG_MODULE=github.com/influxdata/pkg-config
+PKG_CONFIG_VERSION=v0.2.12
+
+log() { printf '[install-kapacitor] %s\n' "$*" >&2; }
+die() { printf '[install-kapacitor] ERROR: %s\n' "$*" >&2; exit 1; }
+
+CACHE_ROOT=${ANTEATER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/anteater}
+BIN_DIR=${ANTEATER_KAPACITOR_DIR:-$CACHE_ROOT/kapacitor-$KAPACITOR_VERSION/bin}
+WORK_DIR=$CACHE_ROOT/kapacitor-$KAPACITOR_VERSION/build
+
+# is_installed DIR: both binaries present and reporting the wanted version.
+is_installed() {
+    local dir=$1 out
+    [[ -x $dir/kapacitord && -x $dir/kapacitor ]] || return 1
+    out=$("$dir/kapacitord" version 2>/dev/null) || return 1
+    [[ $out == *" $KAPACITOR_VERSION "* || $out == *" $KAPACITOR_VERSION" ]] || return 1
+    out=$("$dir/kapacitor" version 2>/dev/null) || return 1
+    [[ $out == *" $KAPACITOR_VERSION "* || $out == *" $KAPACITOR_VERSION" ]] || return 1
+}
+
+if is_installed "$BIN_DIR"; then
+    log "kapacitor $KAPACITOR_VERSION already installed in $BIN_DIR"
+    printf '%s\n' "$BIN_DIR"
+    exit 0
+fi
+
+# ---------------------------------------------------------------- prerequisites
+need() { command -v "$1" >/dev/null 2>&1 || die "'$1' not found on PATH: $2"; }
+need go    "install Go >= 1.25.7 (https://go.dev/dl or the distro package)"
+need cargo "install Rust (rustup) - libflux is a Rust library linked into kapacitord"
+need rustc "install Rust (rustup) - libflux is a Rust library linked into kapacitord"
+need cc    "install a C compiler (e.g. apt-get install gcc) - kapacitord uses cgo"
+
+export GOTOOLCHAIN=local
+export GOFLAGS=-mod=mod
+export CGO_ENABLED=1
+
+go_version=$(go env GOVERSION 2>/dev/null || true)
+log "using $go_version ($(command -v go)), $(rustc --version 2>/dev/null), $(cc --version 2>/dev/null | head -n1)"
+
+# Force the installed Rust toolchain: flux pins 1.63 in its rust-toolchain file
+# and rustup would try (and fail) to download it.
+if command -v rustup >/dev/null 2>&1 && [[ -z ${RUSTUP_TOOLCHAIN:-} ]]; then
+    RUSTUP_TOOLCHAIN=$(cd / && rustup show active-toolchain 2>/dev/null | awk 'NR==1{print $1}') || true
+    if [[ -z $RUSTUP_TOOLCHAIN ]]; then
+        RUSTUP_TOOLCHAIN=$(rustup toolchain list 2>/dev/null | awk '/\(.*default.*\)/{print $1; exit}') || true
+    fi
+    [[ -n $RUSTUP_TOOLCHAIN ]] || die "rustup has no installed toolchain; run 'rustup default stable' (or install one)"
+fi
+if [[ -n ${RUSTUP_TOOLCHAIN:-} ]]; then
+    export RUSTUP_TOOLCHAIN
+    log "forcing Rust toolchain RUSTUP_TOOLCHAIN=$RUSTUP_TOOLCHAIN (flux pins an undownloadable 1.63)"
+fi
+# flux's crates have #![deny(warnings)]; newer rustc lints would be fatal.
+export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cap-lints=warn"
+
+mkdir -p "$WORK_DIR" "$BIN_DIR"
+
+# Only one build at a time per cache directory.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$WORK_DIR/.lock"
+    if ! flock -n 9; then
+        log "another install-kapacitor.sh is building in $WORK_DIR; waiting for it"
+        flock 9
+    fi
+    if is_installed "$BIN_DIR"; then
+        log "kapacitor $KAPACITOR_VERSION was installed in $BIN_DIR meanwhile"
+        printf '%s\n' "$BIN_DIR"
+        exit 0
+    fi
+fi
+
+# ------------------------------------------------------- InfluxData pkg-config
+TOOLS_DIR=$WORK_DIR/tools
+PKG_CONFIG_BIN=$TOOLS_DIR/pkg-config
+if [[ ! -x $PKG_CONFIG_BIN ]]; then
+    log "building $PKG_CONFIG_MODULE@$PKG_CONFIG_VERSION"
+    mkdir -p "$TOOLS_DIR"
+    (cd "$WORK_DIR" && GOBIN=$TOOLS_DIR GOFLAGS= go install "$PKG_CONFIG_MODULE@$PKG_CONFIG_VERSION") >&2 \
+        || die "go install $PKG_CONFIG_MODULE@$PKG_CONFIG_VERSION failed (is the Go module proxy reachable?)"
+fi
+export PKG_CONFIG=$PKG_CONFIG_BIN
+
+# ------------------------------------------------------------ kapacitor source
+SRC_DIR=$WORK_DIR/src
+if [[ ! -f $SRC_DIR/.complete ]]; then
+    log "downloading $KAPACITOR_MODULE@v$KAPACITOR_VERSION from the Go module proxy"
+    mod_json=$(cd "$WORK_DIR" && GOFLAGS= go mod download -json "$KAPACITOR_MODULE@v$KAPACITOR_VERSION") \
+        || die "go mod download $KAPACITOR_MODULE@v$KAPACITOR_VERSION failed: $mod_json"
+    mod_dir=$(printf '%s\n' "$mod_json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n1)
+    [[ -n $mod_dir && -d $mod_dir ]] || die "could not find the module directory in: $mod_json"
+    rm -rf "$SRC_DIR" "$SRC_DIR.tmp"
+    cp -R "$mod_dir" "$SRC_DIR.tmp"
+    chmod -R u+w "$SRC_DIR.tmp"
+    printf '%s\n' "$mod_json" > "$SRC_DIR.tmp/.module.json"
+    mv "$SRC_DIR.tmp" "$SRC_DIR"
+    touch "$SRC_DIR/.complete"
+fi
+commit=$(sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]*\)",\{0,1\}$/\1/p' "$SRC_DIR/.module.json" | head -n1)
+commit=${commit:-unknown}
+
+# ----------------------------------------------------------------------- build
+STAGE_DIR=$WORK_DIR/stage
+rm -rf "$STAGE_DIR"
+mkdir -p "$STAGE_DIR"
+ldflags="-X main.version=$KAPACITOR_VERSION -X main.commit=$commit -X main.branch=v$KAPACITOR_VERSION -X main.platform=OSS"
+log "building kapacitord and kapacitor (the first build compiles libflux with cargo: expect 15-40 minutes)"
+start=$(date +%s)
+if ! (cd "$SRC_DIR" && go build -o "$STAGE_DIR/" -ldflags "$ldflags" ./cmd/kapacitord ./cmd/kapacitor) >&2; then
+    die "go build failed in $SRC_DIR (env: GOTOOLCHAIN=$GOTOOLCHAIN GOFLAGS=$GOFLAGS PKG_CONFIG=$PKG_CONFIG RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-} RUSTFLAGS=$RUSTFLAGS); set PKG_CONFIG_LOG=/tmp/pkgconfig.log for the libflux/cargo log"
+fi
+log "build finished in $(( $(date +%s) - start ))s"
+
+for b in kapacitord kapacitor; do
+    [[ -x $STAGE_DIR/$b ]] || die "build produced no $b in $STAGE_DIR"
+    mv -f "$STAGE_DIR/$b" "$BIN_DIR/$b"
+done
+rmdir "$STAGE_DIR" 2>/dev/null || true
+
+is_installed "$BIN_DIR" || die "installed binaries in $BIN_DIR do not report version $KAPACITOR_VERSION: $("$BIN_DIR/kapacitord" version 2>&1 || true)"
+log "$("$BIN_DIR/kapacitord" version 2>&1 | head -n1)"
+log "installed kapacitord and kapacitor $KAPACITOR_VERSION in $BIN_DIR"
+printf '%s\n' "$BIN_DIR"

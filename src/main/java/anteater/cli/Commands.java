@@ -1,0 +1,55 @@
+package anteater.cli;
+
+import anteater.udf.FrameReader;
+import anteater.udf.SocketServer;
+import anteater.udf.StdioAgent;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The subcommands of anteater.jar. */
+@Command(name = "anteater", mixinStandardHelpOptions = true, version = "anteater 0.1.0",
+        description = "AI anomaly detection for Kapacitor. With no arguments: a UDF agent on stdin/stdout.",
+        subcommands = {Commands.Agent.class, Commands.Serve.class, BenchCommand.class})
+public final class Commands implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.err);
+    }
+
+    @Command(name = "agent", description = "Run a UDF agent on stdin/stdout (same as no arguments).")
+    static final class Agent implements Callable<Integer> {
+        @Option(names = "--max-frame", description = "largest accepted frame in bytes (default ${DEFAULT-VALUE})")
+        int maxFrame = FrameReader.DEFAULT_MAX_FRAME;
+
+        @Override
+        public Integer call() {
+            java.io.PrintStream frames = new java.io.PrintStream(new FileOutputStream(FileDescriptor.out), false);
+            System.setOut(System.err);
+            return StdioAgent.run(System.in, frames, maxFrame);
+        }
+    }
+
+    @Command(name = "serve", description = "Serve UDF connections on a unix socket: one agent per connection.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--socket", required = true, description = "path of the unix socket to create")
+        Path socket;
+
+        @Option(names = "--max-frame", description = "largest accepted frame in bytes (default ${DEFAULT-VALUE})")
+        int maxFrame = FrameReader.DEFAULT_MAX_FRAME;
+
+        @Override
+        public Integer call() throws Exception {
+            System.setOut(System.err);
+            try (SocketServer server = SocketServer.bind(socket, maxFrame)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+                server.serve();
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package anteater.detect;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+
+/** A detector instance serves one task node: every group and field that node sees. Used by one thread. */
+public interface Detector {
+
+    /** Judges one window and appends its verdicts (possibly none). */
+    void process(Window window, List<Verdict> out);
+
+    /** Writes all state needed to reproduce the next outputs exactly. */
+    void save(DataOutputStream out) throws IOException;
+
+    /** Reads state written by {@link #save}; called on a fresh instance made with the same options. */
+    void load(DataInputStream in) throws IOException;
+
+    /** Releases background work; called once at the end of the task. */
+    default void close() {
+    }
+}

@@ -1,0 +1,52 @@
+package anteater.detect;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every option of {@code @anteater()}, for all detectors: Kapacitor asks for them once in {@code info}.
+ * Detector-specific options are ignored by the other detectors.
+ */
+public final class OptionTable {
+    private static final Map<String, OptionSpec> SPECS = new LinkedHashMap<>();
+
+    static {
+        // common
+        add("detector", OptionKind.STRING, false, "ttest", "detector to run: " + String.join(" | ", Detectors.names()));
+        add("field", OptionKind.STRING, true, null, "field to analyse; repeat for several (ttest: required)");
+        add("maxGroups", OptionKind.INT, false, 1000L, "groups kept at most; the least recently seen group is dropped beyond");
+        // ttest
+        add("size", OptionKind.INT, false, 3600L, "ttest: values kept in each field's history of normal windows (> 1)");
+        add("alpha", OptionKind.DOUBLE, false, 0.001, "ttest: a window with p-value <= alpha is anomalous, in (0, 1)");
+    }
+
+    private OptionTable() {
+    }
+
+    /** Adds an option; detectors call this from a static block in {@link Detectors}' registration. */
+    public static synchronized void add(String name, OptionKind kind, boolean repeatable, Object def, String help) {
+        SPECS.put(name, new OptionSpec(name, kind, repeatable, def, help));
+    }
+
+    public static synchronized List<OptionSpec> all() {
+        return Collections.unmodifiableList(new ArrayList<>(SPECS.values()));
+    }
+
+    public static synchronized OptionSpec get(String name) {
+        return SPECS.get(name);
+    }
+
+    static Object defaultOf(String name) {
+        OptionSpec s = get(name);
+        if (s == null) throw new IllegalArgumentException("no such option: " + name);
+        return s.defaultValue();
+    }
+
+    static Duration durationDefault(String name) {
+        return (Duration) defaultOf(name);
+    }
+}

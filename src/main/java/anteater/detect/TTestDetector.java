@@ -1,0 +1,160 @@
+package anteater.detect;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The t-test of Kapacitor's custom anomaly detection guide: per group and field, the history holds the last
+ * {@code size} values of windows judged normal; each window is compared with it by Welch's two-sided t-test;
+ * a window whose p-value is at most {@code alpha} is anomalous and stays out of the history. The first window
+ * of a group and field only seeds the history and emits nothing.
+ */
+public final class TTestDetector implements Detector {
+    private static final Logger LOG = LoggerFactory.getLogger(TTestDetector.class);
+
+    private final List<String> fields;
+    private final int size;
+    private final double alpha;
+    private final GroupTable<Map<String, History>> groups;
+    private long skippedValues;
+
+    TTestDetector(List<String> fields, int size, double alpha, int maxGroups) {
+        this.fields = List.copyOf(fields);
+        this.size = size;
+        this.alpha = alpha;
+        this.groups = new GroupTable<>(maxGroups, "ttest");
+    }
+
+    public static TTestDetector create(Options o) throws OptionException {
+        List<String> fields = o.getStrings("field");
+        if (fields.isEmpty()) {
+            throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        }
+        for (String f : fields) {
+            if (f.isEmpty()) throw new OptionException("option 'field': empty field name");
+        }
+        long size = o.getLong("size");
+        if (size < 2 || size > 10_000_000) {
+            throw new OptionException("option 'size' must be an integer in [2, 10000000], got " + size);
+        }
+        double alpha = o.getDouble("alpha");
+        if (!(alpha > 0.0 && alpha < 1.0)) {
+            throw new OptionException("option 'alpha' must be a number in the open interval (0, 1), got " + alpha);
+        }
+        long maxGroups = o.getLong("maxGroups");
+        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
+        return new TTestDetector(fields, (int) size, alpha, (int) Math.min(Integer.MAX_VALUE, maxGroups));
+    }
+
+    @Override
+    public void process(Window w, List<Verdict> out) {
+        Map<String, History> state = groups.getOrCreate(w.groupKey(), k -> new HashMap<>());
+        for (String field : fields) {
+            Series s = w.series(field);
+            int n = s == null ? 0 : s.size();
+            int skipped = w.points() - n;
+            if (skipped > 0) {
+                skippedValues += skipped;
+                if (LOG.isDebugEnabled()) LOG.debug("group {} field {}: {} points without a finite value", w.groupKey(), field, skipped);
+            }
+            if (n == 0) continue;
+            History h = state.get(field);
+            if (h == null || h.size() == 0) {
+                if (h == null) {
+                    h = new History(size);
+                    state.put(field, h);
+                }
+                h.addAll(s.valuesArray(), n);
+                continue;
+            }
+            double[] win = Stats.meanAndVariance(s.valuesArray(), n);
+            double[] hist = h.meanAndVariance();
+            Welch r = Welch.test(n, win[0], win[1], h.size(), hist[0], hist[1]);
+            boolean anomalous = r.pValue <= alpha;
+            Map<String, String> tags = new LinkedHashMap<>(w.tags());
+            tags.put("field", field);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("t", r.t);
+            f.put("pvalue", r.pValue);
+            f.put("window_mean", win[0]);
+            f.put("history_mean", hist[0]);
+            f.put("window_stddev", Math.sqrt(win[1]));
+            f.put("history_stddev", Math.sqrt(hist[1]));
+            f.put("window_count", (long) n);
+            f.put("history_count", (long) h.size());
+            f.put("skipped", (long) skipped);
+            f.put("is_anomaly", anomalous);
+            Anomaly a = null;
+            if (anomalous) {
+                double score = r.pValue > 0 ? -Math.log10(r.pValue) : 400.0;
+                String desc = String.format(Locale.ROOT,
+                        "%s of %s is abnormal: window mean %.4g vs history mean %.4g (t=%.3g, p=%.3g)",
+                        field, describe(w), win[0], hist[0], r.t, r.pValue);
+                a = new Anomaly("ttest", w.name(), w.tags(), w.tmax(), spanSeconds(w), field, score, n, n,
+                        List.of(new Contribution(field, score, String.format(Locale.ROOT, "p-value %.3g", r.pValue))),
+                        desc);
+            } else {
+                h.addAll(s.valuesArray(), n);
+            }
+            out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
+        }
+    }
+
+    static long spanSeconds(Window w) {
+        return Math.max(0, (w.tmax() - w.tmin()) / 1_000_000_000L);
+    }
+
+    static String describe(Window w) {
+        return w.tags().isEmpty() ? w.name() : w.name() + " " + w.tags();
+    }
+
+    public long skippedValues() {
+        return skippedValues;
+    }
+
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(size);
+        out.writeDouble(alpha);
+        groups.save(out, (o, fieldMap) -> {
+            o.writeInt(fieldMap.size());
+            for (Map.Entry<String, History> e : fieldMap.entrySet()) {
+                o.writeUTF(e.getKey());
+                e.getValue().save(o);
+            }
+        });
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+        int savedSize = in.readInt();
+        double savedAlpha = in.readDouble();
+        if (savedSize != size || savedAlpha != alpha) {
+            LOG.warn("restore: snapshot had size={} alpha={}, task has size={} alpha={}; histories are trimmed to size",
+                    savedSize, savedAlpha, size, alpha);
+        }
+        groups.load(in, i -> {
+            int nf = i.readInt();
+            if (nf < 0 || nf > 100_000) throw new IOException("bad field count " + nf);
+            Map<String, History> m = new HashMap<>();
+            for (int k = 0; k < nf; k++) {
+                String field = i.readUTF();
+                History h = History.load(i, Math.max(savedSize, 2));
+                if (!fields.contains(field)) continue;
+                History trimmed = new History(size);
+                for (int j = 0; j < h.size(); j++) trimmed.add(h.get(j));
+                m.put(field, trimmed);
+            }
+            return m;
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package anteater.detect;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One batch from Kapacitor (a window of one group): its identity and the values of each field, column-wise.
+ */
+public final class Window {
+    private String name;
+    private String group;
+    private Map<String, String> tags;
+    private boolean byName;
+    private final Map<String, Series> series = new LinkedHashMap<>();
+    private final int sizeHint;
+    private long tmin = Long.MAX_VALUE;
+    private long tmax = Long.MIN_VALUE;
+    private int points;
+
+    public Window(String name, String group, Map<String, String> tags, boolean byName, int sizeHint) {
+        this.name = name;
+        this.group = group;
+        this.tags = tags;
+        this.byName = byName;
+        this.sizeHint = sizeHint;
+    }
+
+    /** Counts a point and widens the window's time span. */
+    public void notePoint(long timeNs) {
+        points++;
+        if (timeNs < tmin) tmin = timeNs;
+        if (timeNs > tmax) tmax = timeNs;
+    }
+
+    public void add(String field, long timeNs, double value) {
+        Series s = series.get(field);
+        if (s == null) {
+            s = new Series(field, sizeHint);
+            series.put(field, s);
+        }
+        s.add(timeNs, value);
+    }
+
+    /** Called once the EndBatch arrives: its name, group, tags and tmax are authoritative. */
+    public void end(String endName, String endGroup, Map<String, String> endTags, boolean endByName, long endTmax) {
+        if (endName != null && !endName.isEmpty()) name = endName;
+        if (endGroup != null && !endGroup.isEmpty()) group = endGroup;
+        if (endTags != null && !endTags.isEmpty()) tags = endTags;
+        byName = byName || endByName;
+        if (endTmax != 0) tmax = endTmax;
+        if (points == 0) tmin = tmax;
+    }
+
+    public String name() { return name; }
+    public String group() { return group; }
+    public Map<String, String> tags() { return Collections.unmodifiableMap(tags); }
+    public boolean byName() { return byName; }
+    public long tmax() { return tmax; }
+    public long tmin() { return tmin; }
+    public int points() { return points; }
+    public Series series(String field) { return series.get(field); }
+    public Map<String, Series> allSeries() { return Collections.unmodifiableMap(series); }
+
+    /** A key that tells groups apart: Kapacitor's group id, else name and tags. */
+    public String groupKey() {
+        if (group != null && !group.isEmpty()) return group;
+        return name + "|" + new java.util.TreeMap<>(tags);
+    }
+}

@@ -1,0 +1,192 @@
+package anteater.udf;
+
+import anteater.detect.Window;
+import anteater.udf.proto.Udf;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One UDF connection (one task node): a read loop, a worker and one writer.
+ *
+ * <p>The read loop decodes frames, answers keepalive at once, and assembles each batch into a {@link Window}.
+ * Everything else goes, in arrival order, to the worker, which calls the {@link Handler}; so the detector never
+ * delays a keepalive, and a snapshot response always follows the points of the windows before it (both leave
+ * through the one {@link ResponseWriter}, in the order the worker produced them).
+ */
+public final class Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final Runnable STOP = () -> { };
+
+    private final InputStream in;
+    private final Handler handler;
+    private final int maxFrame;
+    private final String name;
+    private final ResponseWriter writer;
+    private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(1024);
+    private final Thread worker;
+    private volatile boolean dataAllowed;
+
+    public Agent(InputStream in, OutputStream out, Handler handler, int maxFrame, String name) {
+        this.in = in;
+        this.handler = handler;
+        this.maxFrame = maxFrame;
+        this.name = name;
+        this.writer = new ResponseWriter(out, name + "-writer");
+        this.worker = new Thread(this::workLoop, name + "-worker");
+        this.worker.setDaemon(true);
+    }
+
+    /** Serves until end of input; returns the process exit code (0: clean end, 1: protocol error). */
+    public int run() {
+        worker.start();
+        FrameReader reader = new FrameReader(in, maxFrame);
+        Window current = null;
+        long windows = 0;
+        try {
+            while (true) {
+                Udf.Request req = reader.next();
+                if (req == null) {
+                    if (current != null) LOG.warn("{}: input ended inside a batch; its points are dropped", name);
+                    break;
+                }
+                switch (req.getMessageCase()) {
+                    case KEEPALIVE -> writer.send(Udf.Response.newBuilder()
+                            .setKeepalive(Udf.KeepaliveResponse.newBuilder().setTime(req.getKeepalive().getTime()))
+                            .build());
+                    case INFO -> submit(() -> writer.send(Udf.Response.newBuilder().setInfo(handler.info()).build()));
+                    case INIT -> submit(() -> {
+                        Udf.InitResponse r = handler.init(req.getInit());
+                        dataAllowed = r.getSuccess();
+                        writer.send(Udf.Response.newBuilder().setInit(r).build());
+                    });
+                    case SNAPSHOT -> submit(() -> writer.send(Udf.Response.newBuilder().setSnapshot(handler.snapshot()).build()));
+                    case RESTORE -> submit(() -> writer.send(Udf.Response.newBuilder()
+                            .setRestore(handler.restore(req.getRestore())).build()));
+                    case BEGIN -> {
+                        if (current != null) throw new ProtocolException("BeginBatch inside a batch (batches must not interleave)");
+                        Udf.BeginBatch b = req.getBegin();
+                        int hint = (int) Math.max(0, Math.min(b.getSize(), 1 << 20));
+                        current = new Window(b.getName(), b.getGroup(), new HashMap<>(b.getTagsMap()), b.getByName(), hint);
+                    }
+                    case POINT -> {
+                        if (current == null) {
+                            throw new ProtocolException("a Point arrived outside a batch: anteater wants batch edges "
+                                    + "(put |window() or a batch |query() before @anteater())");
+                        }
+                        addPoint(current, req.getPoint());
+                    }
+                    case END -> {
+                        if (current == null) throw new ProtocolException("EndBatch without BeginBatch");
+                        Udf.EndBatch e = req.getEnd();
+                        current.end(e.getName(), e.getGroup(), e.getTagsCount() == 0 ? null : new HashMap<>(e.getTagsMap()),
+                                e.getByName(), e.getTmax());
+                        Window w = current;
+                        current = null;
+                        windows++;
+                        submit(() -> {
+                            if (!dataAllowed) {
+                                fatal(new ProtocolException("data arrived before a successful init"));
+                                return;
+                            }
+                            handler.window(w, writer::send);
+                        });
+                    }
+                    case MESSAGE_NOT_SET -> throw new ProtocolException("empty or unknown request (no known message set)");
+                    default -> throw new ProtocolException("unexpected request " + req.getMessageCase());
+                }
+            }
+        } catch (FrameException | ProtocolException e) {
+            return fail(e.getMessage());
+        } catch (IOException e) {
+            return fail("reading from Kapacitor failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted");
+        }
+        // clean end of input: finish queued work, flush sinks, flush output
+        try {
+            work.put(() -> handler.close());
+            work.put(STOP);
+            worker.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.close();
+        LOG.debug("{}: end of input after {} frames, {} windows", name, reader.frames(), windows);
+        return fatalSeen ? 1 : 0;
+    }
+
+    private volatile boolean fatalSeen;
+
+    private void fatal(ProtocolException e) {
+        fatalSeen = true;
+        LOG.error("{}: {}", name, e.getMessage());
+        writer.send(error(e.getMessage()));
+    }
+
+    private int fail(String message) {
+        LOG.error("{}: {}", name, message);
+        work.clear();
+        work.offer(STOP);
+        try {
+            worker.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.send(error(message));
+        handler.close();
+        writer.close();
+        return 1;
+    }
+
+    private static Udf.Response error(String message) {
+        return Udf.Response.newBuilder().setError(Udf.ErrorResponse.newBuilder().setError("anteater: " + message)).build();
+    }
+
+    private void submit(Runnable r) throws InterruptedException {
+        work.put(r);
+    }
+
+    static void addPoint(Window w, Udf.Point p) {
+        long t = p.getTime();
+        w.notePoint(t);
+        if (p.getFieldsDoubleCount() > 0) {
+            for (Map.Entry<String, Double> e : p.getFieldsDoubleMap().entrySet()) w.add(e.getKey(), t, e.getValue());
+        }
+        if (p.getFieldsIntCount() > 0) {
+            for (Map.Entry<String, Long> e : p.getFieldsIntMap().entrySet()) w.add(e.getKey(), t, (double) e.getValue());
+        }
+    }
+
+    private void workLoop() {
+        while (true) {
+            Runnable r;
+            try {
+                r = work.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (r == STOP) return;
+            try {
+                r.run();
+            } catch (RuntimeException | Error e) {
+                LOG.error("{}: request failed: {}", name, e.toString());
+                LOG.debug("stack", e);
+            }
+        }
+    }
+
+    /** A request that breaks the protocol: answered with ErrorResponse, then the connection ends. */
+    static final class ProtocolException extends Exception {
+        ProtocolException(String message) {
+            super(message);
+        }
+    }
+}

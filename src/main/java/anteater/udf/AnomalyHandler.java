@@ -1,0 +1,205 @@
+package anteater.udf;
+
+import anteater.detect.Detector;
+import anteater.detect.Detectors;
+import anteater.detect.OptionException;
+import anteater.detect.OptionKind;
+import anteater.detect.OptionSpec;
+import anteater.detect.OptionTable;
+import anteater.detect.Options;
+import anteater.detect.Verdict;
+import anteater.detect.Window;
+import anteater.sink.AnomalySink;
+import anteater.sink.Sinks;
+import anteater.udf.proto.Udf;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code @anteater()}: options in, windows to detectors, verdicts out as points and anomalies to sinks. */
+public final class AnomalyHandler implements Handler {
+    private static final Logger LOG = LoggerFactory.getLogger(AnomalyHandler.class);
+
+    private Options options;
+    private Detector detector;
+    private AnomalySink sink = AnomalySink.NONE;
+    private final List<Verdict> verdicts = new ArrayList<>();
+    private long windowsSeen;
+    private long anomalies;
+
+    @Override
+    public Udf.InfoResponse info() {
+        Udf.InfoResponse.Builder b = Udf.InfoResponse.newBuilder()
+                .setWants(Udf.EdgeType.BATCH)
+                .setProvides(Udf.EdgeType.STREAM);
+        for (OptionSpec s : OptionTable.all()) {
+            b.putOptions(s.name(), Udf.OptionInfo.newBuilder().addValueTypes(valueType(s.kind())).build());
+        }
+        return b.build();
+    }
+
+    static Udf.ValueType valueType(OptionKind k) {
+        return switch (k) {
+            case BOOL -> Udf.ValueType.BOOL;
+            case INT -> Udf.ValueType.INT;
+            case DOUBLE -> Udf.ValueType.DOUBLE;
+            case STRING -> Udf.ValueType.STRING;
+            case DURATION -> Udf.ValueType.DURATION;
+        };
+    }
+
+    static Options toOptions(Udf.InitRequest req) throws OptionException {
+        Options o = new Options();
+        for (Udf.Option opt : req.getOptionsList()) {
+            if (opt.getValuesCount() != 1) {
+                throw new OptionException("option '" + opt.getName() + "' takes exactly one value, got " + opt.getValuesCount());
+            }
+            Udf.OptionValue v = opt.getValues(0);
+            Object value = switch (v.getValueCase()) {
+                case BOOLVALUE -> v.getBoolValue();
+                case INTVALUE -> v.getIntValue();
+                case DOUBLEVALUE -> v.getDoubleValue();
+                case STRINGVALUE -> v.getStringValue();
+                case DURATIONVALUE -> Duration.ofNanos(v.getDurationValue());
+                case VALUE_NOT_SET -> null;
+            };
+            o.add(opt.getName(), value);
+        }
+        return o;
+    }
+
+    @Override
+    public Udf.InitResponse init(Udf.InitRequest request) {
+        if (detector != null) {
+            return Udf.InitResponse.newBuilder().setSuccess(false).setError("init was already done for this node").build();
+        }
+        try {
+            Options o = toOptions(request);
+            Detector d = Detectors.create(o);
+            options = o;
+            detector = d;
+            sink = Sinks.forTask(o);
+            LOG.info("init {}", o.canonical());
+            return Udf.InitResponse.newBuilder().setSuccess(true).build();
+        } catch (OptionException e) {
+            LOG.warn("init refused: {}", e.getMessage());
+            return Udf.InitResponse.newBuilder().setSuccess(false).setError(e.getMessage()).build();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("init failed: {}", e.toString());
+            return Udf.InitResponse.newBuilder().setSuccess(false).setError("init failed: " + e).build();
+        }
+    }
+
+    @Override
+    public boolean ready() {
+        return detector != null;
+    }
+
+    @Override
+    public Udf.SnapshotResponse snapshot() {
+        if (detector == null) return Udf.SnapshotResponse.getDefaultInstance();
+        try {
+            byte[] bytes = SnapshotCodec.encode(options.detector(), options.canonical(), detector);
+            LOG.debug("snapshot {} bytes", bytes.length);
+            return Udf.SnapshotResponse.newBuilder().setSnapshot(com.google.protobuf.ByteString.copyFrom(bytes)).build();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("snapshot failed: {}", e.toString());
+            return Udf.SnapshotResponse.getDefaultInstance();
+        }
+    }
+
+    @Override
+    public Udf.RestoreResponse restore(Udf.RestoreRequest request) {
+        if (detector == null) return restoreFailed("restore before a successful init");
+        byte[] bytes = request.getSnapshot().toByteArray();
+        try {
+            SnapshotCodec.Decoded s = SnapshotCodec.decode(bytes);
+            if (!s.detector().equals(options.detector())) {
+                throw new SnapshotCodec.SnapshotException("snapshot is from detector '" + s.detector()
+                        + "' but this task uses '" + options.detector() + "'");
+            }
+            if (!s.fingerprint().equals(options.canonical())) {
+                LOG.warn("restore: options changed since the snapshot (was: {}); state of matching fields is kept", s.fingerprint());
+            }
+            Detector fresh = Detectors.create(options);
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(s.state()))) {
+                fresh.load(in);
+                if (in.available() != 0) throw new IOException(in.available() + " unread bytes after the state");
+            }
+            detector.close();
+            detector = fresh;
+            LOG.info("restored {} bytes of {} state", bytes.length, s.detector());
+            return Udf.RestoreResponse.newBuilder().setSuccess(true).build();
+        } catch (SnapshotCodec.SnapshotException e) {
+            return restoreFailed(e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            return restoreFailed("snapshot state could not be read: " + e.getMessage());
+        } catch (OptionException e) {
+            return restoreFailed(e.getMessage());
+        }
+    }
+
+    private Udf.RestoreResponse restoreFailed(String why) {
+        LOG.warn("restore failed: {}; continuing with empty state", why);
+        if (detector != null) {
+            try {
+                Detector fresh = Detectors.create(options);
+                detector.close();
+                detector = fresh;
+            } catch (OptionException e) {
+                LOG.error("could not reset detector: {}", e.getMessage());
+            }
+        }
+        return Udf.RestoreResponse.newBuilder().setSuccess(false).setError(why).build();
+    }
+
+    @Override
+    public void window(Window w, Consumer<Udf.Response> out) {
+        windowsSeen++;
+        verdicts.clear();
+        detector.process(w, verdicts);
+        for (Verdict v : verdicts) {
+            out.accept(Udf.Response.newBuilder().setPoint(toPoint(v, w)).build());
+            if (v.anomaly() != null) {
+                anomalies++;
+                sink.publish(v.anomaly());
+            }
+        }
+    }
+
+    static Udf.Point toPoint(Verdict v, Window w) {
+        Udf.Point.Builder p = Udf.Point.newBuilder()
+                .setName(v.name())
+                .setTime(v.timeNs())
+                .setByName(w.byName())
+                .putAllTags(v.tags())
+                // keep Kapacitor's grouping downstream: every tag we send is a group-by dimension
+                .addAllDimensions(new TreeSet<>(v.tags().keySet()));
+        for (Map.Entry<String, Object> f : v.fields().entrySet()) {
+            Object x = f.getValue();
+            if (x instanceof Double d) p.putFieldsDouble(f.getKey(), d);
+            else if (x instanceof Long l) p.putFieldsInt(f.getKey(), l);
+            else if (x instanceof Integer i) p.putFieldsInt(f.getKey(), i);
+            else if (x instanceof Boolean b) p.putFieldsBool(f.getKey(), b);
+            else if (x != null) p.putFieldsString(f.getKey(), x.toString());
+        }
+        return p.build();
+    }
+
+    @Override
+    public void close() {
+        if (detector != null) {
+            LOG.info("closing after {} windows, {} anomalies", windowsSeen, anomalies);
+            detector.close();
+        }
+        sink.close(Duration.ofSeconds(5));
+    }
+}

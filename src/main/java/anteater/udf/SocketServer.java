@@ -1,0 +1,158 @@
+package anteater.udf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kapacitor's {@code socket} mode: one JVM, one independent {@link Agent} per connection (each connection is
+ * one task node). A connection's protocol error ends that connection only.
+ */
+public final class SocketServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
+
+    private final Path path;
+    private final ServerSocketChannel channel;
+    private final int maxFrame;
+    private final AtomicLong connections = new AtomicLong();
+    private volatile boolean closed;
+
+    private SocketServer(Path path, ServerSocketChannel channel, int maxFrame) {
+        this.path = path;
+        this.channel = channel;
+        this.maxFrame = maxFrame;
+    }
+
+    /** Binds the socket: a stale socket file is removed first; the new one gets mode 0660. */
+    public static SocketServer bind(Path path, int maxFrame) throws IOException {
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isDirectory(path) || Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(path) > 0) {
+                throw new IOException(path + " exists and is not a socket; refusing to remove it");
+            }
+            if (isLive(path)) throw new IOException(path + " is in use by a running server");
+            Files.delete(path);
+            LOG.info("removed stale socket {}", path);
+        }
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        ch.bind(UnixDomainSocketAddress.of(path));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+        LOG.info("serving UDF connections on {}", path);
+        return new SocketServer(path, ch, maxFrame);
+    }
+
+    private static boolean isLive(Path path) {
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Accepts connections until closed. */
+    public void serve() throws IOException {
+        while (!closed) {
+            SocketChannel c;
+            try {
+                c = channel.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            }
+            long id = connections.incrementAndGet();
+            Thread t = new Thread(() -> handle(c, id), "conn-" + id);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void handle(SocketChannel c, long id) {
+        String name = "conn-" + id;
+        LOG.debug("{}: connected", name);
+        try (c) {
+            InputStream in = new ChannelInput(c);
+            OutputStream out = new HalfClosingOutput(c);
+            int code = new Agent(in, out, new AnomalyHandler(), maxFrame, name).run();
+            LOG.debug("{}: closed ({})", name, code == 0 ? "end of input" : "protocol error");
+        } catch (IOException e) {
+            LOG.warn("{}: {}", name, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /**
+     * Reads straight from the channel. (JDK 17's Channels.newInputStream holds the channel's blocking lock while
+     * it waits in read, which would stall the writer thread of the same connection.)
+     */
+    private static final class ChannelInput extends InputStream {
+        private final SocketChannel c;
+
+        ChannelInput(SocketChannel c) {
+            this.c = c;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n <= 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            int n = c.read(ByteBuffer.wrap(b, off, len));
+            return n < 0 ? -1 : n;
+        }
+    }
+
+    /** Writes to the channel; close() shuts down only the output side, so the peer sees EOF. */
+    private static final class HalfClosingOutput extends OutputStream {
+        private final SocketChannel c;
+
+        HalfClosingOutput(SocketChannel c) {
+            this.c = c;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) c.write(buf);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (c.isOpen()) c.shutdownOutput();
+        }
+    }
+}
