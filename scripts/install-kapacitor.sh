@@ -23,7 +23,7 @@
 #     the flux module sources. The toolchain pinned by flux (rust-toolchain,
 #     1.63) cannot be downloaded here, so the installed one is forced with
 #     RUSTUP_TOOLCHAIN, and flux's `deny(warnings)` is neutralised with
-#     --cap-lints=warn (newer rustc has new lints).
+#     --cap-lints=warn (newer rustc has new lints), added by a RUSTC_WRAPPER.
 #   * GOTOOLCHAIN=local: never try to download a Go toolchain.
 set -euo pipefail
 
@@ -82,9 +82,6 @@ if [[ -n ${RUSTUP_TOOLCHAIN:-} ]]; then
     export RUSTUP_TOOLCHAIN
     log "forcing Rust toolchain RUSTUP_TOOLCHAIN=$RUSTUP_TOOLCHAIN (flux pins an undownloadable 1.63)"
 fi
-# flux's crates have #![deny(warnings)]; newer rustc lints would be fatal.
-export RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--cap-lints=warn"
-
 mkdir -p "$WORK_DIR" "$BIN_DIR"
 
 # Only one build at a time per cache directory.
@@ -112,6 +109,34 @@ if [[ ! -x $PKG_CONFIG_BIN ]]; then
 fi
 export PKG_CONFIG=$PKG_CONFIG_BIN
 
+# flux's crates have #![deny(warnings)]; lints added to rustc since 1.63 are
+# fatal. RUSTFLAGS=--cap-lints=warn is not enough: the wrapper passes
+# --target to cargo, and then RUSTFLAGS does not reach host builds, and
+# flux-core is also a build-dependency (host) of flux. A RUSTC_WRAPPER sees
+# every rustc call, so it caps lints everywhere (crates.io deps already get
+# --cap-lints=allow from cargo and are left alone).
+RUSTC_CAP_WRAPPER=$TOOLS_DIR/rustc-cap-lints
+cat > "$RUSTC_CAP_WRAPPER.tmp" <<'WRAPPER'
+#!/bin/sh
+# RUSTC_WRAPPER used by install-kapacitor.sh: add --cap-lints=warn to every
+# rustc call that does not already cap lints. Called as: wrapper rustc ARGS...
+if [ -n "${ANTEATER_INNER_RUSTC_WRAPPER:-}" ]; then
+    set -- "$ANTEATER_INNER_RUSTC_WRAPPER" "$@"
+fi
+for a in "$@"; do
+    case $a in
+        --cap-lints|--cap-lints=*) exec "$@" ;;
+    esac
+done
+exec "$@" --cap-lints=warn
+WRAPPER
+chmod +x "$RUSTC_CAP_WRAPPER.tmp"
+mv -f "$RUSTC_CAP_WRAPPER.tmp" "$RUSTC_CAP_WRAPPER"
+if [[ -n ${RUSTC_WRAPPER:-} && ${RUSTC_WRAPPER} != "$RUSTC_CAP_WRAPPER" ]]; then
+    export ANTEATER_INNER_RUSTC_WRAPPER=$RUSTC_WRAPPER
+fi
+export RUSTC_WRAPPER=$RUSTC_CAP_WRAPPER
+
 # ------------------------------------------------------------ kapacitor source
 SRC_DIR=$WORK_DIR/src
 if [[ ! -f $SRC_DIR/.complete ]]; then
@@ -138,7 +163,7 @@ ldflags="-X main.version=$KAPACITOR_VERSION -X main.commit=$commit -X main.branc
 log "building kapacitord and kapacitor (the first build compiles libflux with cargo: expect 15-40 minutes)"
 start=$(date +%s)
 if ! (cd "$SRC_DIR" && go build -o "$STAGE_DIR/" -ldflags "$ldflags" ./cmd/kapacitord ./cmd/kapacitor) >&2; then
-    die "go build failed in $SRC_DIR (env: GOTOOLCHAIN=$GOTOOLCHAIN GOFLAGS=$GOFLAGS PKG_CONFIG=$PKG_CONFIG RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-} RUSTFLAGS=$RUSTFLAGS); set PKG_CONFIG_LOG=/tmp/pkgconfig.log for the libflux/cargo log"
+    die "go build failed in $SRC_DIR (env: GOTOOLCHAIN=$GOTOOLCHAIN GOFLAGS=$GOFLAGS PKG_CONFIG=$PKG_CONFIG RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-} RUSTC_WRAPPER=$RUSTC_WRAPPER); set PKG_CONFIG_LOG=/tmp/pkgconfig.log for the libflux/cargo log"
 fi
 log "build finished in $(( $(date +%s) - start ))s"
 

@@ -17,10 +17,11 @@ import java.util.Map;
  * @param totalCount   points (or steps) in the window
  * @param contributions metrics behind the anomaly, largest first
  * @param description  one readable sentence
+ * @param values       the KPI metric's values in the window, in time order (for correlation in RCA); may be empty
  */
 public record Anomaly(String detector, String measurement, Map<String, String> tags, long timeNs, long durationSec,
                       String metric, double score, int anomalyCount, int totalCount,
-                      List<Contribution> contributions, String description) {
+                      List<Contribution> contributions, String description, double[] values) {
 
     public double ratio() {
         return totalCount == 0 ? 0.0 : (double) anomalyCount / totalCount;

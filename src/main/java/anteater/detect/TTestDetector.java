@@ -101,7 +101,7 @@ public final class TTestDetector implements Detector {
                         field, describe(w), win[0], hist[0], r.t, r.pValue);
                 a = new Anomaly("ttest", w.name(), w.tags(), w.tmax(), spanSeconds(w), field, score, n, n,
                         List.of(new Contribution(field, score, String.format(Locale.ROOT, "p-value %.3g", r.pValue))),
-                        desc);
+                        desc, java.util.Arrays.copyOf(s.valuesArray(), n));
             } else {
                 h.addAll(s.valuesArray(), n);
             }
