@@ -47,15 +47,25 @@ public final class Agent {
     public int run() {
         worker.start();
         FrameReader reader = new FrameReader(in, maxFrame);
+        PointDecoder points = new PointDecoder();
         Window current = null;
         long windows = 0;
         try {
             while (true) {
-                Udf.Request req = reader.next();
-                if (req == null) {
+                int len = reader.nextFrame();
+                if (len < 0) {
                     if (current != null) LOG.warn("{}: input ended inside a batch; its points are dropped", name);
                     break;
                 }
+                if (current != null && PointDecoder.isPoint(reader.buffer(), len)) {
+                    try {
+                        points.decode(reader.buffer(), len, current);
+                    } catch (IOException e) {
+                        throw new FrameException("frame " + reader.frames() + ": not a valid Point (" + e.getMessage() + ")", e);
+                    }
+                    continue;
+                }
+                Udf.Request req = reader.parse(len);
                 switch (req.getMessageCase()) {
                     case KEEPALIVE -> writer.send(Udf.Response.newBuilder()
                             .setKeepalive(Udf.KeepaliveResponse.newBuilder().setTime(req.getKeepalive().getTime()))

@@ -28,8 +28,29 @@ public final class FrameReader {
 
     /** The next request, or null at a clean end of input (EOF exactly between frames). */
     public Udf.Request next() throws IOException {
+        int n = nextFrame();
+        return n < 0 ? null : parse(n);
+    }
+
+    /** Parses the body of the frame just read by {@link #nextFrame}. */
+    public Udf.Request parse(int n) throws IOException {
+        try {
+            CodedInputStream cis = CodedInputStream.newInstance(buf, 0, n);
+            return Udf.Request.parseFrom(cis);
+        } catch (InvalidProtocolBufferException e) {
+            throw new FrameException("frame " + frames + ": not a valid Request message (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The body of the last frame read by {@link #nextFrame} (valid until the next call). */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    /** Reads the next frame's body into {@link #buffer()}; returns its length, or -1 at a clean end of input. */
+    public int nextFrame() throws IOException {
         int first = readByte();
-        if (first < 0) return null;
+        if (first < 0) return -1;
         long len = first & 0x7f;
         int shift = 7;
         int b = first;
@@ -48,13 +69,7 @@ public final class FrameReader {
         if (n > buf.length) buf = new byte[Math.max(n, Math.min(maxFrame, buf.length * 2))];
         readFully(buf, n);
         frames++;
-        try {
-            CodedInputStream cis = CodedInputStream.newInstance(buf, 0, n);
-            cis.enableAliasing(false);
-            return Udf.Request.parseFrom(cis);
-        } catch (InvalidProtocolBufferException e) {
-            throw new FrameException("frame " + frames + ": not a valid Request message (" + e.getMessage() + ")", e);
-        }
+        return n;
     }
 
     public long frames() {

@@ -1,0 +1,285 @@
+package anteater.udf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Window;
+import anteater.udf.proto.Udf;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class AgentTest {
+    static final Map<String, String> HOST = Map.of("host", "serverA");
+    static final long SEC = 1_000_000_000L;
+
+    record Run(int code, List<Udf.Response> responses) {
+        Udf.Response last() {
+            return responses.get(responses.size() - 1);
+        }
+
+        List<Udf.Response> of(Udf.Response.MessageCase c) {
+            return responses.stream().filter(r -> r.getMessageCase() == c).toList();
+        }
+    }
+
+    static Run run(List<Udf.Request> reqs) throws IOException {
+        return runBytes(Frames.encode(reqs));
+    }
+
+    static Run runBytes(byte[] in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = new Agent(new ByteArrayInputStream(in), out, new AnomalyHandler(), 1 << 20, "test").run();
+        return new Run(code, Frames.decode(out.toByteArray()));
+    }
+
+    static double[] gauss(Random r, int n, double mean) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = mean + r.nextGaussian();
+        return v;
+    }
+
+    @Test
+    void infoDeclaresEveryOption() throws IOException {
+        Run r = run(List.of(Frames.info()));
+        assertEquals(0, r.code);
+        Udf.InfoResponse info = r.responses.get(0).getInfo();
+        assertEquals(Udf.EdgeType.BATCH, info.getWants());
+        assertEquals(Udf.EdgeType.STREAM, info.getProvides());
+        assertEquals(List.of(Udf.ValueType.STRING), info.getOptionsMap().get("field").getValueTypesList());
+        assertEquals(List.of(Udf.ValueType.INT), info.getOptionsMap().get("size").getValueTypesList());
+        assertEquals(List.of(Udf.ValueType.DOUBLE), info.getOptionsMap().get("alpha").getValueTypesList());
+        assertEquals(List.of(Udf.ValueType.STRING), info.getOptionsMap().get("detector").getValueTypesList());
+    }
+
+    @Test
+    void initRefusalsNameTheOption() throws IOException {
+        Object[][] bad = {
+            {"size", 1L, "field", "x"},
+            {"alpha", 1.5, "field", "x"},
+            {"size", 10L},
+            {"detector", "morgoth", "field", "x"},
+            {"field", "x", "colour", "red"},
+        };
+        String[] mentions = {"'size'", "'alpha'", "'field'", "'detector'", "'colour'"};
+        for (int i = 0; i < bad.length; i++) {
+            Run r = run(List.of(Frames.init(bad[i])));
+            Udf.InitResponse init = r.responses.get(0).getInit();
+            assertFalse(init.getSuccess());
+            assertTrue(init.getError().contains(mentions[i]), init.getError());
+            assertEquals(0, r.code, "a refused init is not a protocol error");
+        }
+        Run r = run(List.of(Frames.init("detector", "nope", "field", "x")));
+        assertTrue(r.responses.get(0).getInit().getError().contains("ttest"), "valid detectors are listed");
+    }
+
+    @Test
+    void detectsAndAnswersKeepaliveInsideBatches() throws IOException {
+        Random rnd = new Random(5);
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.keepalive(1)); // before init
+        reqs.add(Frames.init("field", "hotend", "size", 100L, "alpha", 0.001));
+        reqs.addAll(Frames.window("temperatures", HOST, "hotend", 0, gauss(rnd, 50, 220)));
+        List<Udf.Request> w2 = Frames.window("temperatures", HOST, "hotend", 50 * SEC, gauss(rnd, 50, 220));
+        w2.add(10, Frames.keepalive(77)); // between begin and end
+        reqs.addAll(w2);
+        reqs.addAll(Frames.window("temperatures", HOST, "hotend", 100 * SEC, gauss(rnd, 50, 240)));
+        Run r = run(reqs);
+        assertEquals(0, r.code);
+        List<Long> keepalives = r.of(Udf.Response.MessageCase.KEEPALIVE).stream().map(x -> x.getKeepalive().getTime()).toList();
+        assertEquals(List.of(1L, 77L), keepalives);
+        assertTrue(r.of(Udf.Response.MessageCase.INIT).get(0).getInit().getSuccess());
+        List<Udf.Response> points = r.of(Udf.Response.MessageCase.POINT);
+        assertEquals(2, points.size());
+        Udf.Point ok = points.get(0).getPoint();
+        assertEquals("temperatures", ok.getName());
+        assertEquals(99 * SEC, ok.getTime());
+        assertEquals("serverA", ok.getTagsMap().get("host"));
+        assertEquals("hotend", ok.getTagsMap().get("field"));
+        assertEquals(List.of("field", "host"), ok.getDimensionsList());
+        assertTrue(ok.getFieldsDoubleMap().get("pvalue") > 0.001);
+        assertFalse(ok.getFieldsBoolMap().get("is_anomaly"));
+        Udf.Point bad = points.get(1).getPoint();
+        assertTrue(bad.getFieldsDoubleMap().get("pvalue") < 1e-6);
+        assertTrue(bad.getFieldsBoolMap().get("is_anomaly"));
+    }
+
+    @Test
+    void integerFieldsCount() throws IOException {
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "count"));
+        for (int w = 0; w < 2; w++) {
+            reqs.add(Frames.begin("m", HOST, 0));
+            for (int i = 0; i < 10; i++) reqs.add(Frames.point(i, HOST, Map.of(), Map.of("count", (long) (i % 3))));
+            reqs.add(Frames.end("m", HOST, 9));
+        }
+        Run r = run(reqs);
+        Udf.Point p = r.of(Udf.Response.MessageCase.POINT).get(0).getPoint();
+        assertEquals(10L, p.getFieldsIntMap().get("window_count"));
+        assertEquals(1.0, p.getFieldsDoubleMap().get("pvalue"), 1e-12);
+    }
+
+    @Test
+    void pointsBeforeASnapshotRequestPrecedeItsResponse() throws IOException {
+        Random rnd = new Random(6);
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "hotend", "size", 500L));
+        for (int w = 0; w < 20; w++) reqs.addAll(Frames.window("t", HOST, "hotend", w * 50 * SEC, gauss(rnd, 50, 220)));
+        reqs.add(Frames.snapshot());
+        Run r = run(reqs);
+        assertEquals(Udf.Response.MessageCase.SNAPSHOT, r.last().getMessageCase());
+        assertEquals(19, r.of(Udf.Response.MessageCase.POINT).size());
+        assertTrue(r.last().getSnapshot().getSnapshot().size() > 100);
+    }
+
+    @Test
+    void restoreInAFreshAgentReproducesTheNextOutputs() throws IOException {
+        Random rnd = new Random(8);
+        List<List<Udf.Request>> windows = new ArrayList<>();
+        for (int w = 0; w < 12; w++) {
+            windows.add(Frames.window("t", HOST, "hotend", w * 50 * SEC, gauss(rnd, 50, w == 9 ? 225 : 220)));
+        }
+        Udf.Request init = Frames.init("field", "hotend", "size", 200L, "alpha", 0.01);
+        List<Udf.Request> first = new ArrayList<>(List.of(init));
+        for (int w = 0; w < 6; w++) first.addAll(windows.get(w));
+        first.add(Frames.snapshot());
+        Run a = run(first);
+        byte[] snap = a.last().getSnapshot().getSnapshot().toByteArray();
+
+        List<Udf.Request> straight = new ArrayList<>(List.of(init));
+        windows.forEach(straight::addAll);
+        Run full = run(straight);
+
+        List<Udf.Request> resumed = new ArrayList<>(List.of(init, Frames.restore(snap)));
+        for (int w = 6; w < 12; w++) resumed.addAll(windows.get(w));
+        Run b = run(resumed);
+        assertTrue(b.of(Udf.Response.MessageCase.RESTORE).get(0).getRestore().getSuccess());
+        List<Udf.Response> fullPoints = full.of(Udf.Response.MessageCase.POINT);
+        List<Udf.Response> tail = fullPoints.subList(fullPoints.size() - 6, fullPoints.size());
+        assertEquals(tail, b.of(Udf.Response.MessageCase.POINT));
+    }
+
+    @Test
+    void badSnapshotsFailRestoreAndTheAgentGoesOn() throws IOException {
+        Random rnd = new Random(9);
+        List<Udf.Request> make = new ArrayList<>(List.of(Frames.init("field", "hotend")));
+        make.addAll(Frames.window("t", HOST, "hotend", 0, gauss(rnd, 20, 1)));
+        make.add(Frames.snapshot());
+        byte[] good = run(make).last().getSnapshot().getSnapshot().toByteArray();
+        byte[] flipped = good.clone();
+        flipped[flipped.length / 2] ^= 0x10;
+        byte[] wrongVersion = good.clone();
+        wrongVersion[9] = 9;
+        byte[][] bad = {
+            java.util.Arrays.copyOf(good, good.length - 7), flipped, "{\"python\": \"pickle\"}".getBytes(), new byte[0], wrongVersion,
+        };
+        String[] mentions = {"corrupt", "corrupt", "not an anteater snapshot", "not an anteater snapshot", "version 9"};
+        for (int i = 0; i < bad.length; i++) {
+            List<Udf.Request> reqs = new ArrayList<>(List.of(Frames.init("field", "hotend"), Frames.restore(bad[i])));
+            reqs.addAll(Frames.window("t", HOST, "hotend", 0, gauss(rnd, 20, 1)));
+            reqs.addAll(Frames.window("t", HOST, "hotend", 20 * SEC, gauss(rnd, 20, 1)));
+            Run r = run(reqs);
+            Udf.RestoreResponse rr = r.of(Udf.Response.MessageCase.RESTORE).get(0).getRestore();
+            assertFalse(rr.getSuccess());
+            assertTrue(rr.getError().contains(mentions[i]), rr.getError());
+            assertEquals(0, r.code);
+            // empty state: the first window seeds, the second is judged
+            assertEquals(1, r.of(Udf.Response.MessageCase.POINT).size());
+        }
+        List<Udf.Request> foreign = new ArrayList<>(List.of(Frames.init("detector", "ttest", "field", "hotend")));
+        // a snapshot from another detector name: rewrite the header
+        byte[] other = SnapshotCodecTest.withDetector(good, "vae");
+        foreign.add(Frames.restore(other));
+        Run r = run(foreign);
+        assertTrue(r.of(Udf.Response.MessageCase.RESTORE).get(0).getRestore().getError().contains("'vae'"));
+    }
+
+    @Test
+    void protocolErrorsAnswerWithErrorResponseAndExitNonZero() throws IOException {
+        Object[][] cases = {
+            {List.of(Frames.init("field", "x"), Udf.Request.getDefaultInstance()), "empty or unknown request"},
+            {List.of(Frames.init("field", "x"), Frames.point(1, HOST, Map.of("x", 1.0), Map.of())), "outside a batch"},
+            {List.of(Frames.init("field", "x"), Frames.end("m", HOST, 1)), "EndBatch without BeginBatch"},
+            {List.of(Frames.init("field", "x"), Frames.begin("m", HOST, 1), Frames.begin("m", HOST, 1)), "inside a batch"},
+        };
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            Run r = run((List<Udf.Request>) c[0]);
+            assertEquals(1, r.code, (String) c[1]);
+            assertEquals(Udf.Response.MessageCase.ERROR, r.last().getMessageCase());
+            assertTrue(r.last().getError().getError().contains((String) c[1]), r.last().getError().getError());
+        }
+        // a truncated frame
+        byte[] ok = Frames.encode(List.of(Frames.info(), Frames.restore(new byte[100])));
+        Run t = runBytes(java.util.Arrays.copyOf(ok, ok.length - 3));
+        assertEquals(1, t.code);
+        assertTrue(t.last().getError().getError().contains("ended after"));
+        // a frame above the limit (1 MiB in this test)
+        byte[] big = Frames.encode(List.of(Frames.restore(new byte[2 << 20])));
+        Run b = runBytes(big);
+        assertEquals(1, b.code);
+        assertTrue(b.last().getError().getError().contains("exceeds the limit of 1048576"), b.last().getError().getError());
+        // data before init
+        Run d = run(Frames.window("m", HOST, "x", 0, 1, 2, 3));
+        assertEquals(1, d.code);
+        assertTrue(d.last().getError().getError().contains("before a successful init"));
+    }
+
+    @Test
+    void keepaliveIsAnsweredWhileTheDetectorIsBusy() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Handler slow = new Handler() {
+            final AnomalyHandler inner = new AnomalyHandler();
+
+            @Override public Udf.InfoResponse info() { return inner.info(); }
+            @Override public Udf.InitResponse init(Udf.InitRequest r) { return inner.init(r); }
+            @Override public boolean ready() { return inner.ready(); }
+            @Override public Udf.SnapshotResponse snapshot() { return inner.snapshot(); }
+            @Override public Udf.RestoreResponse restore(Udf.RestoreRequest r) { return inner.restore(r); }
+            @Override public void close() { inner.close(); }
+
+            @Override
+            public void window(Window w, Consumer<Udf.Response> out) {
+                busy.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                inner.window(w, out);
+            }
+        };
+        PipedOutputStream toAgent = new PipedOutputStream();
+        PipedInputStream agentIn = new PipedInputStream(toAgent, 1 << 16);
+        PipedOutputStream agentOut = new PipedOutputStream();
+        PipedInputStream fromAgent = new PipedInputStream(agentOut, 1 << 16);
+        Thread t = new Thread(() -> new Agent(agentIn, agentOut, slow, 1 << 20, "slow").run());
+        t.start();
+        DataInputStream in = new DataInputStream(fromAgent);
+        Frames.write(toAgent, Frames.init("field", "x"));
+        assertTrue(Udf.Response.parseDelimitedFrom(in).getInit().getSuccess());
+        for (Udf.Request r : Frames.window("m", HOST, "x", 0, 1, 2, 3)) Frames.write(toAgent, r);
+        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        Frames.write(toAgent, Frames.keepalive(123));
+        Udf.Response ka = Udf.Response.parseDelimitedFrom(in);
+        assertEquals(123, ka.getKeepalive().getTime(), "keepalive answered while the worker is blocked");
+        release.countDown();
+        toAgent.close();
+        t.join(5000);
+        assertFalse(t.isAlive());
+    }
+}
