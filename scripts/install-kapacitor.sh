@@ -66,15 +66,23 @@ export GOTOOLCHAIN=local
 export GOFLAGS=-mod=mod
 export CGO_ENABLED=1
 
+GO_MIN=1.25.7   # the go directive of kapacitor v1.8.3's go.mod
 go_version=$(go env GOVERSION 2>/dev/null || true)
 log "using $go_version ($(command -v go)), $(rustc --version 2>/dev/null), $(cc --version 2>/dev/null | head -n1)"
+go_num=${go_version#go}
+go_num=${go_num%%[!0-9.]*}
+if [[ -z $go_num || $(printf '%s\n%s\n' "$GO_MIN" "$go_num" | sort -V | head -n1) != "$GO_MIN" ]]; then
+    die "Go >= $GO_MIN is required to build kapacitor $KAPACITOR_VERSION, found '${go_version:-none}' (GOTOOLCHAIN=local: no toolchain download)"
+fi
 
 # Force the installed Rust toolchain: flux pins 1.63 in its rust-toolchain file
 # and rustup would try (and fail) to download it.
 if command -v rustup >/dev/null 2>&1 && [[ -z ${RUSTUP_TOOLCHAIN:-} ]]; then
+    # The default toolchain (asked from / so no rust-toolchain file applies),
+    # else the first installed one.
     RUSTUP_TOOLCHAIN=$(cd / && rustup show active-toolchain 2>/dev/null | awk 'NR==1{print $1}') || true
     if [[ -z $RUSTUP_TOOLCHAIN ]]; then
-        RUSTUP_TOOLCHAIN=$(rustup toolchain list 2>/dev/null | awk '/\(.*default.*\)/{print $1; exit}') || true
+        RUSTUP_TOOLCHAIN=$(rustup toolchain list 2>/dev/null | awk '$1 ~ /-/ {print $1; exit}') || true
     fi
     [[ -n $RUSTUP_TOOLCHAIN ]] || die "rustup has no installed toolchain; run 'rustup default stable' (or install one)"
 fi
@@ -149,9 +157,50 @@ if [[ ! -f $SRC_DIR/.complete ]]; then
     cp -R "$mod_dir" "$SRC_DIR.tmp"
     chmod -R u+w "$SRC_DIR.tmp"
     printf '%s\n' "$mod_json" > "$SRC_DIR.tmp/.module.json"
-    mv "$SRC_DIR.tmp" "$SRC_DIR"
+    mv -T "$SRC_DIR.tmp" "$SRC_DIR"
     touch "$SRC_DIR/.complete"
 fi
+# ------------------------------------------------------------- flux sources
+# The pkg-config wrapper builds libflux from a writable copy of the flux module
+# in $GOCACHE/pkgconfig/<module>@<version>, and reuses that directory as it is
+# if it exists. Make that copy ourselves, atomically, so an interrupted earlier
+# copy can never leave a half-populated source tree behind.
+flux_info=$(cd "$SRC_DIR" && go list -m -f '{{.Path}}@{{.Version}} {{.Dir}}' github.com/influxdata/flux) \
+    || die "cannot resolve the github.com/influxdata/flux module of kapacitor $KAPACITOR_VERSION"
+flux_modver=${flux_info%% *}
+flux_dir=${flux_info#* }
+if [[ -z $flux_dir || ! -d $flux_dir ]]; then
+    (cd "$SRC_DIR" && go mod download "$flux_modver") >&2 || die "go mod download $flux_modver failed"
+    flux_dir=$(cd "$SRC_DIR" && go list -m -f '{{.Dir}}' github.com/influxdata/flux)
+    [[ -n $flux_dir && -d $flux_dir ]] || die "flux module directory not found after download ($flux_modver)"
+fi
+flux_perm=$(stat -c '%a' "$flux_dir")   # the wrapper tests the owner write bit (0200), not access(2)
+if (( (8#$flux_perm & 8#200) != 0 )); then
+    log "flux sources at $flux_dir are writable; the pkg-config wrapper builds libflux in place"
+else
+    gocache=$(go env GOCACHE)
+    [[ -n $gocache && $gocache != off ]] || die "GOCACHE is off; the pkg-config wrapper needs a Go build cache"
+    flux_copy=$gocache/pkgconfig/$flux_modver
+    count_files() { (cd "$1" && find . -path ./libflux/target -prune -o -type f -print | wc -l); }
+    if [[ -d $flux_copy && ! -f $flux_copy/.anteater-complete ]]; then
+        if [[ $(count_files "$flux_dir") == "$(count_files "$flux_copy")" ]]; then
+            touch "$flux_copy/.anteater-complete"
+        else
+            log "removing incomplete flux copy $flux_copy"
+            rm -rf "$flux_copy"
+        fi
+    fi
+    if [[ ! -d $flux_copy ]]; then
+        log "copying $flux_modver sources to $flux_copy"
+        mkdir -p "$(dirname "$flux_copy")"
+        rm -rf "$flux_copy.tmp.$$"
+        cp -R "$flux_dir" "$flux_copy.tmp.$$"
+        chmod -R u+w "$flux_copy.tmp.$$"
+        touch "$flux_copy.tmp.$$/.anteater-complete"
+        mv -T "$flux_copy.tmp.$$" "$flux_copy" 2>/dev/null || rm -rf "$flux_copy.tmp.$$"
+    fi
+fi
+
 commit=$(sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]*\)",\{0,1\}$/\1/p' "$SRC_DIR/.module.json" | head -n1)
 commit=${commit:-unknown}
 
