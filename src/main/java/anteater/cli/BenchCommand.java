@@ -30,7 +30,8 @@ final class BenchCommand implements Callable<Integer> {
     Path jar;
 
     @Option(names = "--jvm-opts", split = " ", description = "JVM options of the agent (default: ${DEFAULT-VALUE})")
-    List<String> jvmOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m"));
+    List<String> jvmOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
+            "-XX:+DisplayVMOutputToStderr", "-Xlog:all=warning:stderr"));
 
     @Option(names = "--points", description = "points per measured run (default ${DEFAULT-VALUE})")
     int points = 5_000_000;
