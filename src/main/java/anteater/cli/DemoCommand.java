@@ -55,6 +55,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return demo();
+        } catch (java.io.IOException | IllegalArgumentException | IllegalStateException e) {
+            // one line, no stack trace: the message names what failed (process, command, file)
+            System.err.println("[demo] failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int demo() throws Exception {
         long t0 = System.nanoTime();
         Path repoRoot = repo.toAbsolutePath().normalize();
         if (jar == null) jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -1,0 +1,74 @@
+package anteater.kapacitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.gen.Schedule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlertReportTest {
+    /** An OK (recovery) event as Kapacitor 1.8.3's log handler writes it (details shortened). */
+    static final String OK_EVENT = "{\"id\":\"hotend\",\"message\":\"hotend is OK\",\"details\":\"\",\"time\":\"2016-01-01T01:10:00Z\","
+            + "\"duration\":300000000000,\"level\":\"OK\",\"data\":{\"series\":[{\"name\":\"temperatures\",\"tags\":{\"field\":\"hotend\"},"
+            + "\"columns\":[\"time\",\"history_count\",\"is_anomaly\",\"pvalue\",\"t\"],"
+            + "\"values\":[[\"2016-01-01T01:10:00Z\",3600,false,0.4978984887171689,-0.67]]}]},\"previousLevel\":\"CRITICAL\",\"recoverable\":true}";
+    static final long START = 1_451_606_400L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsKapacitorsAlertLogLines() throws Exception {
+        String crit = OK_EVENT.replace("hotend is OK", "hotend is CRITICAL").replace("\"level\":\"OK\"", "\"level\":\"CRITICAL\"")
+                .replace("0.4978984887171689", "5.7e-16").replace("01:10:00Z", "01:05:00Z");
+        Path log = Files.writeString(dir.resolve("hotend_failure.log"), crit + "\n" + OK_EVENT + "\n");
+        List<AlertLog.Alert> a = AlertLog.read(log);
+        assertEquals(2, a.size());
+        assertEquals(new AlertLog.Alert("hotend", "CRITICAL", Instant.parse("2016-01-01T01:05:00Z"), 5.7e-16, "hotend"), a.get(0));
+        assertTrue(a.get(0).critical());
+        assertEquals("OK", a.get(1).level());
+        assertFalse(a.get(1).critical());
+        assertEquals(0.4978984887171689, a.get(1).pvalue());
+        assertTrue(AlertLog.read(dir.resolve("missing.log")).isEmpty());
+    }
+
+    @Test
+    void alertsAreInsideWhenTheirWindowOverlapsTheFault() {
+        // hotend fault 1h..1h05; windows of 5 min end at the alert time
+        List<Schedule.Fault> faults = List.of(new Schedule.Fault("hotend", 3600, 3900), new Schedule.Fault("bed", 28800, 29700));
+        Map<String, List<AlertLog.Alert>> alerts = Map.of(
+                "hotend", List.of(crit("hotend", 3600), crit("hotend", 3900), crit("hotend", 4199), crit("hotend", 4200),
+                        ok("hotend", 4500), crit("hotend", 20000)),
+                "air", List.of(crit("air", 100)));
+        AlertReport r = AlertReport.of(alerts, faults, List.of("hotend", "bed", "air"), START, Duration.ofMinutes(5));
+        AlertReport.SensorResult hot = r.sensor("hotend");
+        // 3600 is the end of the window [55m, 1h): before the fault; 4200 is the window [1h05, 1h10): after it
+        assertEquals(List.of(crit("hotend", 3900), crit("hotend", 4199)), hot.inside());
+        assertEquals(List.of(crit("hotend", 3600), crit("hotend", 4200), crit("hotend", 20000)), hot.outside());
+        assertTrue(hot.missed().isEmpty());
+        assertEquals(1, r.sensor("bed").missed().size(), "no bed alert: the bed fault is missed");
+        assertFalse(r.allFaultsFound());
+        assertEquals(4, r.outsideCount(), "3 hotend + 1 air; the OK event is not counted");
+        assertEquals(2, r.insideCount());
+        String table = r.table();
+        assertTrue(table.contains("hotend  2016-01-01 01:00:00 - 01:05:00"), table);
+        assertTrue(table.contains("bed     2016-01-01 08:00:00 - 08:15:00            NO"), table);
+        assertTrue(table.contains("air     2016-01-01 00:01:40 CRITICAL"), table);
+    }
+
+    private static AlertLog.Alert crit(String id, long sec) {
+        return new AlertLog.Alert(id, "CRITICAL", Instant.ofEpochSecond(START + sec), 1e-9, id);
+    }
+
+    private static AlertLog.Alert ok(String id, long sec) {
+        return new AlertLog.Alert(id, "OK", Instant.ofEpochSecond(START + sec), 0.5, id);
+    }
+}
