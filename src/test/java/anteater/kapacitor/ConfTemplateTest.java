@@ -28,7 +28,7 @@ class ConfTemplateTest {
         assertTrue(c.contains("\"-jar\", \"/opt/a/anteater.jar\"]"), c);
         assertTrue(c.contains("bind-address = \"127.0.0.1:19093\""), c);
         assertTrue(c.contains("boltdb = \"/var/k/kapacitor.db\""), c);
-        assertTrue(c.contains("timeout = \"20s\""), c);
+        assertTrue(c.contains("timeout = \"10s\""), c);
         assertTrue(c.contains("#  socket = ") || c.contains("# [udf.functions.anteater]\n  #   socket"), "socket block stays commented");
         assertFalse(c.contains("\n  socket ="), c);
     }
@@ -36,7 +36,7 @@ class ConfTemplateTest {
     @Test
     void socketVariantReplacesTheStdioBlock() throws Exception {
         String c = filled().socket(Path.of("/run/anteater.sock")).render();
-        assertTrue(c.contains("\n  [udf.functions.anteater]\n  socket = \"/run/anteater.sock\"\n  timeout = \"20s\"\n"), c);
+        assertTrue(c.contains("\n  [udf.functions.anteater]\n  socket = \"/run/anteater.sock\"\n  timeout = \"10s\"\n"), c);
         assertTrue(c.contains("#    prog = "), "stdio lines are commented out:\n" + c);
         assertTrue(c.contains("#      ANTEATER_LOG_LEVEL"), c);
         assertFalse(c.lines().anyMatch(l -> l.startsWith("    prog")), c);
