@@ -75,6 +75,7 @@ public final class PrinterWalkthrough implements AutoCloseable {
     private AgentServer server;
     private Kapacitord kapacitord;
     private int replays;
+    private Path socketPath;
 
     public PrinterWalkthrough(Settings settings) throws IOException {
         if (settings.binDir == null || settings.jar == null || settings.workDir == null) {
@@ -105,13 +106,26 @@ public final class PrinterWalkthrough implements AutoCloseable {
         return new KapacitorCli(s.binDir, kapacitord.url());
     }
 
+    /**
+     * The unix socket of socket mode: in the work dir, unless that path is too long for a unix socket address
+     * (108 bytes on Linux), then in a fresh directory under the system temp dir.
+     */
+    public Path socketPath() throws IOException {
+        if (socketPath == null) {
+            Path p = s.workDir.toAbsolutePath().resolve("anteater.sock");
+            socketPath = p.toString().getBytes(StandardCharsets.UTF_8).length < 100 ? p
+                    : Files.createTempDirectory("anteater-sock").resolve("a.sock");
+        }
+        return socketPath;
+    }
+
     /** kapacitor.conf.example with this run's paths, port, log level and snapshot interval. */
     public ConfTemplate conf() throws IOException {
         ConfTemplate c = ConfTemplate.read(s.repoRoot.resolve("kapacitor.conf.example"))
                 .with("JAVA", s.java.toString())
                 .with("ANTEATER_JAR", s.jar.toAbsolutePath().toString());
         if (s.socket) {
-            c.socket(s.workDir.resolve("anteater.sock"));
+            c.socket(socketPath());
         } else {
             c.set("udf.functions.anteater.env", "ANTEATER_LOG_LEVEL", "\"" + s.logLevel + "\"");
         }
@@ -123,8 +137,8 @@ public final class PrinterWalkthrough implements AutoCloseable {
     public Kapacitord start() throws IOException {
         if (kapacitord != null && kapacitord.isAlive()) throw new IllegalStateException("kapacitord is already running");
         if (s.socket && server == null) {
-            s.progress.accept("starting anteater serve --socket " + s.workDir.resolve("anteater.sock"));
-            server = AgentServer.start(s.java, s.jar, s.workDir.resolve("anteater.sock"), s.workDir.resolve("anteater-serve.log"),
+            s.progress.accept("starting anteater serve --socket " + socketPath());
+            server = AgentServer.start(s.java, s.jar, socketPath(), s.workDir.resolve("anteater-serve.log"),
                     s.logLevel, s.readyTimeout);
         }
         s.progress.accept("starting kapacitord (" + (s.socket ? "socket" : "stdio") + " UDF) in " + s.workDir);

@@ -20,7 +20,7 @@ class SocketModeIT {
         try (PrinterWalkthrough w = new PrinterWalkthrough(s)) {
             w.start();
             String conf = Files.readString(s.workDir.resolve("kapacitor.conf"));
-            assertTrue(conf.contains("socket = \"" + s.workDir.resolve("anteater.sock") + "\""), conf);
+            assertTrue(conf.contains("socket = \"" + w.socketPath() + "\""), conf);
             w.define(PrinterWalkthrough.TASK, "printer_temps.tick");
             PrinterWalkthrough.Recording rec = w.record(PrinterWalkthrough.TASK, s.generator().lines());
             PrinterWalkthrough.Replay rep = w.replay(PrinterWalkthrough.TASK, rec.id());
