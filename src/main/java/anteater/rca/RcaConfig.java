@@ -18,7 +18,7 @@ import java.util.Locale;
  *   enabled: false            # start the engine at all
  *   source: file              # file | arangodb
  *   file: topology.json       # source: file
- *   depth: 3                  # hops around the KPI entity
+ *   depth: 4                  # hops around the KPI entity (sli-proc-host-disk-block is 4)
  *   valid: 10m                # anomalies up to this long before the KPI count as candidates
  *   future: 3m                # ... and up to this long after it (inference waits for them)
  *   grace: 4m                 # wall-clock wait when no later event arrives to close the window
@@ -70,7 +70,7 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
             throw new IllegalArgumentException("Rca.source must be file or arangodb, got '" + source + "'");
         }
         String fileText = text(r, "file", "");
-        int depth = integer(r, "depth", 3, 1, 10);
+        int depth = integer(r, "depth", 4, 1, 10);
         Duration valid = duration(r, "valid", Duration.ofMinutes(10));
         Duration future = duration(r, "future", Duration.ofMinutes(3));
         Duration grace = duration(r, "grace", future.plusMinutes(1));
