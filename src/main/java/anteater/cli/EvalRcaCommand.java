@@ -1,7 +1,6 @@
 package anteater.cli;
 
 import anteater.eval.RcaEvaluation;
-import anteater.rca.RankedCause;
 import anteater.rca.RcaConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,11 +58,7 @@ final class EvalRcaCommand implements Callable<Integer> {
             }
             if (i < explain) {
                 System.out.printf(Locale.ROOT, "scenario seed %d: root %s, rank %d%n", o.seed(), o.rootType(), o.rank());
-                for (RankedCause rc : ev.explain(seed + i)) {
-                    System.out.printf(Locale.ROOT, "  %-22s %-16s score %.3f a %.2f r %.2f p %.2f o %.2f root %.0f%n",
-                            rc.entity().id(), rc.event().metric(), rc.score(), rc.anomaly(), rc.correlation(),
-                            rc.proximity(), rc.onset(), rc.root());
-                }
+                for (String line : ev.explain(seed + i)) System.out.println(line);
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;

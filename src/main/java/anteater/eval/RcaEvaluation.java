@@ -44,23 +44,40 @@ public final class RcaEvaluation {
         this.generator = new RcaScenarioGenerator(CausalRules.parse(cfg.rules()));
     }
 
+    /** A scenario with its detected anomalies: the KPI event (null if never detected) and the store at inference. */
+    public record Case(long seed, RcaScenario scenario, AnomalyEvent kpi, AnomalyStore store) {
+    }
+
     public Outcome run(long seed) {
+        return judge(prepare(seed), cfg.ranker());
+    }
+
+    /** Generates the scenario and detects its anomalies, as the live engine would have stored them by inference. */
+    public Case prepare(long seed) {
         RcaScenario sc = generator.generate(seed);
         List<AnomalyEvent> events = detect(sc);
-        Map<String, Entity> ents = sc.topology().entities();
         AnomalyEvent kpi = events.stream()
                 .filter(e -> sc.kpiEntities().contains(e.entityId()) && e.timestampMs() >= sc.onsetMs())
                 .min(Comparator.comparingLong(AnomalyEvent::timestampMs)
                         .thenComparingInt(e -> sc.affected().get(e.entityId())))
                 .orElse(null);
-        String rootType = ents.get(sc.root()).type();
-        if (kpi == null) return new Outcome(seed, rootType, -1, false, 0, "KPI not detected");
+        if (kpi == null) return new Case(seed, sc, null, null);
         long until = kpi.timestampMs() + cfg.future().toMillis();
         AnomalyStore store = new AnomalyStore(100_000, 64, cfg.valid().toMillis() + cfg.future().toMillis() + 60_000);
         for (AnomalyEvent e : events) if (e.timestampMs() <= until) store.add(e);
-        boolean rootDetected = !store.between(sc.root(), kpi.timestampMs() - cfg.valid().toMillis(), until).isEmpty();
-        CauseInference inf = new CauseInference(sc.topology(), cfg.ranker(), cfg.depth(), Math.max(3, cfg.topK()));
-        CauseEvent ce = inf.infer(kpi, store);
+        return new Case(seed, sc, kpi, store);
+    }
+
+    /** Runs the live inference on a prepared case with the given ranker. */
+    public Outcome judge(Case c, anteater.rca.CauseRanker ranker) {
+        RcaScenario sc = c.scenario();
+        String rootType = sc.topology().entities().get(sc.root()).type();
+        if (c.kpi() == null) return new Outcome(c.seed(), rootType, -1, false, 0, "KPI not detected");
+        AnomalyEvent kpi = c.kpi();
+        boolean rootDetected = !c.store().between(sc.root(), kpi.timestampMs() - cfg.valid().toMillis(),
+                kpi.timestampMs() + cfg.future().toMillis()).isEmpty();
+        CauseInference inf = new CauseInference(sc.topology(), ranker, cfg.depth(), Math.max(3, cfg.topK()));
+        CauseEvent ce = inf.infer(kpi, c.store());
         int rank = 0;
         for (int i = 0; i < ce.causes().size(); i++) {
             if (ce.causes().get(i).entity().id().equals(sc.root())) {
@@ -68,20 +85,35 @@ public final class RcaEvaluation {
                 break;
             }
         }
-        return new Outcome(seed, rootType, rank, rootDetected, ce.causes().size(), ce.failure());
+        return new Outcome(c.seed(), rootType, rank, rootDetected, ce.causes().size(), ce.failure());
     }
 
-    /** The cause list of one scenario, for a readable trace. */
-    public List<RankedCause> explain(long seed) {
+    /** The cause list of one scenario, for a readable trace: each line with the truth (hops from the root). */
+    public List<String> explain(long seed) {
         RcaScenario sc = generator.generate(seed);
         List<AnomalyEvent> events = detect(sc);
         AnomalyEvent kpi = events.stream()
                 .filter(e -> sc.kpiEntities().contains(e.entityId()) && e.timestampMs() >= sc.onsetMs())
-                .min(Comparator.comparingLong(AnomalyEvent::timestampMs)).orElse(null);
-        if (kpi == null) return List.of();
+                .min(Comparator.comparingLong(AnomalyEvent::timestampMs)
+                        .thenComparingInt(e -> sc.affected().get(e.entityId()))).orElse(null);
+        List<String> out = new ArrayList<>();
+        out.add("root " + sc.root() + ", fault at +" + (sc.onsetMs() - sc.startMs()) / 1000 + " s, KPI "
+                + (kpi == null ? "not detected" : kpi.metric() + " of " + kpi.entityId() + " onset "
+                + (anteater.rca.Onset.of(kpi) - sc.onsetMs()) / 1000 + " s after the fault"));
+        if (kpi == null) return out;
         AnomalyStore store = new AnomalyStore(100_000, 64, Long.MAX_VALUE / 4);
         for (AnomalyEvent e : events) if (e.timestampMs() <= kpi.timestampMs() + cfg.future().toMillis()) store.add(e);
-        return new CauseInference(sc.topology(), cfg.ranker(), cfg.depth(), 10).infer(kpi, store).causes();
+        for (RankedCause rc : new CauseInference(sc.topology(), cfg.ranker(), cfg.depth(), 10).infer(kpi, store).causes()) {
+            Integer hop = sc.affected().get(rc.entity().id());
+            long onset = anteater.rca.Onset.of(store.between(rc.entity().id(), kpi.timestampMs() - cfg.valid().toMillis(),
+                    kpi.timestampMs() + cfg.future().toMillis()).get(0));
+            out.add(String.format(java.util.Locale.ROOT,
+                    "  %-20s %-14s score %.3f | a %.2f r %.2f p %.2f o %.2f root %.0f | truth %s, onset %+d s%s",
+                    rc.entity().id(), rc.event().metric(), rc.score(), rc.anomaly(), rc.correlation(), rc.proximity(),
+                    rc.onset(), rc.root(), hop == null ? "unaffected" : "hop " + hop, (onset - sc.onsetMs()) / 1000,
+                    sc.noise().contains(rc.entity().id()) ? " (+noise)" : ""));
+        }
+        return out;
     }
 
     /** Runs the t-test on every (entity, metric) series window by window; anomalous windows become events. */

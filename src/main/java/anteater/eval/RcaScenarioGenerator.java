@@ -149,8 +149,8 @@ public final class RcaScenarioGenerator {
         double[] profile = new double[n + 200];
         double s = 1.0;
         for (int i = 0; i < profile.length; i++) {
-            s += 0.25 * (1.0 - s) + 0.25 * rnd.nextGaussian();
-            profile[i] = Math.max(0.1, s) * Math.min(1.0, (i + 1) / 6.0);
+            s += 0.3 * (1.0 - s) + 0.35 * rnd.nextGaussian();
+            profile[i] = Math.max(0.1, s);
         }
         Map<String, Map<String, double[]>> series = new LinkedHashMap<>();
         for (Entity e : ents.values()) {
@@ -168,10 +168,14 @@ public final class RcaScenarioGenerator {
                 // an affected entity shows the fault on its first metric, sometimes on the second too
                 if (h != null && (k == 0 || rnd.nextDouble() < 0.4)) {
                     double amp = (4 + 4 * rnd.nextDouble()) * gain.get(e.id()) * sigma;
+                    // the entity joins the fault after its delay (ramping up over a minute); from then on it
+                    // follows the fault's severity at the same moment (fluctuations travel fast, onsets do not)
                     long start = onsetMs + delay.get(e.id());
                     for (int i = 0; i < n; i++) {
                         long t = START_MS + i * STEP_MS;
-                        if (t >= start) x[i] += amp * profile[(int) ((t - start) / STEP_MS)];
+                        if (t < start) continue;
+                        double ramp = Math.min(1.0, ((t - start) / STEP_MS + 1) / 6.0);
+                        x[i] += amp * ramp * profile[(int) ((t - onsetMs) / STEP_MS)];
                     }
                 }
                 ms.put(names[k], x);

@@ -67,6 +67,7 @@ public record CauseEvent(AnomalyEvent kpi, List<RankedCause> causes, Neighbourho
             parts.put("proximity", round(c.proximity()));
             parts.put("onset", round(c.onset()));
             parts.put("root", round(c.root()));
+            parts.put("reach", round(c.reach()));
             ArrayNode path = cm.putArray("path");
             for (String id : c.path()) path.add(pathNode(id, c));
             keywords.add(c.keyword());

@@ -20,29 +20,31 @@ import java.util.Set;
  *     different scales compare; a strong anomaly is more likely a fault than a ripple;</li>
  * <li>correlation: |Pearson r| of its values with the KPI's over the time both windows cover; a cause moves
  *     with its effect, an unrelated anomaly that happens to be near in time does not (0.5 when unknown,
- *     e.g. events read from Kafka carry no values);</li>
+ *     e.g. events read from Kafka carry no values; 0 when both have values but their windows do not meet);</li>
  * <li>proximity: 1 / causal hops to the KPI; long chains are less likely and more often coincidence;</li>
- * <li>onset: whether its anomaly began before the KPI's, logistic in the difference over the KPI window's length;
- *     a cause precedes its effect;</li>
- * <li>root: 1 if none of its own anomalous causal parents began strictly before it; what is downstream of an
- *     earlier anomaly is more likely a symptom than the root.</li>
+ * <li>onset: whether its anomaly began before the KPI's ({@link Onset}: the change point inside the first
+ *     anomalous window), logistic in the difference over half the KPI window's length; a cause precedes its
+ *     effect;</li>
+ * <li>root: 0 if one of its own causal parents was abnormal when it began, having surely begun before it (the
+ *     onset intervals of {@link Onset#interval} do not overlap), else 1;
+ *     what follows an earlier anomaly upstream is more likely a symptom than the root.</li>
  * </ul>
  */
 public final class CauseRanker {
 
     /** Weights of the score's parts; they need not sum to 1 (the score is divided by their sum). */
-    public record Weights(double anomaly, double correlation, double proximity, double onset, double root) {
-        public static final Weights DEFAULT = new Weights(0.15, 0.3, 0.1, 0.2, 0.25);
+    public record Weights(double anomaly, double correlation, double proximity, double onset, double root, double reach) {
+        public static final Weights DEFAULT = new Weights(0.4, 0.3, 0.05, 0.1, 0.2, 0.8);
 
         public Weights {
-            if (anomaly < 0 || correlation < 0 || proximity < 0 || onset < 0 || root < 0
-                    || anomaly + correlation + proximity + onset + root <= 0) {
+            if (anomaly < 0 || correlation < 0 || proximity < 0 || onset < 0 || root < 0 || reach < 0
+                    || anomaly + correlation + proximity + onset + root + reach <= 0) {
                 throw new IllegalArgumentException("weights must be >= 0 with a positive sum");
             }
         }
 
         double sum() {
-            return anomaly + correlation + proximity + onset + root;
+            return anomaly + correlation + proximity + onset + root + reach;
         }
     }
 
@@ -81,26 +83,34 @@ public final class CauseRanker {
         }
         long from = kpi.timestampMs() - validMs;
         long to = kpi.timestampMs() + futureMs;
-        long kpiOnset = onsetOf(kpi);
+        long kpiOnset = Onset.of(kpi);
         double tau = Math.max(1000.0, kpi.durationSec() * 1000.0 / 2);
 
         // the anomalies of every entity in the neighbourhood (parents need them too), by onset
         Map<String, List<AnomalyEvent>> events = new LinkedHashMap<>();
         Map<String, Long> onsets = new HashMap<>();
+        Map<String, long[]> starts = new HashMap<>();
         for (String id : n.entities().keySet()) {
             if (id.equals(target)) continue;
             List<AnomalyEvent> es = store.between(id, from, to);
             if (es.isEmpty()) continue;
             events.put(id, es);
-            long o = Long.MAX_VALUE;
-            for (AnomalyEvent e : es) o = Math.min(o, onsetOf(e));
-            onsets.put(id, o);
+            onsets.put(id, Onset.of(es.get(0)));
+            starts.put(id, Onset.interval(es.get(0)));
         }
         double maxScore = 0;
         for (String id : events.keySet()) {
             if (!hops.containsKey(id)) continue;
             for (AnomalyEvent e : events.get(id)) maxScore = Math.max(maxScore, finite(e.score()));
         }
+        // the anomalous entities that can reach the KPI, plus the KPI: what a root cause should explain
+        Map<String, List<String>> children = new HashMap<>();
+        for (Map.Entry<String, Set<String>> pe : parents.entrySet()) {
+            for (String a : pe.getValue()) children.computeIfAbsent(a, k -> new ArrayList<>()).add(pe.getKey());
+        }
+        Set<String> abnormal = new java.util.HashSet<>();
+        for (String id : events.keySet()) if (hops.containsKey(id)) abnormal.add(id);
+        abnormal.add(target);
         List<RankedCause> out = new ArrayList<>();
         for (Map.Entry<String, List<AnomalyEvent>> en : events.entrySet()) {
             String id = en.getKey();
@@ -117,33 +127,53 @@ public final class CauseRanker {
                     bestOverlap = ov;
                 }
             }
-            double anomaly = maxScore > 0 ? Math.log1p(strongest) / Math.log1p(maxScore) : 0.0;
+            double anomaly = maxScore > 0 ? strongest / maxScore : 0.0;
             double r = Math.abs(Correlation.between(best, kpi));
-            double corrPart = Double.isNaN(r) ? 0.5 : r;
+            boolean unknown = best.values() == null || best.values().length == 0 || kpi.values() == null || kpi.values().length == 0;
+            double corrPart = Double.isNaN(r) ? (unknown ? 0.5 : 0.0) : r;
             double proximity = 1.0 / h;
             long onset = onsets.get(id);
             double onsetPart = 1.0 / (1.0 + Math.exp(-(kpiOnset - onset) / tau));
             double root = 1.0;
+            long[] mine = starts.get(id);
             for (String p : parents.getOrDefault(id, Set.of())) {
-                Long po = onsets.get(p);
-                if (po != null && po < onset) {
+                long[] po = starts.get(p);
+                if (po != null && po[1] < mine[0] && coversTime(events.get(p), mine[0])) {
                     root = 0.0;
                     break;
                 }
             }
+            double reach = reach(id, children, abnormal) / (double) (abnormal.size() - 1);
             double score = (weights.anomaly() * anomaly + weights.correlation() * corrPart
-                    + weights.proximity() * proximity + weights.onset() * onsetPart + weights.root() * root) / weights.sum();
+                    + weights.proximity() * proximity + weights.onset() * onsetPart + weights.root() * root
+                    + weights.reach() * reach) / weights.sum();
             List<String> path = new ArrayList<>();
             for (String x = id; x != null; x = next.get(x)) path.add(x);
-            out.add(new RankedCause(n.entity(id), best, score, anomaly, r, proximity, onsetPart, root, path));
+            out.add(new RankedCause(n.entity(id), best, score, anomaly, r, proximity, onsetPart, root, reach, path));
         }
         out.sort(Comparator.comparingDouble(RankedCause::score).reversed().thenComparing(c -> c.entity().id()));
         return out;
     }
 
-    /** When an event's anomaly began: the start of its window. */
-    static long onsetOf(AnomalyEvent e) {
-        return e.timestampMs() - e.durationSec() * 1000L;
+    /** How many other abnormal entities {@code id} reaches along causal edges through abnormal entities. */
+    private static int reach(String id, Map<String, List<String>> children, Set<String> abnormal) {
+        Set<String> seen = new java.util.HashSet<>();
+        seen.add(id);
+        ArrayDeque<String> q = new ArrayDeque<>(List.of(id));
+        while (!q.isEmpty()) {
+            for (String c : children.getOrDefault(q.poll(), List.of())) {
+                if (abnormal.contains(c) && seen.add(c)) q.add(c);
+            }
+        }
+        return seen.size() - 1;
+    }
+
+    /** Whether one of the events' windows covers time t: the parent was still abnormal when the child began. */
+    private static boolean coversTime(List<AnomalyEvent> es, long t) {
+        for (AnomalyEvent e : es) {
+            if (e.timestampMs() - e.durationSec() * 1000L <= t && t <= e.timestampMs()) return true;
+        }
+        return false;
     }
 
     private static double finite(double x) {

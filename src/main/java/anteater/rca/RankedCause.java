@@ -14,10 +14,12 @@ import java.util.List;
  * @param proximity   1 / causal hops to the KPI
  * @param onset       how much earlier than the KPI its anomaly began, squashed to [0, 1] (0.5 = same time)
  * @param root        1 if no anomalous causal parent began before it, else 0
+ * @param reach       share of the other abnormal entities (that can reach the KPI, and the KPI) it reaches along
+ *                    causal edges through abnormal entities: how much of the incident it explains
  * @param path        entity ids from the cause to the KPI entity, along causal edges
  */
 public record RankedCause(Entity entity, AnomalyEvent event, double score, double anomaly, double correlation,
-                          double proximity, double onset, double root, List<String> path) {
+                          double proximity, double onset, double root, double reach, List<String> path) {
 
     public String keyword() {
         return Keywords.of(entity.type(), event.metric());
