@@ -28,7 +28,13 @@ import java.util.Set;
  * <li>root: 0 if one of its own causal parents was abnormal when it began, having surely begun before it (the
  *     onset intervals of {@link Onset#interval} do not overlap), else 1;
  *     what follows an earlier anomaly upstream is more likely a symptom than the root.</li>
+ * <li>reach: the share of the other abnormal entities (those that can reach the KPI, and the KPI itself) that it
+ *     reaches along causal edges through abnormal entities; a root cause explains the whole incident, a symptom
+ *     only what lies below it, an unrelated anomaly little.</li>
  * </ul>
+ * Default weights (anomaly .4, correlation .3, proximity .05, onset .1, root .2, reach .8) were chosen on the
+ * eval-rca scenarios with seeds 1..200 and are reported on other seeds. Proximity has a small weight because a
+ * root is by nature farther from the KPI than its symptoms; it breaks ties towards short, likelier chains.
  */
 public final class CauseRanker {
 
