@@ -124,6 +124,11 @@ public final class VaeDetector implements Detector {
     }
 
     public static VaeDetector create(Options o) throws OptionException {
+        return create(o, null);
+    }
+
+    /** The network and training settings of the options. */
+    public static VaeConfig config(Options o) throws OptionException {
         VaeConfig c;
         try {
             c = VaeConfig.defaults().withNet(VaeConfig.parseHidden(o.getString("hidden")), o.getInt("latent"),
@@ -140,6 +145,12 @@ public final class VaeDetector implements Detector {
         if (!(c.learningRate() > 0 && c.learningRate() < 1)) {
             throw new OptionException("option 'learningRate' must be in (0, 1), got " + c.learningRate());
         }
+        return c;
+    }
+
+    /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
+    public static VaeDetector create(Options o, VaeModel model) throws OptionException {
+        VaeConfig c = config(o);
         Threshold t = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
         double ratio = o.getDouble("ratio");
         if (!(ratio > 0 && ratio <= 1)) throw new OptionException("option 'ratio' must be in (0, 1], got " + ratio);
@@ -153,16 +164,15 @@ public final class VaeDetector implements Detector {
         if (top < 1 || top > 1000) throw new OptionException("option 'topMetrics' must be in [1, 1000], got " + top);
         long maxGroups = o.getLong("maxGroups");
         if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
-        VaeModel model = null;
         String path = o.getString("model");
-        if (path != null && !path.isEmpty()) {
+        if (model == null && path != null && !path.isEmpty()) {
             try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(path)))) {
                 model = VaeModel.read(in);
             } catch (IOException | RuntimeException e) {
                 throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage()
                         + " (make one with: java -jar anteater.jar train --input FILE --out MODEL)");
             }
-        } else {
+        } else if (model == null) {
             org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
         }
         return new VaeDetector(c, t, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
