@@ -86,7 +86,9 @@ public final class VaeDetector implements Detector {
         Future<VaeModel> pending;
 
         void setMetrics(List<String> m) {
+            if (metrics.equals(m)) return;
             metrics.clear();
+            last = new double[0];
             index.clear();
             for (String s : m) addMetric(s);
         }
@@ -151,6 +153,7 @@ public final class VaeDetector implements Detector {
     /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
     public static VaeDetector create(Options o, VaeModel model) throws OptionException {
         VaeConfig c = config(o);
+        NdThreads.configure();
         Threshold t = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
         double ratio = o.getDouble("ratio");
         if (!(ratio > 0 && ratio <= 1)) throw new OptionException("option 'ratio' must be in (0, 1], got " + ratio);

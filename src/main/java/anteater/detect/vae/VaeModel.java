@@ -45,6 +45,8 @@ public final class VaeModel {
         this.normaliser = normaliser;
         this.net = net;
         this.calibration = calibration.clone();
+        // kept at float precision, as in the file, so a reloaded model fits the same threshold
+        for (int i = 0; i < this.calibration.length; i++) this.calibration[i] = (float) this.calibration[i];
         Arrays.sort(this.calibration);
         this.config = config;
     }
@@ -152,6 +154,7 @@ public final class VaeModel {
         if (len < 1 || len > 1_000_000_000) throw new IOException("bad network length " + len);
         byte[] nb = new byte[len];
         in.readFully(nb);
+        NdThreads.configure();
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(nb), false);
         long nIn = net.getLayer(0).getParam("e0W").size(0);
         if (nIn != d) throw new IOException("network takes " + nIn + " inputs, model lists " + d + " metrics");

@@ -35,6 +35,7 @@ public final class VaeTrainer {
     }
 
     static MultiLayerNetwork build(int nIn, VaeConfig c) {
+        NdThreads.configure();
         int[] dec = new int[c.hidden().length];
         for (int i = 0; i < dec.length; i++) dec[i] = c.hidden()[dec.length - 1 - i];
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
@@ -112,7 +113,7 @@ public final class VaeTrainer {
             }
             double trainLoss = lossSum / Math.max(1, batches);
             double valLoss = val == null ? trainLoss : meanError(net, val);
-            boolean improved = valLoss < best - 1e-6 * Math.abs(best);
+            boolean improved = Double.isInfinite(best) ? Double.isFinite(valLoss) : valLoss < best - 1e-4 * Math.abs(best);
             if (improved) {
                 best = valLoss;
                 bestParams = net.params().dup();
