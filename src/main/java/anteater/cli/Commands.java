@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The subcommands of anteater.jar. */
 @Command(name = "anteater", mixinStandardHelpOptions = true, version = "anteater 0.1.0",
         description = "AI anomaly detection for Kapacitor. With no arguments: a UDF agent on stdin/stdout.",
-        subcommands = {Commands.Agent.class, Commands.Serve.class, BenchCommand.class, EvalCommand.class, TrainCommand.class})
+        subcommands = {Commands.Agent.class, Commands.Serve.class, BenchCommand.class, EvalCommand.class, TrainCommand.class, BenchVaeCommand.class})
 public final class Commands implements Runnable {
 
     @Override

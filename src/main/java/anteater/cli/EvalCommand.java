@@ -57,6 +57,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-baselines", description = "skip the baselines")
     boolean noBaselines;
 
+    static final double[] SWEEP = {0.1, 0.03, 0.01, 0.003, 0.001, 0.0001};
+
     @Override
     public Integer call() throws Exception {
         Options o = OptionArgs.parse(detector, optionArgs);
@@ -82,6 +84,7 @@ final class EvalCommand implements Callable<Integer> {
             methods.add(Baselines.pca(thr, 0.9));
         }
         Map<String, Map<String, Scores>> table = new LinkedHashMap<>();
+        Map<String, double[]> sweepSum = new LinkedHashMap<>();
         for (Method m : methods) table.put(m.name(), new LinkedHashMap<>());
         for (Dataset d : sets) {
             for (Method m : methods) {
@@ -91,6 +94,15 @@ final class EvalCommand implements Callable<Integer> {
                 table.get(m.name()).put(d.name(), s);
                 System.err.printf(Locale.ROOT, "%s %s: F1 %.3f AUC-PR %.3f threshold %.4g (%.1f s)%n", d.name(), m.name(),
                         s.f1(), s.aucPr(), r.threshold(), (System.nanoTime() - t0) / 1e9);
+                if (r.calibration() != null) {
+                    double[] f = sweepSum.computeIfAbsent(m.name(), k -> new double[SWEEP.length]);
+                    for (int k = 0; k < SWEEP.length; k++) {
+                        double t = Threshold.parse("pot", SWEEP[k]).of(r.calibration());
+                        boolean[] fl = new boolean[r.score().length];
+                        for (int i = 0; i < fl.length; i++) fl[i] = r.score()[i] > t;
+                        f[k] += Scores.of(r.score(), fl, d.labels(), d.testDays()).f1() / sets.size();
+                    }
+                }
                 Path csv = m == methods.get(0) ? out.resolve(d.name() + ".csv") : out.resolve(m.name()).resolve(d.name() + ".csv");
                 writeCsv(csv, r);
                 if (m == methods.get(0) && d.name().equals(plot)) {
@@ -101,6 +113,17 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         print(System.out, table, methods.get(0).name());
+        System.out.println();
+        System.out.println("## mean point-wise F1 by POT risk q (thresholds from training scores only)");
+        StringBuilder h = new StringBuilder("| method |");
+        for (double x : SWEEP) h.append(" q=").append(x).append(" |");
+        System.out.println(h);
+        System.out.println("|---|" + "---|".repeat(SWEEP.length));
+        for (Map.Entry<String, double[]> e : sweepSum.entrySet()) {
+            StringBuilder b = new StringBuilder("| " + e.getKey() + " |");
+            for (double v : e.getValue()) b.append(String.format(Locale.ROOT, " %.3f |", v));
+            System.out.println(b);
+        }
         return 0;
     }
 

@@ -28,7 +28,7 @@ public final class Baselines {
         double[] test = s.score(d.test());
         boolean[] flag = new boolean[test.length];
         for (int i = 0; i < test.length; i++) flag[i] = test[i] > thr;
-        return new Method.Result(test, flag, thr, null);
+        return new Method.Result(test, flag, thr, sorted);
     }
 
     public static Method random(Threshold t, long seed) {

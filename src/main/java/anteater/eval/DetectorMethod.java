@@ -82,10 +82,11 @@ public final class DetectorMethod implements Method {
             det.process(w, out);
         }
         double thr = det.threshold(key);
+        VaeModel used = det.model(key);
         det.close();
         boolean[] flag = new boolean[n];
         for (int i = 0; i < n; i++) flag[i] = score[i] > thr;
-        return new Result(score, flag, thr, null);
+        return new Result(score, flag, thr, used == null ? null : used.calibration());
     }
 
     private Result runGeneric(Dataset d) throws OptionException {

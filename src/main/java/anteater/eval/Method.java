@@ -9,9 +9,9 @@ public interface Method {
      * @param score     one score per test row, larger = more anomalous
      * @param flag      one verdict per test row
      * @param threshold the score threshold fitted on training rows (NaN if none)
-     * @param topMetrics per test row, the metric judged most responsible (may be null)
+     * @param calibration sorted training scores the threshold was fitted on (null if none)
      */
-    record Result(double[] score, boolean[] flag, double threshold, String[] topMetrics) {
+    record Result(double[] score, boolean[] flag, double threshold, double[] calibration) {
     }
 
     String name();
