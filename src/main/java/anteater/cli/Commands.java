@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
             BenchCommand.class,
             OptionsCommand.class,
             EvalRcaCommand.class,
+            EvalCommand.class,
+            TrainCommand.class,
+            BenchVaeCommand.class,
         })
 public final class Commands implements Runnable {
 
