@@ -22,6 +22,11 @@ public final class OptionTable {
         // ttest
         add("size", OptionKind.INT, false, 3600L, "ttest: values kept in each field's history of normal windows (> 1)");
         add("alpha", OptionKind.DOUBLE, false, 0.001, "ttest: a window with p-value <= alpha is anomalous, in (0, 1)");
+        // events (anteater.sink)
+        add("topic", OptionKind.STRING, false, null, "events: topic of this task's anomaly events (default: Kafka.model_topic of the config)");
+        add("entity", OptionKind.STRING, false, null, "events: entity_id template of {measurement}, {tags}, {<tag>} (default: {machine_id}_{measurement}_{tags})");
+        add("suppress", OptionKind.DURATION, false, null, "events: the same entity + metric is sent once per this interval of event time (default: Suppression.interval, 10m; 0s: every window)");
+        add("eventType", OptionKind.STRING, false, "app", "events: event_type, app | sys");
     }
 
     private OptionTable() {
