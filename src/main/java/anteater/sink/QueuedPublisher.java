@@ -146,6 +146,7 @@ abstract class QueuedPublisher implements EventPublisher {
                 fail(1);
                 done = true;
             }
+            EventStats.maybeLog();
             if (done) {
                 pending = null;
                 pauseMs = 100;
