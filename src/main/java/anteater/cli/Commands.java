@@ -32,6 +32,11 @@ public final class Commands implements Runnable {
 
     @Command(name = "agent", description = "Run a UDF agent on stdin/stdout (same as no arguments).")
     static final class Agent implements Callable<Integer> {
+        @Option(names = "--config", description = "YAML config (Kafka, Arangodb, Suppression, Events); default: $ANTEATER_CONFIG")
+        void config(Path file) {
+            System.setProperty(anteater.sink.AnteaterConfig.PROPERTY, file.toString());
+        }
+
         @Option(names = "--max-frame", description = "largest accepted frame in bytes (default ${DEFAULT-VALUE})")
         int maxFrame = FrameReader.DEFAULT_MAX_FRAME;
 
@@ -45,6 +50,11 @@ public final class Commands implements Runnable {
 
     @Command(name = "serve", description = "Serve UDF connections on a unix socket: one agent per connection.")
     static final class Serve implements Callable<Integer> {
+        @Option(names = "--config", description = "YAML config (Kafka, Arangodb, Suppression, Events); default: $ANTEATER_CONFIG")
+        void config(Path file) {
+            System.setProperty(anteater.sink.AnteaterConfig.PROPERTY, file.toString());
+        }
+
         @Option(names = "--socket", required = true, description = "path of the unix socket to create")
         Path socket;
 

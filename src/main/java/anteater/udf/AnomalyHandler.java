@@ -84,9 +84,16 @@ public final class AnomalyHandler implements Handler {
         try {
             Options o = toOptions(request);
             Detector d = Detectors.create(o);
+            AnomalySink s;
+            try {
+                s = Sinks.forTask(o);
+            } catch (OptionException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
             options = o;
             detector = d;
-            sink = Sinks.forTask(o);
+            sink = s;
             LOG.info("init {}", o.canonical());
             return Udf.InitResponse.newBuilder().setSuccess(true).build();
         } catch (OptionException e) {
