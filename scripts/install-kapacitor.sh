@@ -35,7 +35,7 @@ PKG_CONFIG_VERSION=v0.2.12
 log() { printf '[install-kapacitor] %s\n' "$*" >&2; }
 die() { printf '[install-kapacitor] ERROR: %s\n' "$*" >&2; exit 1; }
 
-CACHE_ROOT=${ANTEATER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/anteater}
+CACHE_ROOT=${ANTEATER_CACHE:-$HOME/.cache/anteater}
 BIN_DIR=${ANTEATER_KAPACITOR_DIR:-$CACHE_ROOT/kapacitor-$KAPACITOR_VERSION/bin}
 WORK_DIR=$CACHE_ROOT/kapacitor-$KAPACITOR_VERSION/build
 
@@ -209,7 +209,7 @@ STAGE_DIR=$WORK_DIR/stage
 rm -rf "$STAGE_DIR"
 mkdir -p "$STAGE_DIR"
 ldflags="-X main.version=$KAPACITOR_VERSION -X main.commit=$commit -X main.branch=v$KAPACITOR_VERSION -X main.platform=OSS"
-log "building kapacitord and kapacitor (the first build compiles libflux with cargo: expect 15-40 minutes)"
+log "building kapacitord and kapacitor (the first build compiles libflux with cargo: about 10-30 minutes on 2 cores)"
 start=$(date +%s)
 if ! (cd "$SRC_DIR" && go build -o "$STAGE_DIR/" -ldflags "$ldflags" ./cmd/kapacitord ./cmd/kapacitor) >&2; then
     die "go build failed in $SRC_DIR (env: GOTOOLCHAIN=$GOTOOLCHAIN GOFLAGS=$GOFLAGS PKG_CONFIG=$PKG_CONFIG RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-} RUSTC_WRAPPER=$RUSTC_WRAPPER); set PKG_CONFIG_LOG=/tmp/pkgconfig.log for the libflux/cargo log"

@@ -13,8 +13,18 @@ import picocli.CommandLine.Option;
 /** The subcommands of anteater.jar. */
 @Command(name = "anteater", mixinStandardHelpOptions = true, version = "anteater 0.1.0",
         description = "AI anomaly detection for Kapacitor. With no arguments: a UDF agent on stdin/stdout.",
-        subcommands = {Commands.Agent.class, Commands.Serve.class, BenchCommand.class, OptionsCommand.class,
-                GenCommand.class, DemoCommand.class})
+        subcommands = {
+            Commands.Agent.class,
+            Commands.Serve.class,
+            BenchCommand.class,
+            OptionsCommand.class,
+            EvalRcaCommand.class,
+            EvalCommand.class,
+            TrainCommand.class,
+            BenchVaeCommand.class,
+            GenCommand.class,
+            DemoCommand.class,
+        })
 public final class Commands implements Runnable {
 
     @Override
@@ -24,6 +34,11 @@ public final class Commands implements Runnable {
 
     @Command(name = "agent", description = "Run a UDF agent on stdin/stdout (same as no arguments).")
     static final class Agent implements Callable<Integer> {
+        @Option(names = "--config", description = "YAML config (Kafka, Arangodb, Suppression, Events); default: $ANTEATER_CONFIG")
+        void config(Path file) {
+            System.setProperty(anteater.sink.AnteaterConfig.PROPERTY, file.toString());
+        }
+
         @Option(names = "--max-frame", description = "largest accepted frame in bytes (default ${DEFAULT-VALUE})")
         int maxFrame = FrameReader.DEFAULT_MAX_FRAME;
 
@@ -37,6 +52,11 @@ public final class Commands implements Runnable {
 
     @Command(name = "serve", description = "Serve UDF connections on a unix socket: one agent per connection.")
     static final class Serve implements Callable<Integer> {
+        @Option(names = "--config", description = "YAML config (Kafka, Arangodb, Suppression, Events); default: $ANTEATER_CONFIG")
+        void config(Path file) {
+            System.setProperty(anteater.sink.AnteaterConfig.PROPERTY, file.toString());
+        }
+
         @Option(names = "--socket", required = true, description = "path of the unix socket to create")
         Path socket;
 

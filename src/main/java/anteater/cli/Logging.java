@@ -21,7 +21,7 @@ public final class Logging {
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.nd4j", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.deeplearning4j", "warn");
-        setIfAbsent("org.slf4j.simpleLogger.log.com.arangodb", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.com.arangodb", "error"); // its connect WARNs carry stack traces; RCA logs failures once per interval
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -19,6 +19,8 @@ public final class Detectors {
 
     static {
         FACTORIES.put("ttest", TTestDetector::create);
+        // a lambda, so VaeDetector and ND4J load only when a vae task starts
+        FACTORIES.put("vae", o -> anteater.detect.vae.VaeDetector.create(o));
     }
 
     private Detectors() {

@@ -22,6 +22,24 @@ public final class OptionTable {
         // ttest
         add("size", OptionKind.INT, false, 3600L, "ttest: values kept in each field's history of normal windows (> 1)");
         add("alpha", OptionKind.DOUBLE, false, 0.001, "ttest: a window with p-value <= alpha is anomalous, in (0, 1)");
+        // vae
+        add("model", OptionKind.STRING, false, "", "vae: path of a pretrained model (anteater.jar train); empty: learn online");
+        add("hidden", OptionKind.STRING, false, "64,32", "vae: encoder layer sizes, e.g. '64,32' (decoder mirrors them)");
+        add("latent", OptionKind.INT, false, 8L, "vae: latent size");
+        add("epochs", OptionKind.INT, false, 30L, "vae: most training epochs (early stopping on a validation split)");
+        add("learningRate", OptionKind.DOUBLE, false, 0.001, "vae: Adam learning rate, in (0, 1)");
+        add("q", OptionKind.DOUBLE, false, 0.001, "vae: risk of the POT threshold (share of normal steps above it), in (0, 1)");
+        add("threshold", OptionKind.STRING, false, "pot", "vae: pot | quantile (1-q quantile of training scores) | a fixed number");
+        add("ratio", OptionKind.DOUBLE, false, 0.5, "vae: a window is anomalous when this share of its steps is, in (0, 1]");
+        add("warmup", OptionKind.INT, false, 100L, "vae: windows collected before the first online training (without 'model')");
+        add("updateInterval", OptionKind.INT, false, 100L, "vae: fine-tune on normal windows every N windows; 0: never");
+        add("step", OptionKind.DURATION, false, java.time.Duration.ZERO, "vae: step the metrics are aligned on; 0s: from the data");
+        add("topMetrics", OptionKind.INT, false, 5L, "vae: metrics named behind each anomaly");
+        // events (anteater.sink)
+        add("topic", OptionKind.STRING, false, null, "events: topic of this task's anomaly events (default: Kafka.model_topic of the config)");
+        add("entity", OptionKind.STRING, false, null, "events: entity_id template of {measurement}, {tags}, {<tag>} (default: {machine_id}_{measurement}_{tags})");
+        add("suppress", OptionKind.DURATION, false, null, "events: the same entity + metric is sent once per this interval of event time (default: Suppression.interval, 10m; 0s: every window)");
+        add("eventType", OptionKind.STRING, false, "app", "events: event_type, app | sys");
     }
 
     private OptionTable() {

@@ -10,6 +10,7 @@ import anteater.detect.Options;
 import anteater.detect.Verdict;
 import anteater.detect.Window;
 import anteater.sink.AnomalySink;
+import anteater.rca.RcaLauncher;
 import anteater.sink.Sinks;
 import anteater.udf.proto.Udf;
 import java.io.ByteArrayInputStream;
@@ -84,9 +85,18 @@ public final class AnomalyHandler implements Handler {
         try {
             Options o = toOptions(request);
             Detector d = Detectors.create(o);
+            AnomalySink s = null;
+            try {
+                s = Sinks.forTask(o);
+                RcaLauncher.ensureStarted();
+            } catch (OptionException | RuntimeException e) {
+                d.close();
+                if (s != null) s.close(Duration.ZERO);
+                throw e;
+            }
             options = o;
             detector = d;
-            sink = Sinks.forTask(o);
+            sink = s;
             LOG.info("init {}", o.canonical());
             return Udf.InitResponse.newBuilder().setSuccess(true).build();
         } catch (OptionException e) {

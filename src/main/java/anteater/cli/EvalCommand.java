@@ -1,0 +1,193 @@
+package anteater.cli;
+
+import anteater.detect.Options;
+import anteater.detect.vae.Threshold;
+import anteater.detect.vae.VaeTrainer;
+import anteater.eval.Baselines;
+import anteater.eval.Dataset;
+import anteater.eval.DetectorMethod;
+import anteater.eval.Method;
+import anteater.eval.Plotter;
+import anteater.eval.Scores;
+import anteater.eval.SmdLoader;
+import java.io.BufferedWriter;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Judges a detector on labelled data through the agent's code path, next to baselines on the same data, with
+ * every threshold fixed from training rows only.
+ */
+@Command(name = "eval", description = "Evaluate a detector on labelled data (SMD or NAB) against baselines.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--detector", description = "detector to judge (default ${DEFAULT-VALUE})")
+    String detector = "vae";
+
+    @Option(names = "--format", description = "smd or nab (default ${DEFAULT-VALUE})")
+    String format = "smd";
+
+    @Option(names = "--data", required = true, description = "data folder")
+    Path data;
+
+    @Option(names = "--out", required = true, description = "folder for <name>.csv (index,score,is_anomaly) and plots")
+    Path out;
+
+    @Option(names = "--plot", description = "series to plot as <out>/<name>.png")
+    String plot;
+
+    @Option(names = "--only", description = "comma-separated series names to run (default: all)")
+    String only;
+
+    @Option(names = "--window", description = "steps per window fed to the detector (default ${DEFAULT-VALUE})")
+    int window = 10;
+
+    @Option(names = {"-o", "--option"}, description = "detector option name=value (as in the TICKscript), repeatable")
+    List<String> optionArgs = new ArrayList<>();
+
+    @Option(names = "--no-baselines", description = "skip the baselines")
+    boolean noBaselines;
+
+    static final double[] SWEEP = {0.1, 0.03, 0.01, 0.003, 0.001, 0.0001};
+
+    @Override
+    public Integer call() throws Exception {
+        Options o = OptionArgs.parse(detector, optionArgs);
+        // a reproducible evaluation: no background fine-tuning unless asked for
+        if (detector.equals("vae") && !o.has("updateInterval")) o.add("updateInterval", 0L);
+        if (!format.equals("smd") && !format.equals("nab")) {
+            System.err.println("--format must be smd or nab, got " + format);
+            return 2;
+        }
+        if (window < 1) {
+            System.err.println("--window must be >= 1");
+            return 2;
+        }
+        List<Dataset> sets = format.equals("smd") ? SmdLoader.load(data, only) : anteater.eval.NabLoader.load(data, only);
+        Files.createDirectories(out);
+        double q = o.has("q") ? o.getDouble("q") : 1e-3;
+        Threshold thr = Threshold.parse(o.has("threshold") ? o.getString("threshold") : "pot", q);
+        List<Method> methods = new ArrayList<>();
+        methods.add(new DetectorMethod(o, window, name -> new EpochLog(name)));
+        if (!noBaselines) {
+            methods.add(Baselines.random(thr, 1));
+            methods.add(Baselines.zscore(thr));
+            methods.add(Baselines.pca(thr, 0.9));
+        }
+        Map<String, Map<String, Scores>> table = new LinkedHashMap<>();
+        Map<String, double[]> sweepSum = new LinkedHashMap<>();
+        for (Method m : methods) table.put(m.name(), new LinkedHashMap<>());
+        for (Dataset d : sets) {
+            for (Method m : methods) {
+                long t0 = System.nanoTime();
+                Method.Result r = m.run(d);
+                Scores s = Scores.of(r.score(), r.flag(), d.labels(), d.testDays());
+                table.get(m.name()).put(d.name(), s);
+                System.err.printf(Locale.ROOT, "%s %s: F1 %.3f AUC-PR %.3f threshold %.4g (%.1f s)%n", d.name(), m.name(),
+                        s.f1(), s.aucPr(), r.threshold(), (System.nanoTime() - t0) / 1e9);
+                if (r.calibration() != null) {
+                    double[] f = sweepSum.computeIfAbsent(m.name(), k -> new double[SWEEP.length]);
+                    for (int k = 0; k < SWEEP.length; k++) {
+                        double t = Threshold.parse("pot", SWEEP[k]).of(r.calibration());
+                        boolean[] fl = new boolean[r.score().length];
+                        for (int i = 0; i < fl.length; i++) fl[i] = r.score()[i] > t;
+                        f[k] += Scores.of(r.score(), fl, d.labels(), d.testDays()).f1() / sets.size();
+                    }
+                }
+                Path csv = m == methods.get(0) ? out.resolve(d.name() + ".csv") : out.resolve(m.name()).resolve(d.name() + ".csv");
+                writeCsv(csv, r);
+                if (m == methods.get(0) && d.name().equals(plot)) {
+                    Path png = out.resolve(d.name() + ".png");
+                    Plotter.plot(d, r, m.name(), png);
+                    System.err.println("plot: " + png);
+                }
+            }
+        }
+        print(System.out, table, methods.get(0).name());
+        System.out.println();
+        System.out.println("## mean point-wise F1 by POT risk q (thresholds from training scores only)");
+        StringBuilder h = new StringBuilder("| method |");
+        for (double x : SWEEP) h.append(" q=").append(x).append(" |");
+        System.out.println(h);
+        System.out.println("|---|" + "---|".repeat(SWEEP.length));
+        for (Map.Entry<String, double[]> e : sweepSum.entrySet()) {
+            StringBuilder b = new StringBuilder("| " + e.getKey() + " |");
+            for (double v : e.getValue()) b.append(String.format(Locale.ROOT, " %.3f |", v));
+            System.out.println(b);
+        }
+        return 0;
+    }
+
+    static void writeCsv(Path p, Method.Result r) throws java.io.IOException {
+        Files.createDirectories(p.getParent());
+        try (BufferedWriter w = Files.newBufferedWriter(p)) {
+            w.write("index,score,is_anomaly\n");
+            for (int i = 0; i < r.score().length; i++) {
+                w.write(i + "," + String.format(Locale.ROOT, "%.6g", r.score()[i]) + "," + (r.flag()[i] ? 1 : 0) + "\n");
+            }
+        }
+    }
+
+    static void print(PrintStream out, Map<String, Map<String, Scores>> table, String main) {
+        for (Map.Entry<String, Map<String, Scores>> e : table.entrySet()) {
+            out.println();
+            out.println("## " + e.getKey());
+            out.println("| series | precision | recall | F1 | event recall | false alarms/day | AUC-PR | best F1 (oracle) | PA-F1 |");
+            out.println("|---|---|---|---|---|---|---|---|---|");
+            double[] sum = new double[8];
+            int n = 0;
+            for (Map.Entry<String, Scores> s : e.getValue().entrySet()) {
+                Scores x = s.getValue();
+                out.println(row(s.getKey(), x));
+                double[] v = {x.precision(), x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(), x.bestF1(), x.pointAdjustedF1()};
+                for (int i = 0; i < 8; i++) sum[i] += Double.isNaN(v[i]) ? 0 : v[i];
+                n++;
+            }
+            for (int i = 0; i < 8; i++) sum[i] /= Math.max(1, n);
+            out.println(String.format(Locale.ROOT, "| **mean** | %.3f | %.3f | **%.3f** | %.3f | %.1f | **%.3f** | %.3f | %.3f |",
+                    sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]));
+        }
+        Map<String, Scores> pca = table.get("pca");
+        Map<String, Scores> m = table.get(main);
+        if (pca != null && m != null) {
+            int f1 = 0, auc = 0;
+            for (String k : m.keySet()) {
+                if (m.get(k).f1() > pca.get(k).f1()) f1++;
+                if (m.get(k).aucPr() > pca.get(k).aucPr()) auc++;
+            }
+            out.println();
+            out.printf(Locale.ROOT, "%s beats pca on %d of %d series by F1, on %d by AUC-PR%n", main, f1, m.size(), auc);
+        }
+    }
+
+    static String row(String name, Scores x) {
+        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.1f | %.3f | %.3f | %.3f |", name, x.precision(),
+                x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(), x.bestF1(), x.pointAdjustedF1());
+    }
+
+    /** One stderr line per epoch (no progress bar redraws in eval logs). */
+    static final class EpochLog implements VaeTrainer.Progress {
+        private final String name;
+        private final long t0 = System.nanoTime();
+
+        EpochLog(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean epoch(int epoch, int epochs, double trainLoss, double validationLoss, boolean best) {
+            System.err.printf(Locale.ROOT, "%s epoch %d/%d loss %.4g val %.4g%s (%.1f s)%n", name, epoch, epochs, trainLoss,
+                    validationLoss, best ? " *" : "", (System.nanoTime() - t0) / 1e9);
+            return true;
+        }
+    }
+}

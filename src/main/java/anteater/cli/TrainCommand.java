@@ -1,0 +1,65 @@
+package anteater.cli;
+
+import anteater.detect.Options;
+import anteater.detect.vae.Threshold;
+import anteater.detect.vae.VaeConfig;
+import anteater.detect.vae.VaeDetector;
+import anteater.detect.vae.VaeModel;
+import anteater.detect.vae.VaeTrainer;
+import anteater.eval.TrainingData;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Offline training of a VAE model file for {@code @anteater().detector('vae').model('FILE')}. */
+@Command(name = "train", description = "Train a VAE model from CSV, InfluxDB line protocol or Prometheus query_range JSON.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--input", required = true, description = "training data: .csv[.gz] (header = metric ids), .json (Prometheus), else line protocol")
+    Path input;
+
+    @Option(names = "--out", required = true, description = "model file to write")
+    Path out;
+
+    @Option(names = {"-o", "--option"}, description = "vae option name=value (hidden, latent, epochs, learningRate, q, threshold)")
+    List<String> optionArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Options o = OptionArgs.parse("vae", optionArgs);
+        VaeConfig c = VaeDetector.config(o);
+        TrainingData.Table t = TrainingData.read(input);
+        if (t.rows().length < 10) {
+            System.err.println(input + ": " + t.rows().length + " rows; training needs at least 10");
+            return 2;
+        }
+        System.err.printf(Locale.ROOT, "training on %d rows x %d metrics (%s)%n", t.rows().length, t.metrics().size(), c);
+        long t0 = System.nanoTime();
+        int[] epochs = {0};
+        VaeModel m;
+        try (TrainProgress p = new TrainProgress("train", c.epochs())) {
+            m = VaeTrainer.train(t.rows(), t.metrics(), c, (e, n, tl, vl, b) -> {
+                epochs[0] = e;
+                return p.epoch(e, n, tl, vl, b);
+            });
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
+            m.write(os);
+        }
+        Threshold thr = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
+        System.err.printf(Locale.ROOT, "trained in %.1f s (%d epochs, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
+                secs, epochs[0], secs / Math.max(1, epochs[0]), thr.of(m.calibration()), thr.method(), o.getDouble("q"), out,
+                Files.size(out));
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package anteater.detect.vae;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * Per-metric standardisation fitted once on training rows and never refitted: {@code (x - mean) / scale},
+ * clipped to {@code [-clip, clip]}. The scale has a floor, so a metric that was constant in training still
+ * maps a change to a large (clipped) value instead of infinity.
+ */
+public final class Normaliser {
+    private final double[] mean;
+    private final double[] scale;
+    private final double clip;
+
+    public Normaliser(double[] mean, double[] scale, double clip) {
+        if (mean.length != scale.length) throw new IllegalArgumentException("mean and scale differ in length");
+        if (!(clip > 0)) throw new IllegalArgumentException("clip must be > 0, got " + clip);
+        this.mean = mean.clone();
+        this.scale = scale.clone();
+        this.clip = clip;
+    }
+
+    /** Fits on rows [time][metric]; a metric's scale is its standard deviation, at least {@code minScale}. */
+    public static Normaliser fit(double[][] rows, double clip, double minScale) {
+        if (rows.length == 0) throw new IllegalArgumentException("no rows to fit the normaliser on");
+        int d = rows[0].length;
+        double[] mean = new double[d];
+        double[] scale = new double[d];
+        for (double[] r : rows) for (int j = 0; j < d; j++) mean[j] += r[j];
+        for (int j = 0; j < d; j++) mean[j] /= rows.length;
+        for (double[] r : rows) {
+            for (int j = 0; j < d; j++) {
+                double e = r[j] - mean[j];
+                scale[j] += e * e;
+            }
+        }
+        for (int j = 0; j < d; j++) scale[j] = Math.max(minScale, Math.sqrt(scale[j] / Math.max(1, rows.length - 1)));
+        return new Normaliser(mean, scale, clip);
+    }
+
+    public int size() {
+        return mean.length;
+    }
+
+    public double clip() {
+        return clip;
+    }
+
+    public double mean(int j) {
+        return mean[j];
+    }
+
+    public double scale(int j) {
+        return scale[j];
+    }
+
+    /** Normalises x into out (may be the same array). */
+    public void apply(double[] x, double[] out) {
+        for (int j = 0; j < mean.length; j++) {
+            double z = (x[j] - mean[j]) / scale[j];
+            out[j] = z > clip ? clip : (z < -clip ? -clip : z);
+        }
+    }
+
+    public double[][] apply(double[][] rows) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = new double[mean.length];
+            apply(rows[i], out[i]);
+        }
+        return out;
+    }
+
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(mean.length);
+        out.writeDouble(clip);
+        for (int j = 0; j < mean.length; j++) {
+            out.writeDouble(mean[j]);
+            out.writeDouble(scale[j]);
+        }
+    }
+
+    public static Normaliser load(DataInputStream in) throws IOException {
+        int d = in.readInt();
+        if (d < 1 || d > 1_000_000) throw new IOException("bad normaliser size " + d);
+        double clip = in.readDouble();
+        double[] m = new double[d], s = new double[d];
+        for (int j = 0; j < d; j++) {
+            m[j] = in.readDouble();
+            s[j] = in.readDouble();
+            if (!Double.isFinite(m[j]) || !(s[j] > 0)) throw new IOException("bad normaliser entry for metric " + j);
+        }
+        if (!(clip > 0)) throw new IOException("bad normaliser clip " + clip);
+        return new Normaliser(m, s, clip);
+    }
+}

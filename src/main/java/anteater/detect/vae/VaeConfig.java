@@ -1,0 +1,46 @@
+package anteater.detect.vae;
+
+import java.util.Arrays;
+
+/**
+ * How a VAE is built and trained.
+ *
+ * @param hidden      encoder layer sizes (the decoder mirrors them)
+ * @param latent      latent size
+ * @param epochs      most epochs of a full training
+ * @param learningRate Adam's learning rate
+ * @param batch       mini-batch size
+ * @param patience    epochs without a better validation loss before stopping
+ * @param validation  share of the rows (the last ones, in time order) held out for early stopping
+ * @param seed        random seed of weights and shuffling
+ * @param clip        normalised values are clipped to [-clip, clip]
+ */
+public record VaeConfig(int[] hidden, int latent, int epochs, double learningRate, int batch, int patience,
+                        double validation, long seed, double clip) {
+
+    public static VaeConfig defaults() {
+        return new VaeConfig(new int[] {64, 32}, 8, 30, 1e-3, 256, 3, 0.2, 42, 10);
+    }
+
+    public VaeConfig withEpochs(int e) {
+        return new VaeConfig(hidden, latent, e, learningRate, batch, patience, validation, seed, clip);
+    }
+
+    public VaeConfig withNet(int[] h, int lat, double lr) {
+        return new VaeConfig(h, lat, epochs, lr, batch, patience, validation, seed, clip);
+    }
+
+    @Override
+    public String toString() {
+        return "hidden=" + Arrays.toString(hidden) + " latent=" + latent + " epochs=" + epochs + " lr=" + learningRate
+                + " batch=" + batch + " patience=" + patience + " validation=" + validation + " clip=" + clip;
+    }
+
+    /** Parses "64,32" into layer sizes. */
+    public static int[] parseHidden(String s) {
+        String[] parts = s.trim().split("\\s*,\\s*");
+        int[] h = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) h[i] = Integer.parseInt(parts[i]);
+        return h;
+    }
+}

@@ -1,0 +1,499 @@
+package anteater.detect.vae;
+
+import anteater.detect.Anomaly;
+import anteater.detect.Contribution;
+import anteater.detect.Detector;
+import anteater.detect.GroupTable;
+import anteater.detect.OptionException;
+import anteater.detect.Options;
+import anteater.detect.Verdict;
+import anteater.detect.Window;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * gala-anteater's VAE over all numeric fields of a group (one machine): each window becomes rows of metric
+ * vectors (see {@link StepAssembler}), each row is scored by its reconstruction error, a row above the threshold
+ * is an anomalous step, and a window is anomalous when the share of anomalous steps reaches {@code ratio}.
+ *
+ * <p>With option {@code model} every group uses that pretrained model. Without it each group learns online: the
+ * first {@code warmup} windows are collected, a model is trained on a background thread (windows meanwhile get
+ * {@code warming_up=true} and are never anomalous), and every {@code updateInterval} windows a copy is
+ * fine-tuned on the windows judged normal since the last update and swapped in. Models and thresholds are
+ * installed only on the calling thread, between windows.
+ */
+public final class VaeDetector implements Detector {
+    private static final Logger LOG = LoggerFactory.getLogger(VaeDetector.class);
+    static final int STATE_VERSION = 1;
+    /** Rows kept for training or fine-tuning, per group. */
+    static final int MAX_BUFFER = 20_000;
+    /** Rows a fine-tuning needs at least. */
+    static final int MIN_FINE_TUNE_ROWS = 64;
+    static final int FINE_TUNE_EPOCHS = 3;
+    static final int MAX_METRICS = 10_000;
+
+    /** Sees every scored window's step scores (used by the evaluation). */
+    public interface StepListener {
+        void steps(Window w, long[] times, double[] scores, double threshold);
+    }
+
+    private final VaeConfig config;
+    private final Threshold threshold;
+    private final double ratio;
+    private final int warmup;
+    private final int updateInterval;
+    private final long stepOption;
+    private final int topMetrics;
+    private final VaeModel shared;
+    private final double sharedThreshold;
+    private final GroupTable<GroupState> groups;
+    private final Set<String> unknownLogged = new HashSet<>();
+    private ThreadPoolExecutor trainer;
+    private StepListener listener;
+
+    static final class GroupState {
+        long stepNs;
+        final List<String> metrics = new ArrayList<>();
+        final Map<String, Integer> index = new HashMap<>();
+        double[] last = new double[0];
+        VaeModel model;
+        double threshold = Double.POSITIVE_INFINITY;
+        final ArrayDeque<double[]> buffer = new ArrayDeque<>();
+        long windows;
+        long sinceUpdate;
+        long imputed;
+        Future<VaeModel> pending;
+
+        void setMetrics(List<String> m) {
+            if (metrics.equals(m)) return;
+            metrics.clear();
+            last = new double[0];
+            index.clear();
+            for (String s : m) addMetric(s);
+        }
+
+        void addMetric(String m) {
+            index.put(m, metrics.size());
+            metrics.add(m);
+            int old = last.length;
+            last = Arrays.copyOf(last, metrics.size());
+            Arrays.fill(last, old, last.length, Double.NaN);
+        }
+
+        void keep(double[] row) {
+            if (buffer.size() >= MAX_BUFFER) buffer.pollFirst();
+            buffer.addLast(row);
+        }
+    }
+
+    public VaeDetector(VaeConfig config, Threshold threshold, double ratio, int warmup, int updateInterval,
+                       long stepNs, int topMetrics, int maxGroups, VaeModel pretrained) {
+        this.config = config;
+        this.threshold = threshold;
+        this.ratio = ratio;
+        this.warmup = warmup;
+        this.updateInterval = updateInterval;
+        this.stepOption = stepNs;
+        this.topMetrics = topMetrics;
+        this.shared = pretrained;
+        this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : threshold.of(pretrained.calibration());
+        this.groups = new GroupTable<>(maxGroups, "vae");
+        if (pretrained != null) {
+            LOG.info("vae: model with {} metrics, threshold {} ({})", pretrained.size(),
+                    fmt(sharedThreshold), threshold.method());
+        }
+    }
+
+    public static VaeDetector create(Options o) throws OptionException {
+        return create(o, null);
+    }
+
+    /** The network and training settings of the options. */
+    public static VaeConfig config(Options o) throws OptionException {
+        VaeConfig c;
+        try {
+            c = VaeConfig.defaults().withNet(VaeConfig.parseHidden(o.getString("hidden")), o.getInt("latent"),
+                    o.getDouble("learningRate")).withEpochs(o.getInt("epochs"));
+        } catch (NumberFormatException e) {
+            throw new OptionException("option 'hidden' must be layer sizes separated by commas, e.g. '64,32'; got '"
+                    + o.getString("hidden") + "'");
+        }
+        for (int h : c.hidden()) {
+            if (h < 1 || h > 4096) throw new OptionException("option 'hidden': layer sizes must be in [1, 4096], got " + h);
+        }
+        if (c.latent() < 1 || c.latent() > 1024) throw new OptionException("option 'latent' must be in [1, 1024], got " + c.latent());
+        if (c.epochs() < 1 || c.epochs() > 10_000) throw new OptionException("option 'epochs' must be in [1, 10000], got " + c.epochs());
+        if (!(c.learningRate() > 0 && c.learningRate() < 1)) {
+            throw new OptionException("option 'learningRate' must be in (0, 1), got " + c.learningRate());
+        }
+        return c;
+    }
+
+    /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
+    public static VaeDetector create(Options o, VaeModel model) throws OptionException {
+        VaeConfig c = config(o);
+        NdThreads.configure();
+        Threshold t = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
+        double ratio = o.getDouble("ratio");
+        if (!(ratio > 0 && ratio <= 1)) throw new OptionException("option 'ratio' must be in (0, 1], got " + ratio);
+        long warmup = o.getLong("warmup");
+        if (warmup < 1 || warmup > 1_000_000) throw new OptionException("option 'warmup' must be in [1, 1000000] windows, got " + warmup);
+        long upd = o.getLong("updateInterval");
+        if (upd < 0) throw new OptionException("option 'updateInterval' must be >= 0 windows (0: never fine-tune), got " + upd);
+        long step = o.getDuration("step").toNanos();
+        if (step < 0) throw new OptionException("option 'step' must be >= 0 (0: from the data), got " + o.getDuration("step"));
+        long top = o.getLong("topMetrics");
+        if (top < 1 || top > 1000) throw new OptionException("option 'topMetrics' must be in [1, 1000], got " + top);
+        long maxGroups = o.getLong("maxGroups");
+        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
+        String path = o.getString("model");
+        if (model == null && path != null && !path.isEmpty()) {
+            try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(path)))) {
+                model = VaeModel.read(in);
+            } catch (IOException | RuntimeException e) {
+                throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage()
+                        + " (make one with: java -jar anteater.jar train --input FILE --out MODEL)");
+            }
+        } else if (model == null) {
+            org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
+        }
+        return new VaeDetector(c, t, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
+                (int) Math.min(Integer.MAX_VALUE, maxGroups), model);
+    }
+
+    public void setStepListener(StepListener l) {
+        this.listener = l;
+    }
+
+    /** The threshold in use for a group (for tests and the evaluation); +infinity while warming up. */
+    public double threshold(String groupKey) {
+        GroupState g = groups.get(groupKey);
+        return g == null ? sharedThreshold : g.threshold;
+    }
+
+    public VaeModel model(String groupKey) {
+        GroupState g = groups.get(groupKey);
+        return g == null ? shared : g.model;
+    }
+
+    /** Whether a group has a training in progress. */
+    public boolean training(String groupKey) {
+        GroupState g = groups.get(groupKey);
+        return g != null && g.pending != null && !g.pending.isDone();
+    }
+
+    private GroupState newState() {
+        GroupState g = new GroupState();
+        if (shared != null) {
+            g.setMetrics(shared.metrics());
+            g.model = shared;
+            g.threshold = sharedThreshold;
+        }
+        return g;
+    }
+
+    @Override
+    public void process(Window w, List<Verdict> out) {
+        String key = w.groupKey();
+        GroupState g = groups.getOrCreate(key, k -> newState());
+        install(key, g);
+        if (g.stepNs == 0) g.stepNs = stepOption > 0 ? stepOption : StepAssembler.inferStepNs(w);
+        g.windows++;
+        if (g.model == null) {
+            warm(key, w, g, out);
+        } else {
+            judge(key, w, g, out);
+        }
+    }
+
+    /** Installs a finished training, on this (the caller's) thread. */
+    private void install(String key, GroupState g) {
+        if (g.pending == null || !g.pending.isDone()) return;
+        Future<VaeModel> f = g.pending;
+        g.pending = null;
+        try {
+            VaeModel m = f.get();
+            boolean first = g.model == null;
+            g.model = m;
+            g.setMetrics(m.metrics());
+            if (first) {
+                // the warm-up rows were for the initial training; from now on only rows judged normal are kept
+                g.buffer.clear();
+                for (int j = 0; j < g.last.length; j++) g.last[j] = Double.NaN;
+            }
+            g.threshold = threshold.of(m.calibration());
+            LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key, first ? "new" : "fine-tuned",
+                    m.size(), fmt(g.threshold));
+        } catch (Exception e) {
+            LOG.warn("vae group {}: training failed: {}", key, e.toString());
+        }
+    }
+
+    private void warm(String key, Window w, GroupState g, List<Verdict> out) {
+        for (String f : w.allSeries().keySet()) {
+            if (!g.index.containsKey(f) && g.metrics.size() < MAX_METRICS) g.addMetric(f);
+        }
+        double[] fill = new double[g.metrics.size()];
+        Arrays.fill(fill, Double.NaN);
+        StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, null);
+        for (double[] row : r.rows()) g.keep(row);
+        if (g.windows >= warmup && g.pending == null) submitInitial(key, g);
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("anomaly_score", 0.0);
+        f.put("is_anomaly", false);
+        f.put("anomaly_count", 0L);
+        f.put("total_count", (long) r.rows().length);
+        f.put("anomaly_ratio", 0.0);
+        f.put("warming_up", true);
+        f.put("warmup_windows", g.windows);
+        out.add(new Verdict(w.name(), w.tmax(), new LinkedHashMap<>(w.tags()), f, null));
+    }
+
+    private void submitInitial(String key, GroupState g) {
+        int d = g.metrics.size();
+        if (d == 0 || g.buffer.size() < 2) return;
+        double[][] rows = new double[g.buffer.size()][];
+        int i = 0;
+        for (double[] r : g.buffer) rows[i++] = Arrays.copyOf(r, d);
+        fillGaps(rows, d);
+        List<String> metrics = List.copyOf(g.metrics);
+        LOG.info("vae group {}: warm-up done ({} windows, {} rows, {} metrics), training", key, g.windows, rows.length, d);
+        g.pending = submit(() -> VaeTrainer.train(rows, metrics, config, VaeTrainer.SILENT));
+    }
+
+    /** Cells that were never observed (NaN) take their column's mean, or 0. */
+    static void fillGaps(double[][] rows, int d) {
+        for (int j = 0; j < d; j++) {
+            double sum = 0;
+            int n = 0;
+            for (double[] r : rows) {
+                if (!Double.isNaN(r[j])) {
+                    sum += r[j];
+                    n++;
+                }
+            }
+            double m = n == 0 ? 0 : sum / n;
+            for (double[] r : rows) if (Double.isNaN(r[j])) r[j] = m;
+        }
+    }
+
+    private Future<VaeModel> submit(java.util.concurrent.Callable<VaeModel> job) {
+        if (trainer == null) {
+            trainer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
+                Thread t = new Thread(r, "vae-train");
+                t.setDaemon(true);
+                t.setPriority(Thread.MIN_PRIORITY);
+                return t;
+            });
+        }
+        try {
+            return trainer.submit(job);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("vae: training queue full, will retry later");
+            return null;
+        }
+    }
+
+    private void judge(String key, Window w, GroupState g, List<Verdict> out) {
+        VaeModel m = g.model;
+        Set<String> unknown = new HashSet<>();
+        double[] fill = new double[m.size()];
+        for (int j = 0; j < fill.length; j++) fill[j] = m.normaliser().mean(j);
+        StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, unknown);
+        logUnknown(key, unknown);
+        g.imputed += r.imputed();
+        int n = r.rows().length, d = m.size();
+        double[][] contrib = new double[n][d];
+        double[] scores = m.score(r.rows(), contrib);
+        double thr = g.threshold;
+        int count = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double s : scores) {
+            if (s > thr) count++;
+            max = Math.max(max, s);
+        }
+        double share = n == 0 ? 0 : (double) count / n;
+        boolean anomalous = count > 0 && share >= ratio;
+        if (listener != null) listener.steps(w, r.times(), scores, thr);
+
+        double[] per = new double[d];
+        int used = 0;
+        for (int i = 0; i < n; i++) {
+            if (count > 0 && !(scores[i] > thr)) continue;
+            for (int j = 0; j < d; j++) per[j] += contrib[i][j];
+            used++;
+        }
+        for (int j = 0; j < d; j++) per[j] /= Math.max(1, used);
+        Integer[] order = new Integer[d];
+        for (int j = 0; j < d; j++) order[j] = j;
+        Arrays.sort(order, (a, b) -> Double.compare(per[b], per[a]));
+        int k = Math.min(topMetrics, d);
+        List<Contribution> contributions = new ArrayList<>(k);
+        StringBuilder top = new StringBuilder();
+        for (int i = 0; i < k; i++) {
+            int j = order[i];
+            contributions.add(new Contribution(m.metrics().get(j), per[j],
+                    String.format(Locale.ROOT, "reconstruction error %.4g", per[j])));
+            if (i > 0) top.append(',');
+            top.append(m.metrics().get(j)).append(':').append(fmt(per[j]));
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("anomaly_score", max);
+        f.put("threshold", thr);
+        f.put("is_anomaly", anomalous);
+        f.put("anomaly_count", (long) count);
+        f.put("total_count", (long) n);
+        f.put("anomaly_ratio", share);
+        f.put("top_metrics", top.toString());
+        f.put("imputed", (long) r.imputed());
+        f.put("warming_up", false);
+        Anomaly a = null;
+        if (anomalous) {
+            int top0 = order[0];
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) values[i] = r.rows()[i][top0];
+            String desc = String.format(Locale.ROOT,
+                    "%d of %d steps of %s above the VAE threshold %.4g (max score %.4g); top metrics: %s",
+                    count, n, w.tags().isEmpty() ? w.name() : w.name() + " " + w.tags(), thr, max, top);
+            a = new Anomaly("vae", w.name(), w.tags(), w.tmax(), Math.max(0, (w.tmax() - w.tmin()) / 1_000_000_000L),
+                    m.metrics().get(top0), max, count, n, contributions, desc, values);
+        } else if (updateInterval > 0) {
+            for (double[] row : r.rows()) g.keep(row);
+            g.sinceUpdate++;
+            if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS) {
+                g.sinceUpdate = 0;
+                double[][] rows = g.buffer.toArray(new double[0][]);
+                g.buffer.clear();
+                VaeModel base = m;
+                g.pending = submit(() -> VaeTrainer.fineTune(base, rows, config, FINE_TUNE_EPOCHS));
+            }
+        }
+        out.add(new Verdict(w.name(), w.tmax(), new LinkedHashMap<>(w.tags()), f, a));
+    }
+
+    private void logUnknown(String key, Set<String> unknown) {
+        for (String u : unknown) {
+            if (unknownLogged.size() < 1000 && unknownLogged.add(u)) {
+                LOG.warn("vae group {}: field '{}' is not among the model's metrics; ignored (logged once)", key, u);
+            }
+        }
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    /** Waits for trainings in progress (tests, evaluation); true when none is left. */
+    public boolean awaitTraining(long timeoutMs) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        for (Map.Entry<String, GroupState> e : groups.entries()) {
+            Future<VaeModel> f = e.getValue().pending;
+            while (f != null && !f.isDone()) {
+                if (System.currentTimeMillis() > end) return false;
+                Thread.sleep(20);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(STATE_VERSION);
+        groups.save(out, (o, g) -> {
+            o.writeLong(g.stepNs);
+            o.writeLong(g.windows);
+            o.writeLong(g.sinceUpdate);
+            o.writeLong(g.imputed);
+            o.writeInt(g.metrics.size());
+            for (String s : g.metrics) o.writeUTF(s);
+            for (double v : g.last) o.writeDouble(v);
+            if (g.model == null) {
+                o.writeByte(0);
+            } else if (g.model == shared) {
+                o.writeByte(1);
+            } else {
+                o.writeByte(2);
+                byte[] b = g.model.toBytes();
+                o.writeInt(b.length);
+                o.write(b);
+            }
+            o.writeInt(g.buffer.size());
+            for (double[] row : g.buffer) {
+                o.writeInt(row.length);
+                for (double v : row) o.writeFloat((float) v);
+            }
+        });
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+        int v = in.readInt();
+        if (v != STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads " + STATE_VERSION + ")");
+        groups.load(in, i -> {
+            GroupState g = new GroupState();
+            g.stepNs = i.readLong();
+            g.windows = i.readLong();
+            g.sinceUpdate = i.readLong();
+            g.imputed = i.readLong();
+            int d = i.readInt();
+            if (d < 0 || d > MAX_METRICS) throw new IOException("bad metric count " + d);
+            List<String> ms = new ArrayList<>(d);
+            for (int j = 0; j < d; j++) ms.add(i.readUTF());
+            g.setMetrics(ms);
+            for (int j = 0; j < d; j++) g.last[j] = i.readDouble();
+            int kind = i.readByte();
+            if (kind == 1) {
+                if (shared == null) throw new IOException("snapshot uses a pretrained model but option 'model' is not set");
+                g.model = shared;
+            } else if (kind == 2) {
+                int len = i.readInt();
+                if (len < 1 || len > 1_000_000_000) throw new IOException("bad model length " + len);
+                byte[] b = new byte[len];
+                i.readFully(b);
+                g.model = VaeModel.fromBytes(b);
+            } else if (kind != 0) {
+                throw new IOException("bad model kind " + kind);
+            }
+            if (g.model != null) {
+                if (!g.model.metrics().equals(ms)) throw new IOException("model metrics differ from the group's");
+                g.threshold = threshold.of(g.model.calibration());
+            }
+            int nb = i.readInt();
+            if (nb < 0 || nb > MAX_BUFFER) throw new IOException("bad buffer size " + nb);
+            for (int k = 0; k < nb; k++) {
+                int len = i.readInt();
+                if (len < 0 || len > MAX_METRICS) throw new IOException("bad row length " + len);
+                double[] row = new double[len];
+                for (int j = 0; j < len; j++) row[j] = i.readFloat();
+                g.buffer.addLast(row);
+            }
+            return g;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (trainer != null) trainer.shutdownNow();
+    }
+}

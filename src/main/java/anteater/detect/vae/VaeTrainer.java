@@ -1,0 +1,151 @@
+package anteater.detect.vae;
+
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.variational.GaussianReconstructionDistribution;
+import org.deeplearning4j.nn.conf.layers.variational.VariationalAutoencoder;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains VAEs: a full training (normaliser fitted on the rows, early stopping on the last rows held out) and
+ * a fine-tuning of an existing model on new normal rows (same normaliser, never refitted).
+ */
+public final class VaeTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(VaeTrainer.class);
+    /** Smallest scale of a metric in normalised units (SMD's values are in [0, 1]). */
+    public static final double MIN_SCALE = 1e-3;
+
+    /** Told after each epoch; may stop the training by returning false. */
+    public interface Progress {
+        boolean epoch(int epoch, int epochs, double trainLoss, double validationLoss, boolean best);
+    }
+
+    public static final Progress SILENT = (e, n, t, v, b) -> true;
+
+    private VaeTrainer() {
+    }
+
+    static MultiLayerNetwork build(int nIn, VaeConfig c) {
+        NdThreads.configure();
+        int[] dec = new int[c.hidden().length];
+        for (int i = 0; i < dec.length; i++) dec[i] = c.hidden()[dec.length - 1 - i];
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(c.seed())
+                .updater(new Adam(c.learningRate()))
+                .weightInit(WeightInit.XAVIER)
+                .l2(1e-5)
+                .list()
+                .layer(0, new VariationalAutoencoder.Builder()
+                        .activation(Activation.LEAKYRELU)
+                        .encoderLayerSizes(c.hidden())
+                        .decoderLayerSizes(dec)
+                        .pzxActivationFunction(Activation.IDENTITY)
+                        .reconstructionDistribution(new GaussianReconstructionDistribution(Activation.IDENTITY))
+                        .nIn(nIn).nOut(c.latent())
+                        .build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /** Full training on raw rows [time][metric] whose columns are {@code metrics}. */
+    public static VaeModel train(double[][] raw, List<String> metrics, VaeConfig c, Progress progress) {
+        if (raw.length < 2) throw new IllegalArgumentException("need at least 2 rows to train, got " + raw.length);
+        Normaliser norm = Normaliser.fit(raw, c.clip(), MIN_SCALE);
+        double[][] z = norm.apply(raw);
+        int nVal = (int) Math.round(raw.length * c.validation());
+        if (raw.length - nVal < 1 || nVal < 1) nVal = 0;
+        int nTrain = z.length - nVal;
+        MultiLayerNetwork net = build(metrics.size(), c);
+        fit(net, z, nTrain, nVal, c, c.epochs(), progress);
+        VaeModel m = new VaeModel(metrics, norm, net, new double[0], c.toString());
+        double[] cal = m.scoreNormalised(z, null);
+        return new VaeModel(metrics, norm, net, cal, c.toString());
+    }
+
+    /** Fine-tunes a copy of the model on raw rows judged normal; the result is calibrated on those rows. */
+    public static VaeModel fineTune(VaeModel base, double[][] raw, VaeConfig c, int epochs) {
+        double[][] z = base.normaliser().apply(raw);
+        MultiLayerNetwork net = base.copyNetwork();
+        fit(net, z, z.length, 0, c, epochs, SILENT);
+        VaeModel m = new VaeModel(base.metrics(), base.normaliser(), net, new double[0], base.config());
+        return new VaeModel(base.metrics(), base.normaliser(), net, m.scoreNormalised(z, null), base.config());
+    }
+
+    /** Trains on rows [0, nTrain), validates on the next nVal rows, keeps the best parameters. */
+    private static void fit(MultiLayerNetwork net, double[][] z, int nTrain, int nVal, VaeConfig c, int epochs, Progress progress) {
+        int d = z[0].length;
+        INDArray all = Nd4j.create(toFloat(z, 0, z.length, d));
+        INDArray val = nVal > 0 ? all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(nTrain, nTrain + nVal),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup() : null;
+        Random rnd = new Random(c.seed());
+        int[] order = new int[nTrain];
+        for (int i = 0; i < nTrain; i++) order[i] = i;
+        double best = Double.POSITIVE_INFINITY;
+        INDArray bestParams = null;
+        int bad = 0;
+        for (int e = 1; e <= epochs; e++) {
+            for (int i = nTrain - 1; i > 0; i--) {
+                int k = rnd.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[k];
+                order[k] = t;
+            }
+            double lossSum = 0;
+            int batches = 0;
+            for (int s = 0; s < nTrain; s += c.batch()) {
+                int len = Math.min(c.batch(), nTrain - s);
+                float[][] b = new float[len][];
+                for (int i = 0; i < len; i++) b[i] = toFloatRow(z[order[s + i]]);
+                net.pretrainLayer(0, Nd4j.create(b));
+                lossSum += net.getLayer(0).score();
+                batches++;
+            }
+            double trainLoss = lossSum / Math.max(1, batches);
+            double valLoss = val == null ? trainLoss : meanError(net, val);
+            boolean improved = Double.isInfinite(best) ? Double.isFinite(valLoss) : valLoss < best - 1e-4 * Math.abs(best);
+            if (improved) {
+                best = valLoss;
+                bestParams = net.params().dup();
+                bad = 0;
+            } else {
+                bad++;
+            }
+            boolean go = progress.epoch(e, epochs, trainLoss, valLoss, improved);
+            LOG.debug("epoch {}/{} train loss {} validation {}", e, epochs, trainLoss, valLoss);
+            if (!go || (val != null && bad >= c.patience())) break;
+        }
+        if (bestParams != null && val != null) net.setParams(bestParams);
+    }
+
+    /** Mean squared reconstruction error per row (the score used for detection). */
+    static double meanError(MultiLayerNetwork net, INDArray x) {
+        org.deeplearning4j.nn.layers.variational.VariationalAutoencoder vae =
+                (org.deeplearning4j.nn.layers.variational.VariationalAutoencoder) net.getLayer(0);
+        INDArray rec = vae.generateAtMeanGivenZ(net.output(x, false));
+        INDArray diff = rec.subi(x);
+        return diff.muli(diff).sumNumber().doubleValue() / x.rows();
+    }
+
+    private static float[] toFloatRow(double[] r) {
+        float[] f = new float[r.length];
+        for (int j = 0; j < r.length; j++) f[j] = (float) r[j];
+        return f;
+    }
+
+    private static float[][] toFloat(double[][] z, int from, int to, int d) {
+        float[][] f = new float[to - from][];
+        for (int i = from; i < to; i++) f[i - from] = toFloatRow(z[i]);
+        return f;
+    }
+}

@@ -1,0 +1,151 @@
+package anteater.eval;
+
+import anteater.detect.Detector;
+import anteater.detect.Detectors;
+import anteater.detect.OptionException;
+import anteater.detect.Options;
+import anteater.detect.Verdict;
+import anteater.detect.Window;
+import anteater.detect.vae.VaeDetector;
+import anteater.detect.vae.VaeModel;
+import anteater.detect.vae.VaeTrainer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A detector of the agent judged on a dataset through the agent's own code path: the rows become Windows of
+ * {@code window} steps, fed to {@link Detector#process}. The VAE is first trained on the training rows (as
+ * {@code train} does) unless option {@code model} names a model; its per-step scores come from the detector's
+ * step listener. Other detectors first see the training windows (to fill their state), then the test windows;
+ * every row of a window gets the window's score and verdict.
+ */
+public final class DetectorMethod implements Method {
+    private final Options options;
+    private final int window;
+    private final Function<String, VaeTrainer.Progress> progress;
+
+    public DetectorMethod(Options options, int window, Function<String, VaeTrainer.Progress> progress) {
+        this.options = options;
+        this.window = window;
+        this.progress = progress;
+    }
+
+    @Override
+    public String name() {
+        return options.detector();
+    }
+
+    static List<Window> windows(String name, List<String> metrics, double[][] rows, long[] times, int size) {
+        List<Window> out = new ArrayList<>();
+        for (int s = 0; s < rows.length; s += size) {
+            int e = Math.min(rows.length, s + size);
+            Window w = new Window(name, "series=" + name, Map.of("series", name), false, e - s);
+            for (int i = s; i < e; i++) {
+                w.notePoint(times[i]);
+                for (int j = 0; j < metrics.size(); j++) w.add(metrics.get(j), times[i], rows[i][j]);
+            }
+            w.end(null, null, null, false, times[e - 1]);
+            out.add(w);
+        }
+        return out;
+    }
+
+    @Override
+    public Result run(Dataset d) throws Exception {
+        return "vae".equals(options.detector()) ? runVae(d) : runGeneric(d);
+    }
+
+    private Result runVae(Dataset d) throws Exception {
+        VaeModel model = null;
+        if (!options.has("model")) {
+            model = VaeTrainer.train(d.train(), d.metrics(), VaeDetector.config(options), progress.apply(d.name()));
+        }
+        VaeDetector det = VaeDetector.create(options, model);
+        int n = d.test().length;
+        double[] score = new double[n];
+        Arrays.fill(score, Double.NaN);
+        long t0 = d.testTimes()[0];
+        long step = n > 1 ? d.testTimes()[1] - t0 : 1;
+        det.setStepListener((w, times, scores, thr) -> {
+            for (int k = 0; k < times.length; k++) {
+                long idx = (times[k] - t0) / step;
+                if (idx >= 0 && idx < n) score[(int) idx] = scores[k];
+            }
+        });
+        List<Verdict> out = new ArrayList<>();
+        String key = null;
+        for (Window w : windows(d.name(), d.metrics(), d.test(), d.testTimes(), window)) {
+            key = w.groupKey();
+            det.process(w, out);
+        }
+        double thr = det.threshold(key);
+        VaeModel used = det.model(key);
+        det.close();
+        boolean[] flag = new boolean[n];
+        for (int i = 0; i < n; i++) flag[i] = score[i] > thr;
+        return new Result(score, flag, thr, used == null ? null : used.calibration());
+    }
+
+    private Result runGeneric(Dataset d) throws OptionException {
+        Options o = options;
+        if (!o.has("field")) {
+            o = copy(options);
+            for (String m : d.metrics()) o.add("field", m);
+        }
+        Detector det = Detectors.create(o);
+        List<Verdict> out = new ArrayList<>();
+        for (Window w : windows(d.name(), d.metrics(), d.train(), d.trainTimes(), window)) det.process(w, out);
+        int n = d.test().length;
+        double[] score = new double[n];
+        boolean[] flag = new boolean[n];
+        int s = 0;
+        for (Window w : windows(d.name(), d.metrics(), d.test(), d.testTimes(), window)) {
+            out.clear();
+            det.process(w, out);
+            double sc = 0;
+            boolean f = false;
+            for (Verdict v : out) {
+                sc = Math.max(sc, scoreOf(v));
+                f |= Boolean.TRUE.equals(v.fields().get("is_anomaly"));
+            }
+            int e = Math.min(n, s + w.points());
+            for (int i = s; i < e; i++) {
+                score[i] = sc;
+                flag[i] = f;
+            }
+            s = e;
+        }
+        det.close();
+        return new Result(score, flag, Double.NaN, null);
+    }
+
+    static double scoreOf(Verdict v) {
+        Object a = v.fields().get("anomaly_score");
+        if (a instanceof Double x) return x;
+        Object p = v.fields().get("pvalue");
+        if (p instanceof Double x) return x > 0 ? -Math.log10(x) : 400;
+        return v.anomaly() != null ? v.anomaly().score() : 0;
+    }
+
+    static Options copy(Options o) throws OptionException {
+        Options c = new Options();
+        for (anteater.detect.OptionSpec s : anteater.detect.OptionTable.all()) {
+            if (!o.has(s.name())) continue;
+            if (s.repeatable()) {
+                for (String v : o.getStrings(s.name())) c.add(s.name(), v);
+            } else {
+                c.add(s.name(), switch (s.kind()) {
+                    case BOOL -> o.getBool(s.name());
+                    case INT -> o.getLong(s.name());
+                    case DOUBLE -> o.getDouble(s.name());
+                    case STRING -> o.getString(s.name());
+                    case DURATION -> o.getDuration(s.name());
+                });
+            }
+        }
+        return c;
+    }
+}

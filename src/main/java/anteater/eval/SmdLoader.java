@@ -1,0 +1,100 @@
+package anteater.eval;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Server Machine Dataset layout: {@code <name>_train.csv.gz}, {@code <name>_test.csv.gz} (header = metric ids)
+ * and {@code <name>_test_label.csv.gz} (one 0/1 a line). Rows are one minute apart from a fixed start.
+ */
+public final class SmdLoader {
+    public static final long T0_NS = 1_600_000_000_000_000_000L;
+    public static final long STEP_NS = 60_000_000_000L;
+
+    private SmdLoader() {
+    }
+
+    public static List<Dataset> load(Path dir, String only) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("_train.csv.gz"))
+                    .map(n -> n.substring(0, n.length() - "_train.csv.gz".length())).sorted().forEach(names::add);
+        }
+        if (names.isEmpty()) throw new IOException("no <name>_train.csv.gz files in " + dir);
+        List<Dataset> out = new ArrayList<>();
+        for (String n : names) {
+            if (only != null && !only.isEmpty() && !Arrays.asList(only.split(",")).contains(n)) continue;
+            List<String> header = new ArrayList<>();
+            double[][] train = readCsv(dir.resolve(n + "_train.csv.gz"), header);
+            List<String> h2 = new ArrayList<>();
+            double[][] test = readCsv(dir.resolve(n + "_test.csv.gz"), h2);
+            if (!header.equals(h2)) throw new IOException(n + ": train and test headers differ");
+            int[] labels = readLabels(dir.resolve(n + "_test_label.csv.gz"));
+            if (labels.length != test.length) {
+                throw new IOException(n + ": " + labels.length + " labels for " + test.length + " test rows");
+            }
+            long[] tt = new long[train.length], st = new long[test.length];
+            for (int i = 0; i < tt.length; i++) tt[i] = T0_NS + i * STEP_NS;
+            for (int i = 0; i < st.length; i++) st[i] = T0_NS + (tt.length + i) * STEP_NS;
+            out.add(new Dataset(n, header, train, test, labels, tt, st));
+        }
+        return out;
+    }
+
+    static BufferedReader open(Path p) throws IOException {
+        InputStream in = Files.newInputStream(p);
+        if (p.toString().endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    /** A numeric CSV with a header line; fills {@code header}. */
+    public static double[][] readCsv(Path p, List<String> header) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        try (BufferedReader r = open(p)) {
+            String line = r.readLine();
+            if (line == null) throw new IOException(p + ": empty file");
+            header.addAll(Arrays.asList(line.trim().split(",")));
+            int d = header.size();
+            int ln = 1;
+            while ((line = r.readLine()) != null) {
+                ln++;
+                if (line.isBlank()) continue;
+                String[] parts = line.split(",");
+                if (parts.length != d) throw new IOException(p + ":" + ln + ": " + parts.length + " columns, header has " + d);
+                double[] row = new double[d];
+                for (int j = 0; j < d; j++) {
+                    try {
+                        row[j] = parts[j].isEmpty() ? Double.NaN : Double.parseDouble(parts[j]);
+                    } catch (NumberFormatException e) {
+                        throw new IOException(p + ":" + ln + ": column " + header.get(j) + " is not a number: '" + parts[j] + "'");
+                    }
+                }
+                rows.add(row);
+            }
+        }
+        return rows.toArray(new double[0][]);
+    }
+
+    static int[] readLabels(Path p) throws IOException {
+        List<Integer> l = new ArrayList<>();
+        try (BufferedReader r = open(p)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                line = line.trim();
+                if (line.isEmpty()) continue;
+                l.add(Double.parseDouble(line) > 0 ? 1 : 0);
+            }
+        }
+        return l.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,97 @@
+package anteater.rca;
+
+import anteater.sink.AnomalyEvent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Recent anomaly events by entity, kept for {@code retainMs} of event time behind the newest event seen
+ * (the watermark). Bounded: at most {@code maxEntities} entities (least recently updated dropped first) and
+ * {@code maxPerEntity} events each. Duplicates (same event_id and metric, e.g. seen on the bus and again on
+ * Kafka) are kept once. Not thread-safe: the RCA thread owns it.
+ */
+public final class AnomalyStore {
+    private final int maxEntities;
+    private final int maxPerEntity;
+    private final long retainMs;
+    private final LinkedHashMap<String, ArrayDeque<AnomalyEvent>> byEntity = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, Boolean> seen;
+    private long watermarkMs = Long.MIN_VALUE;
+    private int size;
+    private long adds;
+
+    public AnomalyStore(int maxEntities, int maxPerEntity, long retainMs) {
+        this.maxEntities = maxEntities;
+        this.maxPerEntity = maxPerEntity;
+        this.retainMs = retainMs;
+        int maxSeen = Math.max(1024, maxEntities * 4);
+        this.seen = new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > maxSeen;
+            }
+        };
+    }
+
+    /** Adds an event; false if it was seen before (same event_id and metric). */
+    public boolean add(AnomalyEvent e) {
+        String key = e.eventId() + "|" + e.metric();
+        if (seen.put(key, Boolean.TRUE) != null) return false;
+        if (e.timestampMs() > watermarkMs) watermarkMs = e.timestampMs();
+        ArrayDeque<AnomalyEvent> q = byEntity.computeIfAbsent(e.entityId(), k -> new ArrayDeque<>());
+        q.addLast(e);
+        size++;
+        if (q.size() > maxPerEntity) {
+            q.removeFirst();
+            size--;
+        }
+        while (byEntity.size() > maxEntities) {
+            Iterator<Map.Entry<String, ArrayDeque<AnomalyEvent>>> it = byEntity.entrySet().iterator();
+            size -= it.next().getValue().size();
+            it.remove();
+        }
+        prune();
+        return true;
+    }
+
+    private void prune() {
+        long horizon = watermarkMs - retainMs;
+        if (++adds % 256 != 0) return; // amortised: between() filters by time anyway
+        for (Iterator<ArrayDeque<AnomalyEvent>> it = byEntity.values().iterator(); it.hasNext(); ) {
+            ArrayDeque<AnomalyEvent> q = it.next();
+            q.removeIf(x -> {
+                boolean old = x.timestampMs() < horizon;
+                if (old) size--;
+                return old;
+            });
+            if (q.isEmpty()) it.remove();
+        }
+    }
+
+    /** Events of {@code entityId} with timestamps in [fromMs, toMs], oldest first. */
+    public List<AnomalyEvent> between(String entityId, long fromMs, long toMs) {
+        ArrayDeque<AnomalyEvent> q = byEntity.get(entityId);
+        if (q == null) return List.of();
+        List<AnomalyEvent> out = new ArrayList<>();
+        for (AnomalyEvent e : q) if (e.timestampMs() >= fromMs && e.timestampMs() <= toMs) out.add(e);
+        out.sort((a, b) -> Long.compare(a.timestampMs(), b.timestampMs()));
+        return out;
+    }
+
+    /** The newest event time seen, or Long.MIN_VALUE. */
+    public long watermarkMs() {
+        return watermarkMs;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int entities() {
+        return byEntity.size();
+    }
+}

@@ -1,0 +1,243 @@
+package anteater.rca;
+
+import com.arangodb.ArangoCursor;
+import com.arangodb.ArangoDB;
+import com.arangodb.ArangoDBException;
+import com.arangodb.ArangoDatabase;
+import com.arangodb.Protocol;
+import com.arangodb.entity.CollectionEntity;
+import com.arangodb.entity.CollectionType;
+import com.arangodb.model.AqlQueryOptions;
+import com.arangodb.model.CollectionsReadOptions;
+import com.arangodb.util.RawJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topology gala-spider keeps in ArangoDB: collection {@code Timestamps} (one document per snapshot, key =
+ * epoch seconds), vertex collection {@code ObserveEntities_<ts>} per snapshot, one edge collection per relation.
+ * A lookup takes the newest snapshot at or before the event time (refused if older than the tolerance), then
+ * traverses the relation collections from the entity, bounded in depth. Every value reaches AQL as a bind
+ * parameter (collections as {@code @@name}); the query texts are constants but for the list of edge-collection
+ * placeholders.
+ */
+public final class ArangoTopology implements Topology {
+    private static final Logger LOG = LoggerFactory.getLogger(ArangoTopology.class);
+
+    /** The relation (edge) collections gala-spider writes. */
+    public static final List<String> RELATIONS = List.of("runs_on", "belongs_to", "is_server", "is_client", "is_peer",
+            "connect", "has_vhost", "store_in");
+
+    static final String SNAPSHOT_AQL = "FOR t IN @@timestamps FILTER TO_NUMBER(t._key) <= @t "
+            + "SORT TO_NUMBER(t._key) DESC LIMIT 1 RETURN t._key";
+
+    static final String TRAVERSAL_AQL = "FOR v, e IN 0..@depth ANY @start %s "
+            + "OPTIONS {order: \"bfs\", uniqueVertices: \"global\"} RETURN {v: v, e: e}";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long RELATION_REFRESH_MS = 600_000;
+
+    private final ArangoDB arango;
+    private final ArangoDatabase db;
+    private final String describe;
+    private final long toleranceMs;
+    private final List<String> relations;
+    private List<String> present;
+    private long presentAtMs;
+
+    public ArangoTopology(RcaConfig.Arango cfg, Duration tolerance) {
+        this(cfg, tolerance, RELATIONS);
+    }
+
+    public ArangoTopology(RcaConfig.Arango cfg, Duration tolerance, List<String> relations) {
+        URI uri;
+        try {
+            uri = URI.create(cfg.url());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Arangodb.url '" + cfg.url() + "' is not a URL, e.g. http://localhost:8529");
+        }
+        if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+            throw new IllegalArgumentException("Arangodb.url '" + cfg.url() + "' must be http(s)://host:port, e.g. http://localhost:8529");
+        }
+        boolean tls = "https".equals(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : 8529;
+        ArangoDB.Builder b = new ArangoDB.Builder()
+                .host(uri.getHost(), port)
+                .protocol("http2".equals(cfg.protocol()) ? Protocol.HTTP2_JSON : Protocol.HTTP_JSON)
+                .useSsl(tls)
+                .timeout((int) Math.min(Integer.MAX_VALUE, cfg.timeout().toMillis()))
+                .maxConnections(1);
+        if (cfg.username() != null && !cfg.username().isEmpty()) b.user(cfg.username());
+        if (cfg.password() != null && !cfg.password().isEmpty()) b.password(cfg.password());
+        this.arango = b.build();
+        this.db = arango.db(cfg.dbName());
+        this.describe = "arangodb " + uri.getScheme() + "://" + uri.getHost() + ":" + port + "/" + cfg.dbName();
+        this.toleranceMs = tolerance.toMillis();
+        this.relations = List.copyOf(relations);
+    }
+
+    /** Asks the server's version (a start-up check for the log); returns it, or throws with the reason. */
+    public String version() throws TopologyException {
+        try {
+            return arango.getVersion().getVersion();
+        } catch (ArangoDBException e) {
+            throw translate(e, "version");
+        }
+    }
+
+    @Override
+    public Neighbourhood around(String entityId, long timeMs, int depth) throws TopologyException {
+        long tSec = Math.floorDiv(timeMs, 1000L);
+        Map<String, Object> bind = new LinkedHashMap<>();
+        bind.put("@timestamps", "Timestamps");
+        bind.put("t", tSec);
+        List<JsonNode> snap = query(SNAPSHOT_AQL, bind, "snapshot");
+        if (snap.isEmpty()) {
+            throw new TopologyException(TopologyException.Reason.NO_SNAPSHOT, "no topology snapshot at or before " + tSec + " s in " + describe);
+        }
+        String key = snap.get(0).asText();
+        long snapSec;
+        try {
+            snapSec = Long.parseLong(key);
+        } catch (NumberFormatException e) {
+            throw new TopologyException(TopologyException.Reason.NO_SNAPSHOT, "snapshot key '" + key + "' is not epoch seconds");
+        }
+        if ((tSec - snapSec) * 1000L > toleranceMs) {
+            throw new TopologyException(TopologyException.Reason.SNAPSHOT_TOO_OLD, "newest snapshot " + snapSec + " is "
+                    + (tSec - snapSec) + " s older than the event (tolerance " + toleranceMs / 1000 + " s)");
+        }
+        List<String> rels = presentRelations();
+        if (rels.isEmpty()) {
+            throw new TopologyException(TopologyException.Reason.UNAVAILABLE, "none of the relation collections " + relations + " exist in " + describe);
+        }
+        StringBuilder colls = new StringBuilder();
+        Map<String, Object> tb = new LinkedHashMap<>();
+        tb.put("depth", depth);
+        tb.put("start", "ObserveEntities_" + key + "/" + entityId);
+        for (int i = 0; i < rels.size(); i++) {
+            if (i > 0) colls.append(", ");
+            colls.append("@@r").append(i);
+            tb.put("@r" + i, rels.get(i));
+        }
+        List<JsonNode> rows;
+        try {
+            rows = query(String.format(TRAVERSAL_AQL, colls), tb, "traversal");
+        } catch (TopologyException e) {
+            if (e.getCause() instanceof ArangoDBException x && Integer.valueOf(1203).equals(x.getErrorNum())) {
+                present = null; // a collection vanished: list them again next time
+                throw new TopologyException(TopologyException.Reason.ENTITY_MISSING, "snapshot " + key
+                        + " has no collection for the traversal: " + x.getErrorMessage(), x);
+            }
+            throw e;
+        }
+        Map<String, Entity> entities = new LinkedHashMap<>();
+        Map<String, Edge> edges = new LinkedHashMap<>();
+        for (JsonNode row : rows) {
+            JsonNode v = row.path("v");
+            if (v.isObject()) {
+                Entity en = entityOf(v);
+                if (en != null) entities.putIfAbsent(en.id(), en);
+            }
+            JsonNode e = row.path("e");
+            if (e.isObject()) {
+                String id = e.path("_id").asText("");
+                String rel = id.contains("/") ? id.substring(0, id.indexOf('/')) : e.path("type").asText("");
+                edges.putIfAbsent(id.isEmpty() ? edges.size() + "" : id,
+                        new Edge(keyOf(e.path("_from").asText("")), keyOf(e.path("_to").asText("")), rel));
+            }
+        }
+        if (!entities.containsKey(entityId)) {
+            throw new TopologyException(TopologyException.Reason.ENTITY_MISSING, "entity " + entityId
+                    + " is not in snapshot ObserveEntities_" + key);
+        }
+        return new Neighbourhood(entityId, snapSec * 1000L, entities, new ArrayList<>(edges.values()));
+    }
+
+    private List<String> presentRelations() throws TopologyException {
+        long now = System.currentTimeMillis();
+        if (present != null && now - presentAtMs < RELATION_REFRESH_MS) return present;
+        Collection<CollectionEntity> all;
+        try {
+            all = db.getCollections(new CollectionsReadOptions().excludeSystem(true));
+        } catch (ArangoDBException e) {
+            throw translate(e, "collections");
+        }
+        Set<String> edgeColls = new HashSet<>();
+        for (CollectionEntity c : all) if (c.getType() == CollectionType.EDGES || c.getType() == null) edgeColls.add(c.getName());
+        Set<String> p = new LinkedHashSet<>();
+        for (String r : relations) if (edgeColls.contains(r)) p.add(r);
+        present = List.copyOf(p);
+        presentAtMs = now;
+        return present;
+    }
+
+    private List<JsonNode> query(String aql, Map<String, Object> bind, String what) throws TopologyException {
+        List<JsonNode> out = new ArrayList<>();
+        try (ArangoCursor<RawJson> c = db.query(aql, RawJson.class, bind, new AqlQueryOptions().batchSize(1000))) {
+            while (c.hasNext()) out.add(JSON.readTree(c.next().get()));
+        } catch (ArangoDBException e) {
+            throw translate(e, what);
+        } catch (IOException e) {
+            throw new TopologyException(TopologyException.Reason.UNAVAILABLE, describe + ": " + what + " answer is not JSON: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private TopologyException translate(ArangoDBException e, String what) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+                return new TopologyException(TopologyException.Reason.TIMEOUT, describe + ": " + what + " timed out", e);
+            }
+        }
+        String detail = e.getErrorMessage() != null ? e.getErrorMessage() : String.valueOf(e.getMessage());
+        if (e.getResponseCode() != null) detail = "HTTP " + e.getResponseCode() + " " + detail;
+        return new TopologyException(TopologyException.Reason.UNAVAILABLE, describe + ": " + what + " failed: " + detail, e);
+    }
+
+    static Entity entityOf(JsonNode v) {
+        String id = v.path("_key").asText("");
+        if (id.isEmpty()) return null;
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            String k = f.getKey();
+            if (k.startsWith("_") || k.equals("type") || k.equals("machine_id") || k.equals("metrics") || k.equals("level")) continue;
+            if (f.getValue().isValueNode()) tags.put(k, f.getValue().asText());
+        }
+        return new Entity(id, v.path("type").asText(""), v.path("machine_id").asText(""), tags);
+    }
+
+    private static String keyOf(String docId) {
+        int i = docId.indexOf('/');
+        return i < 0 ? docId : docId.substring(i + 1);
+    }
+
+    @Override
+    public String describe() {
+        return describe;
+    }
+
+    @Override
+    public void close() {
+        try {
+            arango.shutdown();
+        } catch (RuntimeException e) {
+            LOG.debug("arangodb shutdown: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package anteater.rca;
+
+import anteater.detect.Contribution;
+import anteater.sink.AnomalyEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a gala-anteater anomaly event (topic gala_anteater_hybrid_model) into an {@link AnomalyEvent}: both the
+ * early form (Resource.metric_id, metric_label, anomaly_score, recommend_metrics) and the newer one
+ * (Resource.metric, labels, score as number or string, cause_metrics / root_causes, description).
+ */
+public final class GalaAnomalyJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GalaAnomalyJson() {
+    }
+
+    /** The event, or IllegalArgumentException naming what is missing. */
+    public static AnomalyEvent parse(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException("not a JSON object");
+        JsonNode ts = root.path("Timestamp");
+        if (!ts.canConvertToLong()) throw new IllegalArgumentException("Timestamp (epoch ms) missing");
+        long timestampMs = ts.asLong();
+        JsonNode attrs = root.path("Attributes");
+        JsonNode res = root.path("Resource");
+        String entityId = attrs.path("entity_id").asText("");
+        if (entityId.isEmpty()) throw new IllegalArgumentException("Attributes.entity_id missing");
+        String eventId = attrs.path("event_id").asText(timestampMs + "_" + entityId);
+        String eventType = attrs.path("event_type").asText("app");
+        String metric = first(res, "metric", "metric_id", "metrics");
+        if (metric.isEmpty()) throw new IllegalArgumentException("Resource.metric missing");
+        Map<String, String> labels = new LinkedHashMap<>();
+        JsonNode ln = res.has("labels") ? res.path("labels") : res.path("metric_label");
+        for (Iterator<Map.Entry<String, JsonNode>> it = ln.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            labels.put(f.getKey(), f.getValue().asText());
+        }
+        double score = number(res.has("score") ? res.path("score") : res.path("anomaly_score"));
+        List<Contribution> causes = new ArrayList<>();
+        for (String k : new String[] {"cause_metrics", "root_causes"}) {
+            for (JsonNode c : res.path(k)) {
+                causes.add(new Contribution(c.path("metric").asText(c.path("metric_id").asText("")), number(c.path("score")),
+                        c.path("description").asText("")));
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = res.path("recommend_metrics").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            causes.add(new Contribution(f.getKey(), number(f.getValue().path("score")), ""));
+        }
+        String description = res.path("description").asText(root.path("Body").asText(""));
+        String machineId = labels.getOrDefault("machine_id", entityId.contains("_") ? entityId.substring(0, entityId.indexOf('_')) : "");
+        return new AnomalyEvent(timestampMs, entityId, eventId, eventType, machineId, labels.getOrDefault("measurement", ""),
+                metric, labels, score, res.path("anomaly_count").asInt(0), res.path("total_count").asInt(0),
+                res.path("duration").asLong(0), causes, description, attrs.path("event_source").asText("kafka"), new double[0]);
+    }
+
+    private static String first(JsonNode n, String... keys) {
+        for (String k : keys) {
+            JsonNode v = n.path(k);
+            if (v.isTextual() && !v.asText().isEmpty()) return v.asText();
+        }
+        return "";
+    }
+
+    private static double number(JsonNode v) {
+        if (v.isNumber()) return v.asDouble();
+        if (v.isTextual()) {
+            try {
+                return Double.parseDouble(v.asText().trim());
+            } catch (NumberFormatException e) {
+                return 0.0;
+            }
+        }
+        return 0.0;
+    }
+}

@@ -1,0 +1,34 @@
+package anteater.rca;
+
+import java.util.Locale;
+
+/** The area of a cause as gala-inference names it: process, disk, network, cpu or memory. */
+public final class Keywords {
+    private Keywords() {
+    }
+
+    public static String of(String entityType, String metric) {
+        String t = entityType == null ? "" : entityType.toLowerCase(Locale.ROOT);
+        String m = metric == null ? "" : metric.toLowerCase(Locale.ROOT);
+        switch (t) {
+            case "proc", "thread", "container", "sli", "appinstance", "pod", "process":
+                return "process";
+            case "block", "disk", "fs":
+                return "disk";
+            case "tcp_link", "nic", "qdisc", "endpoint", "udp", "tcp":
+                return "network";
+            case "cpu":
+                return "cpu";
+            case "mem", "memory":
+                return "memory";
+            default:
+                break;
+        }
+        // host and unknown types: by the metric's name
+        if (m.contains("mem")) return "memory";
+        if (m.contains("cpu")) return "cpu";
+        if (m.contains("disk") || m.contains("block") || m.contains("io")) return "disk";
+        if (m.contains("net") || m.contains("tcp") || m.contains("nic") || m.contains("rtt")) return "network";
+        return "process";
+    }
+}

@@ -1,0 +1,177 @@
+package anteater.rca;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The RCA side path's settings, read from the YAML config tree (gala-anteater's keys where they exist):
+ * <pre>
+ * Arangodb: {url: http://localhost:8529, db_name: spider, username: "", password: "", timeout: 5s}
+ * Kafka:    {server: localhost, port: 9092, model_topic: gala_anteater_hybrid_model,
+ *            rca_topic: gala_cause_inference, group_id: anteater-rca, auth_type: "", username, password}
+ * Rca:
+ *   enabled: false            # start the engine at all
+ *   source: file              # file | arangodb
+ *   file: topology.json       # source: file
+ *   depth: 4                  # hops around the KPI entity (sli-proc-host-disk-block is 4)
+ *   valid: 10m                # anomalies up to this long before the KPI count as candidates
+ *   future: 3m                # ... and up to this long after it (inference waits for them)
+ *   grace: 4m                 # wall-clock wait when no later event arrives to close the window
+ *   tolerance: 120s           # newest snapshot must be at most this old at the event time
+ *   top_k: 3
+ *   trigger: [app]            # event_type values that trigger inference
+ *   kafka_input: false        # also read anomaly events of other agents from Kafka.model_topic
+ *   on_failure: skip          # skip | mark (publish an event with Resource.reason)
+ *   queue: 10000              # events waiting for the RCA thread; more are dropped and counted
+ *   rules: [cpu->proc@host, ...]   # see CausalRule; default gala-inference's
+ *   weights: {anomaly: .4, correlation: .3, proximity: .05, onset: .1, root: .2, reach: .8}
+ * </pre>
+ * Durations are seconds (a number) or text: 500ms, 90s, 5m, 2h, PT5M. {@link #toString()} hides passwords.
+ */
+public record RcaConfig(boolean enabled, String source, Path file, int depth, Duration valid, Duration future,
+                        Duration grace, Duration tolerance, int topK, List<String> trigger, boolean kafkaInput,
+                        boolean markFailures, int queue, List<String> rules, CauseRanker.Weights weights,
+                        String topic, Duration logInterval, Arango arango, KafkaIn kafka) {
+
+    /** Connection to gala-spider's ArangoDB. */
+    public record Arango(String url, String dbName, String username, String password, Duration timeout, String protocol) {
+        @Override
+        public String toString() {
+            return "Arango[url=" + url + ", db=" + dbName + ", user=" + username
+                    + ", password=" + (password == null || password.isEmpty() ? "<none>" : "<hidden>") + "]";
+        }
+    }
+
+    /** Where anomaly events of other agents are read from. */
+    public record KafkaIn(String bootstrap, String topic, String groupId, String authType, String username, String password) {
+        @Override
+        public String toString() {
+            return "KafkaIn[bootstrap=" + bootstrap + ", topic=" + topic + ", group=" + groupId + ", auth=" + authType
+                    + ", password=" + (password == null || password.isEmpty() ? "<none>" : "<hidden>") + "]";
+        }
+    }
+
+    public static RcaConfig defaults() {
+        return from(null);
+    }
+
+    /** Reads the config tree (the whole YAML file); missing keys take defaults; bad values throw with the key named. */
+    public static RcaConfig from(JsonNode root) {
+        JsonNode r = section(root, "Rca");
+        JsonNode a = section(root, "Arangodb");
+        JsonNode k = section(root, "Kafka");
+        String source = text(r, "source", "file").toLowerCase(Locale.ROOT);
+        if (!source.equals("file") && !source.equals("arangodb")) {
+            throw new IllegalArgumentException("Rca.source must be file or arangodb, got '" + source + "'");
+        }
+        String fileText = text(r, "file", "");
+        int depth = integer(r, "depth", 4, 1, 10);
+        Duration valid = duration(r, "valid", Duration.ofMinutes(10));
+        Duration future = duration(r, "future", Duration.ofMinutes(3));
+        Duration grace = duration(r, "grace", future.plusMinutes(1));
+        Duration tolerance = duration(r, "tolerance", Duration.ofSeconds(120));
+        int topK = integer(r, "top_k", 3, 1, 100);
+        List<String> trigger = strings(r, "trigger", List.of("app"));
+        boolean kafkaInput = r.path("kafka_input").asBoolean(false);
+        String onFailure = text(r, "on_failure", "skip").toLowerCase(Locale.ROOT);
+        if (!onFailure.equals("skip") && !onFailure.equals("mark")) {
+            throw new IllegalArgumentException("Rca.on_failure must be skip or mark, got '" + onFailure + "'");
+        }
+        int queue = integer(r, "queue", 10_000, 1, 10_000_000);
+        List<String> rules = strings(r, "rules", CausalRules.DEFAULTS);
+        for (String s : rules) CausalRule.parse(s); // fail early with the rule named
+        JsonNode w = r.path("weights");
+        CauseRanker.Weights d = CauseRanker.Weights.DEFAULT;
+        CauseRanker.Weights weights = new CauseRanker.Weights(w.path("anomaly").asDouble(d.anomaly()),
+                w.path("correlation").asDouble(d.correlation()), w.path("proximity").asDouble(d.proximity()),
+                w.path("onset").asDouble(d.onset()), w.path("root").asDouble(d.root()), w.path("reach").asDouble(d.reach()));
+        String topic = text(k, "rca_topic", text(r, "topic", "gala_cause_inference"));
+        Duration logInterval = duration(r, "log_interval", Duration.ofMinutes(1));
+        Arango arango = new Arango(text(a, "url", "http://localhost:8529"), text(a, "db_name", "spider"),
+                text(a, "username", ""), text(a, "password", ""), duration(a, "timeout", Duration.ofSeconds(5)),
+                text(a, "protocol", "http1"));
+        if (!List.of("http1", "http2").contains(arango.protocol())) {
+            throw new IllegalArgumentException("Arangodb.protocol must be http1 or http2, got '" + arango.protocol() + "'");
+        }
+        String server = text(k, "server", "localhost");
+        String port = text(k, "port", "9092");
+        String bootstrap = server.contains(":") || port.isEmpty() ? server : server + ":" + port;
+        KafkaIn kafka = new KafkaIn(bootstrap, text(k, "model_topic", "gala_anteater_hybrid_model"),
+                text(k, "group_id", "anteater-rca"), text(k, "auth_type", ""), text(k, "username", ""),
+                text(k, "password", ""));
+        if (source.equals("file") && r.path("enabled").asBoolean(false) && fileText.isEmpty()) {
+            throw new IllegalArgumentException("Rca.file is required when Rca.source is file: a JSON topology file");
+        }
+        return new RcaConfig(r.path("enabled").asBoolean(false), source, fileText.isEmpty() ? null : Path.of(fileText),
+                depth, valid, future, grace, tolerance, topK, trigger, kafkaInput, onFailure.equals("mark"), queue,
+                rules, weights, topic, logInterval, arango, kafka);
+    }
+
+    private static JsonNode section(JsonNode root, String name) {
+        if (root == null) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        JsonNode n = root.path(name);
+        if (n.isMissingNode()) n = root.path(name.toLowerCase(Locale.ROOT));
+        return n;
+    }
+
+    private static String text(JsonNode n, String key, String def) {
+        JsonNode v = n.path(key);
+        return v.isMissingNode() || v.isNull() ? def : v.asText();
+    }
+
+    private static int integer(JsonNode n, String key, int def, int min, int max) {
+        JsonNode v = n.path(key);
+        if (v.isMissingNode() || v.isNull()) return def;
+        if (!v.canConvertToInt() && !v.isTextual()) throw new IllegalArgumentException(key + " must be an integer in [" + min + ", " + max + "]");
+        int x;
+        try {
+            x = v.isTextual() ? Integer.parseInt(v.asText().trim()) : v.asInt();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer in [" + min + ", " + max + "], got '" + v.asText() + "'");
+        }
+        if (x < min || x > max) throw new IllegalArgumentException(key + " must be an integer in [" + min + ", " + max + "], got " + x);
+        return x;
+    }
+
+    private static List<String> strings(JsonNode n, String key, List<String> def) {
+        JsonNode v = n.path(key);
+        if (v.isMissingNode() || v.isNull()) return def;
+        List<String> out = new ArrayList<>();
+        if (v.isArray()) v.forEach(x -> out.add(x.asText()));
+        else for (String s : v.asText().split(",")) if (!s.isBlank()) out.add(s.trim());
+        return List.copyOf(out);
+    }
+
+    static Duration duration(JsonNode n, String key, Duration def) {
+        JsonNode v = n.path(key);
+        if (v.isMissingNode() || v.isNull()) return def;
+        if (v.isNumber()) return Duration.ofMillis(Math.round(v.asDouble() * 1000));
+        Duration d = parseDuration(v.asText());
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(key + ": bad duration '" + v.asText() + "'; use seconds or 500ms, 90s, 5m, 2h, PT5M");
+        }
+        return d;
+    }
+
+    static Duration parseDuration(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) return Duration.parse(t.toUpperCase(Locale.ROOT));
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+            double x = Double.parseDouble(t.replaceAll("[smhd]$", "").trim());
+            long unitMs = t.endsWith("h") ? 3_600_000L : t.endsWith("m") ? 60_000L : t.endsWith("d") ? 86_400_000L : 1000L;
+            return Duration.ofMillis(Math.round(x * unitMs));
+        } catch (NumberFormatException | DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    public CauseRanker ranker() {
+        return new CauseRanker(CausalRules.parse(rules), weights, valid.toMillis(), future.toMillis());
+    }
+}

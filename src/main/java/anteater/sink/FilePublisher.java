@@ -1,0 +1,132 @@
+package anteater.sink;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default when no Kafka is configured: each event is one JSON line appended to a file. Events of
+ * the model topic go to {@code path}; any other topic T (e.g. the RCA topic) to {@code <path without .jsonl>.T.jsonl}
+ * beside it. Lines are written whole in single appends, so several agent processes (stdio mode runs one per task)
+ * can share the file.
+ */
+final class FilePublisher extends QueuedPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(FilePublisher.class);
+    static final int BURST_BYTES = 64 * 1024;
+
+    private final Path path;
+    private final String modelTopic;
+    private final Map<String, FileChannel> channels = new HashMap<>();
+    private final Map<String, ByteBuffer> pendingBytes = new HashMap<>();
+    private final Map<String, Integer> pendingLines = new HashMap<>();
+
+    FilePublisher(Path path, String modelTopic, int queueSize) throws ConfigException {
+        super("file " + path, queueSize);
+        this.path = path;
+        this.modelTopic = modelTopic;
+        try {
+            channels.put(modelTopic, open(path));
+        } catch (IOException e) {
+            throw new ConfigException("events file " + path + " cannot be written: " + e
+                    + " (set Events.file in the config, or configure Kafka)");
+        }
+        LOG.info("no Kafka configured: anomaly events go to {} (JSON lines)", path);
+        start();
+    }
+
+    static FileChannel open(Path p) throws IOException {
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    /** The file of a topic. */
+    Path pathOf(String topic) {
+        if (topic.equals(modelTopic)) return path;
+        String file = path.getFileName().toString();
+        String base = file.endsWith(".jsonl") ? file.substring(0, file.length() - 6) : file;
+        String safe = topic.replaceAll("[^A-Za-z0-9._-]", "_");
+        return path.resolveSibling(base + "." + safe + ".jsonl");
+    }
+
+    @Override
+    protected boolean deliver(Msg m) {
+        byte[] line = (m.json() + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buf = pendingBytes.computeIfAbsent(m.topic(), t -> ByteBuffer.allocate(BURST_BYTES));
+        if (buf.remaining() < line.length && !flush(m.topic())) return false;
+        if (line.length > buf.capacity()) {
+            // a huge event: write it alone
+            if (!write(m.topic(), ByteBuffer.wrap(line))) return false;
+            succeed();
+            return true;
+        }
+        buf.put(line);
+        pendingLines.merge(m.topic(), 1, Integer::sum);
+        return true;
+    }
+
+    @Override
+    protected void idle() {
+        for (String topic : pendingBytes.keySet()) flush(topic);
+    }
+
+    private boolean flush(String topic) {
+        ByteBuffer buf = pendingBytes.get(topic);
+        if (buf == null || buf.position() == 0) return true;
+        buf.flip();
+        boolean ok = write(topic, buf);
+        if (!ok) {
+            buf.compact(); // keep what was not written; position back at its end
+            return false;
+        }
+        buf.clear();
+        int n = pendingLines.getOrDefault(topic, 0);
+        pendingLines.put(topic, 0);
+        for (int i = 0; i < n; i++) succeed();
+        return true;
+    }
+
+    private boolean write(String topic, ByteBuffer b) {
+        try {
+            FileChannel ch = channels.get(topic);
+            if (ch == null) {
+                ch = open(pathOf(topic));
+                channels.put(topic, ch);
+            }
+            // one write call per burst of whole lines: appends from other processes land between lines
+            while (b.hasRemaining()) ch.write(b);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("{}: cannot append to {}: {}", name, pathOf(topic), e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    protected void finish(Duration remaining) {
+        idle();
+        for (Map.Entry<String, Integer> e : pendingLines.entrySet()) {
+            if (e.getValue() > 0) fail(e.getValue());
+        }
+        for (FileChannel ch : channels.values()) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+}

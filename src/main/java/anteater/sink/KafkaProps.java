@@ -1,0 +1,65 @@
+package anteater.sink;
+
+import java.util.Map;
+import java.util.Properties;
+
+/** Producer properties from the config's Kafka section: durable (idempotent, acks=all) and patient. */
+final class KafkaProps {
+    private KafkaProps() {
+    }
+
+    static Properties producer(AnteaterConfig.Kafka k, String clientId) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", k.bootstrap());
+        p.put("client.id", clientId);
+        p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        p.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        // no duplicates, no loss: every in-sync replica has it before it counts as produced
+        p.put("acks", "all");
+        p.put("enable.idempotence", "true");
+        p.put("max.in.flight.requests.per.connection", "5");
+        p.put("retries", String.valueOf(Integer.MAX_VALUE));
+        // a broker may be away for minutes: records wait in the producer (and our queue) meanwhile
+        p.put("delivery.timeout.ms", String.valueOf(k.deliveryTimeoutMs));
+        p.put("request.timeout.ms", "15000");
+        p.put("linger.ms", "5");
+        // send() runs on our delivery thread only; still, give the loop a chance to see close() quickly
+        p.put("max.block.ms", "5000");
+        // notice a returning broker within ~2 s
+        p.put("reconnect.backoff.ms", "200");
+        p.put("reconnect.backoff.max.ms", "2000");
+        p.put("retry.backoff.ms", "200");
+        p.put("retry.backoff.max.ms", "2000");
+        String protocol = k.protocol();
+        p.put("security.protocol", protocol);
+        if (protocol.startsWith("SASL")) {
+            p.put("sasl.mechanism", k.saslMechanism);
+            String module = k.saslMechanism.equals("PLAIN")
+                    ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                    : "org.apache.kafka.common.security.scram.ScramLoginModule";
+            p.put("sasl.jaas.config", module + " required username=\"" + jaasEscape(k.username)
+                    + "\" password=\"" + jaasEscape(k.password) + "\";");
+        }
+        if (protocol.endsWith("SSL")) {
+            if (k.sslCafile != null && !k.sslCafile.isBlank()) {
+                p.put("ssl.truststore.type", "PEM");
+                p.put("ssl.truststore.location", k.sslCafile.trim());
+            } else if (k.sslTruststore != null && !k.sslTruststore.isBlank()) {
+                p.put("ssl.truststore.location", k.sslTruststore.trim());
+                if (k.sslTruststoreType != null && !k.sslTruststoreType.isBlank()) {
+                    p.put("ssl.truststore.type", k.sslTruststoreType.trim().toUpperCase());
+                }
+                if (k.sslTruststorePassword != null && !k.sslTruststorePassword.isEmpty()) {
+                    p.put("ssl.truststore.password", k.sslTruststorePassword);
+                }
+            }
+            if (Boolean.FALSE.equals(k.sslCheckHostname)) p.put("ssl.endpoint.identification.algorithm", "");
+        }
+        for (Map.Entry<String, String> e : k.properties.entrySet()) p.put(e.getKey(), String.valueOf(e.getValue()));
+        return p;
+    }
+
+    private static String jaasEscape(String s) {
+        return s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

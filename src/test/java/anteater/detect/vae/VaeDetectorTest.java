@@ -1,0 +1,147 @@
+package anteater.detect.vae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Detector;
+import anteater.detect.Detectors;
+import anteater.detect.OptionException;
+import anteater.detect.Options;
+import anteater.detect.Verdict;
+import anteater.detect.Window;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VaeDetectorTest {
+
+    static Options onlineOptions(long warmup, long update) throws OptionException {
+        return Options.of("detector", "vae", "hidden", "16", "latent", 3L, "epochs", 10L, "learningRate", 5e-3,
+                "warmup", warmup, "updateInterval", update, "topMetrics", 3L);
+    }
+
+    static byte[] snapshot(Detector d) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (DataOutputStream o = new DataOutputStream(b)) {
+            d.save(o);
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void learnsOnlineInTheBackgroundThenFlagsAFault() throws Exception {
+        double[][] x = Synthetic.rows(3400, 11);
+        Synthetic.inject(x, 3200, 3240);
+        List<Window> ws = Synthetic.windows(x, 20, 0);
+        VaeDetector d = VaeDetector.create(onlineOptions(150, 0));
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) d.process(ws.get(i), out);
+        assertEquals(150, out.size());
+        for (Verdict v : out) {
+            assertEquals(Boolean.TRUE, v.fields().get("warming_up"));
+            assertEquals(Boolean.FALSE, v.fields().get("is_anomaly"));
+            assertNull(v.anomaly());
+        }
+        // process() returned while the model trains on another thread
+        assertTrue(d.awaitTraining(120_000), "training did not finish in 2 minutes");
+        out.clear();
+        for (int i = 150; i < ws.size(); i++) d.process(ws.get(i), out);
+        assertNotNull(d.model("host=a"), "model installed");
+        assertEquals(Boolean.FALSE, out.get(0).fields().get("warming_up"));
+        int flagged = 0;
+        for (int i = 0; i < out.size(); i++) {
+            int w = 150 + i;
+            boolean fault = w == 160 || w == 161;
+            if (fault) assertEquals(Boolean.TRUE, out.get(i).fields().get("is_anomaly"), "fault window " + w + " " + out.get(i).fields());
+            else if (Boolean.TRUE.equals(out.get(i).fields().get("is_anomaly"))) flagged++;
+        }
+        assertEquals(0, flagged, "clean windows flagged");
+        d.close();
+    }
+
+    @Test
+    void snapshotWithATrainedModelRestoresWithoutRetraining() throws Exception {
+        double[][] x = Synthetic.rows(3400, 12);
+        Synthetic.inject(x, 3300, 3340);
+        List<Window> ws = Synthetic.windows(x, 20, 0);
+        Options o = onlineOptions(150, 0);
+        VaeDetector a = VaeDetector.create(o);
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) a.process(ws.get(i), out);
+        assertTrue(a.awaitTraining(120_000));
+        a.process(ws.get(150), out);
+        assertNotNull(a.model("host=a"));
+        byte[] snap = snapshot(a);
+        VaeDetector b = (VaeDetector) Detectors.create(o);
+        b.load(new DataInputStream(new ByteArrayInputStream(snap)));
+        assertNotNull(b.model("host=a"), "restored with its model");
+        assertEquals(a.threshold("host=a"), b.threshold("host=a"), 0.0);
+        List<Verdict> oa = new ArrayList<>(), ob = new ArrayList<>();
+        for (int i = 151; i < ws.size(); i++) {
+            a.process(ws.get(i), oa);
+            b.process(ws.get(i), ob);
+        }
+        assertFalse(b.training("host=a"), "no retraining after restore");
+        assertEquals(oa.size(), ob.size());
+        for (int i = 0; i < oa.size(); i++) assertEquals(oa.get(i).fields(), ob.get(i).fields(), "window " + (151 + i));
+        assertTrue(oa.stream().anyMatch(v -> v.anomaly() != null), "the fault is found");
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void pretrainedModelFileAndWarmingUpSnapshot(@TempDir Path dir) throws Exception {
+        VaeModel m = VaeTrainer.train(Synthetic.rows(1500, 3), Synthetic.METRICS, Synthetic.smallConfig(), VaeTrainer.SILENT);
+        Path file = dir.resolve("m.vae");
+        try (OutputStream os = Files.newOutputStream(file)) {
+            m.write(os);
+        }
+        Options o = Options.of("detector", "vae", "model", file.toString(), "updateInterval", 0L);
+        VaeDetector d = VaeDetector.create(o);
+        List<Verdict> out = new ArrayList<>();
+        List<Window> ws = Synthetic.windows(Synthetic.rows(200, 4), 20, 0);
+        d.process(ws.get(0), out);
+        assertEquals(Boolean.FALSE, out.get(0).fields().get("warming_up"));
+        assertTrue(out.get(0).fields().containsKey("threshold"));
+        byte[] snap = snapshot(d);
+        VaeDetector e = VaeDetector.create(o);
+        e.load(new DataInputStream(new ByteArrayInputStream(snap)));
+        List<Verdict> o1 = new ArrayList<>(), o2 = new ArrayList<>();
+        d.process(ws.get(1), o1);
+        e.process(ws.get(1), o2);
+        assertEquals(o1.get(0).fields(), o2.get(0).fields());
+        // a warming-up task keeps its rows across a snapshot
+        VaeDetector w = VaeDetector.create(onlineOptions(5, 0));
+        w.process(ws.get(0), out);
+        w.process(ws.get(1), out);
+        VaeDetector w2 = VaeDetector.create(onlineOptions(5, 0));
+        w2.load(new DataInputStream(new ByteArrayInputStream(snapshot(w))));
+        List<Verdict> o3 = new ArrayList<>();
+        w2.process(ws.get(2), o3);
+        assertEquals(3L, o3.get(0).fields().get("warmup_windows"));
+    }
+
+    @Test
+    void refusesBadOptionsWithClearMessages() {
+        OptionException e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "q", 2.0)));
+        assertTrue(e.getMessage().contains("'q'"), e.getMessage());
+        e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "hidden", "a,b")));
+        assertTrue(e.getMessage().contains("'hidden'"), e.getMessage());
+        e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "threshold", "best")));
+        assertTrue(e.getMessage().contains("pot, quantile or a number"), e.getMessage());
+        e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "model", "/nonexistent/m.vae")));
+        assertTrue(e.getMessage().contains("cannot read VAE model"), e.getMessage());
+    }
+}

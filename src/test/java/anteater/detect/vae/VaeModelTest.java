@@ -1,0 +1,77 @@
+package anteater.detect.vae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Verdict;
+import anteater.detect.Window;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class VaeModelTest {
+    static VaeModel model;
+    static int epochsRun;
+
+    @BeforeAll
+    static void train() {
+        model = VaeTrainer.train(Synthetic.rows(3000, 1), Synthetic.METRICS, Synthetic.smallConfig(),
+                (e, n, t, v, b) -> {
+                    epochsRun = e;
+                    assertTrue(Double.isFinite(t) && Double.isFinite(v), "losses must be finite");
+                    return true;
+                });
+    }
+
+    @Test
+    void modelFileRoundTripScoresIdentically() throws IOException {
+        byte[] b = model.toBytes();
+        VaeModel m = VaeModel.fromBytes(b);
+        assertEquals(model.metrics(), m.metrics());
+        assertArrayEquals(model.calibration(), m.calibration(), 1e-4);
+        double[][] x = Synthetic.rows(50, 9);
+        assertArrayEquals(model.score(x, null), m.score(x, null), 0.0);
+        b[0] = 'X';
+        IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(b));
+        assertTrue(e.getMessage().contains("magic"), e.getMessage());
+    }
+
+    @Test
+    void contributionsSumToTheScore() {
+        double[][] x = Synthetic.rows(5, 3);
+        double[][] c = new double[5][Synthetic.D];
+        double[] s = model.score(x, c);
+        for (int i = 0; i < 5; i++) assertEquals(s[i], java.util.Arrays.stream(c[i]).sum(), 1e-9);
+    }
+
+    @Test
+    void flagsAnInjectedMultiMetricFaultAndNotACleanStretch() {
+        double[][] x = Synthetic.rows(400, 5);
+        Synthetic.inject(x, 200, 240);
+        VaeDetector d = new VaeDetector(Synthetic.smallConfig(), new Threshold("pot", Double.NaN, 1e-3), 0.5, 10, 0,
+                0, 3, 10, model);
+        List<Verdict> out = new ArrayList<>();
+        List<Window> ws = Synthetic.windows(x, 20, 0);
+        for (Window w : ws) d.process(w, out);
+        assertEquals(20, out.size());
+        for (int i = 0; i < out.size(); i++) {
+            Verdict v = out.get(i);
+            boolean fault = i == 10 || i == 11;
+            assertEquals(fault, v.fields().get("is_anomaly"), "window " + i + ": " + v.fields());
+            assertEquals(fault, v.anomaly() != null);
+        }
+        Verdict f = out.get(10);
+        assertEquals(20L, f.fields().get("anomaly_count"));
+        Set<String> top = Set.of(f.anomaly().contributions().get(0).metric(), f.anomaly().contributions().get(1).metric(),
+                f.anomaly().contributions().get(2).metric());
+        assertEquals(Set.of("load", "net_out", "mem"), top, "the faulty metrics lead: " + f.fields().get("top_metrics"));
+        assertEquals("vae", f.anomaly().detector());
+        assertEquals(java.util.Map.of("host", "a"), f.tags());
+    }
+}

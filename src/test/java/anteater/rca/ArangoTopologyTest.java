@@ -1,0 +1,254 @@
+package anteater.rca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The ArangoDB source against a protocol stub of ArangoDB's HTTP API (no server can be installed here). */
+class ArangoTopologyTest {
+    static final long SNAP = 1_700_000_060L;
+    static final String PROC = "m1_proc_42";
+
+    ArangoStub stub;
+    ArangoTopology topo;
+    /** vertices of snapshot SNAP by _key, and edges (relation, from, to). */
+    final Map<String, ObjectNode> vertices = new LinkedHashMap<>();
+    final List<String[]> edges = new ArrayList<>();
+    final Set<Long> snapshots = new TreeSet<>(List.of(1_700_000_000L, SNAP));
+
+    @BeforeEach
+    void setUp() throws Exception {
+        stub = new ArangoStub("spider");
+        vertex("m1_host", "host");
+        vertex(PROC, "proc").put("pid", 42).put("comm", "nginx");
+        vertex("m1_cpu_0", "cpu");
+        vertex("m1_disk_sda", "disk");
+        vertex("m1_block_sda1", "block");
+        vertex("m1_sli_42", "sli");
+        edge("runs_on", PROC, "m1_host");
+        edge("belongs_to", "m1_cpu_0", "m1_host");
+        edge("belongs_to", "m1_disk_sda", "m1_host");
+        edge("belongs_to", "m1_block_sda1", "m1_disk_sda");
+        edge("belongs_to", "m1_sli_42", PROC);
+        stub.answer = this::answer;
+        topo = new ArangoTopology(new RcaConfig.Arango(stub.url(), "spider", "rca", "s3cret-pw", Duration.ofSeconds(2), "http1"),
+                Duration.ofSeconds(120));
+    }
+
+    @AfterEach
+    void tearDown() {
+        topo.close();
+        stub.close();
+    }
+
+    ObjectNode vertex(String key, String type) {
+        ObjectNode v = ArangoStub.JSON.createObjectNode();
+        v.put("_key", key);
+        v.put("_id", "ObserveEntities_" + SNAP + "/" + key);
+        v.put("_rev", "_h1");
+        v.put("type", type);
+        v.put("level", "HOST");
+        v.put("machine_id", "m1");
+        v.putObject("metrics").put("some_metric", 1.5);
+        vertices.put(key, v);
+        return v;
+    }
+
+    void edge(String rel, String from, String to) {
+        edges.add(new String[] {rel, from, to});
+    }
+
+    /** What a server holding the fixture answers to our two queries; asserts they use bind parameters only. */
+    Object answer(String query, JsonNode bind) {
+        for (String key : vertices.keySet()) assertFalse(query.contains(key), "entity id in the AQL text: " + query);
+        if (query.contains("@@timestamps")) {
+            assertEquals("Timestamps", bind.path("@timestamps").asText());
+            assertTrue(bind.path("t").isIntegralNumber(), "t is a number: " + bind);
+            long t = bind.path("t").asLong();
+            Long best = null;
+            for (long s : snapshots) if (s <= t) best = s;
+            return best == null ? List.of() : List.of(ArangoStub.JSON.getNodeFactory().textNode(String.valueOf(best)));
+        }
+        assertTrue(query.contains("ANY @start"), query);
+        int depth = bind.path("depth").asInt(-1);
+        assertTrue(depth >= 0, "depth bound: " + bind);
+        String start = bind.path("start").asText();
+        Set<String> colls = new HashSet<>();
+        for (Iterator<String> it = bind.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (k.startsWith("@r")) {
+                colls.add(bind.get(k).asText());
+                assertTrue(query.contains("@" + k), "placeholder @" + k + " used in " + query);
+            }
+        }
+        String prefix = "ObserveEntities_" + SNAP + "/";
+        if (!start.startsWith(prefix)) return new ArangoStub.Failure(404, 1203, "collection or view not found: " + start);
+        String key = start.substring(prefix.length());
+        if (!vertices.containsKey(key)) return List.of();
+        List<JsonNode> rows = new ArrayList<>();
+        Map<String, Integer> dist = new LinkedHashMap<>();
+        dist.put(key, 0);
+        ObjectNode first = ArangoStub.JSON.createObjectNode();
+        first.set("v", vertices.get(key));
+        first.putNull("e");
+        rows.add(first);
+        ArrayDeque<String> q = new ArrayDeque<>(List.of(key));
+        int eid = 0;
+        while (!q.isEmpty()) {
+            String x = q.poll();
+            if (dist.get(x) >= depth) continue;
+            for (String[] e : edges) {
+                eid++;
+                if (!colls.contains(e[0])) continue;
+                String o = e[1].equals(x) ? e[2] : e[2].equals(x) ? e[1] : null;
+                if (o == null || dist.containsKey(o)) continue;
+                dist.put(o, dist.get(x) + 1);
+                q.add(o);
+                ObjectNode row = ArangoStub.JSON.createObjectNode();
+                row.set("v", vertices.get(o));
+                ObjectNode ed = row.putObject("e");
+                ed.put("_key", String.valueOf(eid));
+                ed.put("_id", e[0] + "/" + eid);
+                ed.put("_from", prefix + e[1]);
+                ed.put("_to", prefix + e[2]);
+                ed.put("type", e[0]);
+                ed.put("layer", "direct");
+                ed.put("timestamp", SNAP);
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void readsTheNeighbourhoodOfTheNearestSnapshotWithBindParameters() throws Exception {
+        Neighbourhood n = topo.around(PROC, (SNAP + 30) * 1000, 2);
+        assertEquals(PROC, n.center());
+        assertEquals(SNAP * 1000, n.snapshotMs());
+        assertEquals(Set.of(PROC, "m1_host", "m1_cpu_0", "m1_disk_sda", "m1_sli_42"), n.entities().keySet());
+        Entity p = n.entity(PROC);
+        assertEquals("proc", p.type());
+        assertEquals("m1", p.machineId());
+        assertEquals("42", p.tags().get("pid"));
+        assertEquals("nginx", p.tags().get("comm"));
+        assertFalse(p.tags().containsKey("_rev"));
+        assertTrue(n.edges().contains(new Edge(PROC, "m1_host", "runs_on")), n.edges().toString());
+        assertTrue(n.edges().contains(new Edge("m1_sli_42", PROC, "belongs_to")));
+        assertEquals(4, n.edges().size());
+
+        List<ArangoStub.Request> cursors = stub.cursorCreates();
+        assertEquals(2, cursors.size());
+        JsonNode snapReq = cursors.get(0).json();
+        assertEquals(ArangoTopology.SNAPSHOT_AQL, snapReq.path("query").asText());
+        assertEquals(SNAP + 30, snapReq.path("bindVars").path("t").asLong());
+        JsonNode trav = cursors.get(1).json();
+        assertEquals("ObserveEntities_" + SNAP + "/" + PROC, trav.path("bindVars").path("start").asText());
+        assertEquals(2, trav.path("bindVars").path("depth").asInt());
+        Set<String> bound = new TreeSet<>();
+        trav.path("bindVars").fields().forEachRemaining(f -> {
+            if (f.getKey().startsWith("@r")) bound.add(f.getValue().asText());
+        });
+        assertEquals(new TreeSet<>(ArangoTopology.RELATIONS), bound);
+        // 5 rows in batches of 2: the driver had to continue the cursor twice
+        long continuations = stub.requests.stream().filter(r -> r.path().startsWith("/_db/spider/_api/cursor/")).count();
+        assertEquals(2, continuations, stub.requests.toString());
+        // basic auth with the configured user
+        String expected = "Basic " + Base64.getEncoder().encodeToString("rca:s3cret-pw".getBytes(StandardCharsets.UTF_8));
+        assertEquals(expected, cursors.get(0).authorization());
+    }
+
+    @Test
+    void onlyRelationCollectionsThatExistAreTraversed() throws Exception {
+        stub.edgeCollections = List.of("runs_on", "belongs_to");
+        topo.around(PROC, (SNAP + 1) * 1000, 1);
+        JsonNode trav = stub.cursorCreates().get(1).json();
+        Set<String> bound = new TreeSet<>();
+        trav.path("bindVars").fields().forEachRemaining(f -> {
+            if (f.getKey().startsWith("@r")) bound.add(f.getValue().asText());
+        });
+        assertEquals(Set.of("belongs_to", "runs_on"), bound);
+    }
+
+    @Test
+    void depthBoundsTheTraversal() throws Exception {
+        Neighbourhood n = topo.around("m1_block_sda1", (SNAP + 1) * 1000, 1);
+        assertEquals(Set.of("m1_block_sda1", "m1_disk_sda"), n.entities().keySet());
+    }
+
+    @Test
+    void snapshotOlderThanTheToleranceIsRefused() {
+        TopologyException e = assertThrows(TopologyException.class, () -> topo.around(PROC, (SNAP + 121) * 1000, 2));
+        assertEquals(TopologyException.Reason.SNAPSHOT_TOO_OLD, e.reason());
+    }
+
+    @Test
+    void noSnapshotBeforeTheEvent() {
+        TopologyException e = assertThrows(TopologyException.class, () -> topo.around(PROC, 1_600_000_000_000L, 2));
+        assertEquals(TopologyException.Reason.NO_SNAPSHOT, e.reason());
+    }
+
+    @Test
+    void entityMissingFromTheSnapshot() {
+        TopologyException e = assertThrows(TopologyException.class, () -> topo.around("m9_proc_1", (SNAP + 1) * 1000, 2));
+        assertEquals(TopologyException.Reason.ENTITY_MISSING, e.reason());
+    }
+
+    @Test
+    void serverErrorIsUnavailable() {
+        stub.answer = (q, b) -> new ArangoStub.Failure(500, 4, "internal error (stub)");
+        TopologyException e = assertThrows(TopologyException.class, () -> topo.around(PROC, (SNAP + 1) * 1000, 2));
+        assertEquals(TopologyException.Reason.UNAVAILABLE, e.reason());
+        assertTrue(e.getMessage().contains("500"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret-pw"));
+    }
+
+    @Test
+    void slowServerTimesOut() {
+        stub.delayMs = 3000;
+        TopologyException e = assertThrows(TopologyException.class, () -> topo.around(PROC, (SNAP + 1) * 1000, 2));
+        assertEquals(TopologyException.Reason.TIMEOUT, e.reason(), e.getMessage());
+    }
+
+    @Test
+    void serverDownIsUnavailable() throws Exception {
+        int port = stub.port();
+        stub.close();
+        try (ArangoTopology t = new ArangoTopology(new RcaConfig.Arango("http://127.0.0.1:" + port, "spider", "", "",
+                Duration.ofSeconds(1), "http1"), Duration.ofSeconds(120))) {
+            TopologyException e = assertThrows(TopologyException.class, () -> t.around(PROC, (SNAP + 1) * 1000, 2));
+            assertTrue(e.reason() == TopologyException.Reason.UNAVAILABLE || e.reason() == TopologyException.Reason.TIMEOUT,
+                    e.reason() + " " + e.getMessage());
+        }
+    }
+
+    @Test
+    void versionIsAsked() throws Exception {
+        assertEquals("3.11.5", topo.version());
+    }
+
+    @Test
+    void describeAndConfigNeverShowThePassword() {
+        assertFalse(topo.describe().contains("s3cret-pw"));
+        RcaConfig.Arango a = new RcaConfig.Arango("http://x:8529", "spider", "u", "s3cret-pw", Duration.ofSeconds(1), "http1");
+        assertFalse(a.toString().contains("s3cret-pw"));
+    }
+}

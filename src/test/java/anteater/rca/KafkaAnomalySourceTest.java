@@ -1,0 +1,85 @@
+package anteater.rca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.sink.AnomalyEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class KafkaAnomalySourceTest {
+    static final String NEW_FORM = """
+            {"Timestamp": 1700000000000,
+             "Attributes": {"entity_id": "m1_sli_42", "event_id": "1700000000000_m1_sli_42", "event_type": "app",
+                            "event_source": "gala-anteater"},
+             "Resource": {"metric": "gala_gopher_sli_rtt_nsec", "labels": {"machine_id": "m1", "tgid": "42"},
+                          "score": "0.93", "description": "rtt is abnormal",
+                          "cause_metrics": [{"metric": "gala_gopher_tcp_link_srtt", "score": 0.8, "description": "srtt"}]},
+             "SeverityText": "WARN", "SeverityNumber": 14, "Body": "body text"}
+            """;
+    static final String OLD_FORM = """
+            {"Timestamp": 1700000060000,
+             "Attributes": {"entity_id": "m2_proc_7", "event_id": "1700000060000_m2_proc_7", "event_type": "sys"},
+             "Resource": {"anomaly_score": 3.5, "anomaly_count": 4, "total_count": 10, "duration": 60,
+                          "anomaly_ratio": 0.4, "metric_label": {"pid": "7"},
+                          "recommend_metrics": {"gala_gopher_proc_cpu": {"label": {}, "score": 2.0}},
+                          "metric_id": "gala_gopher_proc_io_wait"},
+             "SeverityText": "WARN", "SeverityNumber": 13, "Body": "older body"}
+            """;
+
+    @Test
+    void parsesBothGalaForms() {
+        AnomalyEvent a = GalaAnomalyJson.parse(NEW_FORM);
+        assertEquals(1_700_000_000_000L, a.timestampMs());
+        assertEquals("m1_sli_42", a.entityId());
+        assertEquals("app", a.eventType());
+        assertEquals("gala_gopher_sli_rtt_nsec", a.metric());
+        assertEquals(0.93, a.score(), 1e-12);
+        assertEquals("m1", a.machineId());
+        assertEquals("rtt is abnormal", a.description());
+        assertEquals("gala_gopher_tcp_link_srtt", a.causes().get(0).metric());
+        assertEquals(0, a.values().length);
+        AnomalyEvent b = GalaAnomalyJson.parse(OLD_FORM);
+        assertEquals("gala_gopher_proc_io_wait", b.metric());
+        assertEquals(3.5, b.score());
+        assertEquals(60, b.durationSec());
+        assertEquals(4, b.anomalyCount());
+        assertEquals(Map.of("pid", "7"), b.labels());
+        assertEquals("older body", b.description());
+        assertEquals("gala_gopher_proc_cpu", b.causes().get(0).metric());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GalaAnomalyJson.parse("{\"Timestamp\": 1}"))
+                .getMessage().contains("entity_id"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GalaAnomalyJson.parse("[1,")).getMessage().contains("not JSON"));
+    }
+
+    @Test
+    void consumesTheTopicAndSkipsBadMessages() throws Exception {
+        String topic = "gala_anteater_hybrid_model";
+        MockConsumer<String, String> mc = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        mc.schedulePollTask(() -> {
+            mc.rebalance(List.of(tp));
+            mc.updateBeginningOffsets(Map.of(tp, 0L));
+            mc.addRecord(new ConsumerRecord<>(topic, 0, 0, "k", NEW_FORM));
+            mc.addRecord(new ConsumerRecord<>(topic, 0, 1, "k", "garbage"));
+            mc.addRecord(new ConsumerRecord<>(topic, 0, 2, "k", OLD_FORM));
+        });
+        List<AnomalyEvent> got = new CopyOnWriteArrayList<>();
+        try (KafkaAnomalySource s = new KafkaAnomalySource(mc, topic, got::add)) {
+            s.start();
+            RcaEngineTest.await(() -> got.size() == 2, "two events");
+            assertEquals(1, s.bad());
+            assertEquals(2, s.parsed());
+        }
+        assertTrue(mc.closed(), "consumer closed on close()");
+        assertEquals("m1_sli_42", got.get(0).entityId());
+        assertEquals("m2_proc_7", got.get(1).entityId());
+    }
+}

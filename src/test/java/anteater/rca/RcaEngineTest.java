@@ -1,0 +1,205 @@
+package anteater.rca;
+
+import static anteater.rca.Fixtures.T0;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.sink.AnomalyEvent;
+import anteater.sink.EventBus;
+import anteater.sink.EventPublisher;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RcaEngineTest {
+    record Sent(String topic, String key, String json) {
+    }
+
+    static final class Recorder implements EventPublisher {
+        final List<Sent> sent = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void publish(String topic, String key, String json) {
+            sent.add(new Sent(topic, key, json));
+        }
+
+        @Override
+        public void close(Duration deadline) {
+        }
+    }
+
+    static RcaConfig cfg(String rca) throws Exception {
+        return RcaConfig.from(new ObjectMapper(new YAMLFactory()).readTree("Rca: {" + rca + "}"));
+    }
+
+    static void await(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > end) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(10);
+        }
+    }
+
+    final double[] f = Fixtures.shared(5);
+
+    @Test
+    void busEventsLeadToACauseEventOnceTheFutureWindowHasPassedInEventTime() throws Exception {
+        Recorder pub = new Recorder();
+        AtomicLong wall = new AtomicLong(0);
+        EventBus bus = new EventBus();
+        try (RcaEngine e = new RcaEngine(cfg("future: 3m, grace: 1h"), Fixtures.host(), pub, wall::get)) {
+            e.start();
+            e.subscribe(bus);
+            bus.post(Fixtures.event("m1_cpu", "cpu_usage", T0, 9, Fixtures.values(1, f, 0, 5), "sys"));
+            bus.post(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, Fixtures.values(2, f, 0, 5), "app"));
+            bus.post(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, Fixtures.values(2, f, 0, 5), "app")); // duplicate
+            await(() -> e.stats().received() == 3, "events received");
+            Thread.sleep(300);
+            assertTrue(pub.sent.isEmpty(), "waits for t + future");
+            // a later event (any entity) moves event time past t + future
+            bus.post(Fixtures.event("m2_proc_9", "proc_cpu", T0 + 181_000, 3, new double[0], "sys"));
+            await(() -> pub.sent.size() == 1, "a cause event");
+            Sent s = pub.sent.get(0);
+            assertEquals("gala_cause_inference", s.topic());
+            assertEquals("m1_sli_1", s.key());
+            JsonNode j = new ObjectMapper().readTree(s.json());
+            CauseEventJsonTest.assertSchema(j);
+            assertEquals("m1_cpu", j.path("Resource").path("cause_metrics").get(0).path("entity_id").asText());
+            assertEquals(1, e.stats().duplicates());
+            assertEquals(1, e.stats().inferred(), "sys events do not trigger");
+        }
+    }
+
+    @Test
+    void wallClockGraceReleasesAKpiWhenNoLaterEventComes() throws Exception {
+        Recorder pub = new Recorder();
+        AtomicLong wall = new AtomicLong(1_000);
+        try (RcaEngine e = new RcaEngine(cfg("future: 3m, grace: 30s"), Fixtures.host(), pub, wall::get)) {
+            e.start();
+            e.offer(Fixtures.event("m1_cpu", "cpu_usage", T0, 9, Fixtures.values(1, f, 0, 5), "sys"));
+            e.offer(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, Fixtures.values(2, f, 0, 5), "app"));
+            await(() -> e.stats().received() == 2, "events received");
+            Thread.sleep(300);
+            assertTrue(pub.sent.isEmpty());
+            wall.addAndGet(30_000);
+            await(() -> pub.sent.size() == 1, "a cause event after the grace");
+        }
+    }
+
+    /** A topology that fails as configured, counting calls. */
+    static final class Failing implements Topology {
+        final TopologyException.Reason reason;
+        final AtomicInteger calls = new AtomicInteger();
+
+        Failing(TopologyException.Reason reason) {
+            this.reason = reason;
+        }
+
+        @Override
+        public Neighbourhood around(String entityId, long timeMs, int depth) throws TopologyException {
+            calls.incrementAndGet();
+            throw new TopologyException(reason, "arangodb http://x:8529/spider: stub says " + reason);
+        }
+
+        @Override
+        public String describe() {
+            return "failing";
+        }
+    }
+
+    @Test
+    void topologyFailuresAreSkippedByDefaultAndMarkedOnRequest() throws Exception {
+        for (TopologyException.Reason r : TopologyException.Reason.values()) {
+            Recorder skipPub = new Recorder();
+            Failing t = new Failing(r);
+            try (RcaEngine e = new RcaEngine(cfg("grace: 0s"), t, skipPub, System::currentTimeMillis)) {
+                e.start();
+                for (int i = 0; i < 5; i++) e.offer(Fixtures.event("m1_sli_1", "sli_rtt", T0 + i, 8, new double[0], "app"));
+                await(() -> e.stats().inferred() == 5, "inferences");
+                assertEquals(5, e.stats().failed());
+                assertEquals(0, e.stats().published());
+                assertTrue(skipPub.sent.isEmpty());
+            }
+            Recorder markPub = new Recorder();
+            try (RcaEngine e = new RcaEngine(cfg("grace: 0s, on_failure: mark"), new Failing(r), markPub, System::currentTimeMillis)) {
+                e.start();
+                e.offer(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, new double[0], "app"));
+                await(() -> markPub.sent.size() == 1, "a marked event");
+                JsonNode j = new ObjectMapper().readTree(markPub.sent.get(0).json());
+                assertEquals(r.name(), j.path("Resource").path("reason").asText());
+                CauseEventJsonTest.assertSchema(j);
+            }
+        }
+    }
+
+    @Test
+    void slowTopologyNeverBlocksTheCallerAndAFullQueueDrops() throws Exception {
+        Recorder pub = new Recorder();
+        Topology slow = new Topology() {
+            @Override
+            public Neighbourhood around(String entityId, long timeMs, int depth) throws TopologyException {
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new TopologyException(TopologyException.Reason.TIMEOUT, "slow");
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        try (RcaEngine e = new RcaEngine(cfg("grace: 0s, queue: 4"), slow, pub, System::currentTimeMillis)) {
+            e.start();
+            e.offer(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, new double[0], "app"));
+            await(() -> e.stats().received() == 1, "first event");
+            Thread.sleep(200); // the engine is now inside the slow lookup
+            long t0 = System.nanoTime();
+            int accepted = 0;
+            for (int i = 1; i <= 100; i++) if (e.offer(Fixtures.event("m1_cpu", "cpu", T0 + i, 1, new double[0], "sys"))) accepted++;
+            long micros = (System.nanoTime() - t0) / 1000;
+            assertEquals(4, accepted, "queue capacity");
+            assertEquals(96, e.stats().dropped());
+            assertTrue(micros < 1_000_000, "offer must not wait for the topology: " + micros + " us");
+        }
+    }
+
+    @Test
+    void failuresAreLoggedOncePerInterval() {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("test");
+        RateLimitedLog r = new RateLimitedLog(log, 60_000);
+        assertTrue(r.warn("UNAVAILABLE", 0, "down"));
+        assertFalse(r.warn("UNAVAILABLE", 1_000, "down"));
+        assertTrue(r.warn("TIMEOUT", 1_000, "slow"), "another reason has its own interval");
+        assertFalse(r.warn("UNAVAILABLE", 59_999, "down"));
+        assertTrue(r.warn("UNAVAILABLE", 60_000, "down"));
+    }
+
+    @Test
+    void startOnceMakesOneEnginePerJvmAndNoneWhenDisabled() throws Exception {
+        assertEquals(null, RcaEngine.startOnce(RcaConfig.defaults(), new Recorder()));
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("topo", ".json");
+        java.nio.file.Files.writeString(f, GraphTopologyTest.FILE);
+        try {
+            RcaConfig c = cfg("enabled: true, file: '" + f + "', grace: 0s");
+            Recorder pub = new Recorder();
+            RcaEngine a = RcaEngine.startOnce(c, pub);
+            RcaEngine b = RcaEngine.startOnce(c, new Recorder());
+            assertTrue(a == b);
+            EventBus.global().post(Fixtures.event("m1_sli_42", "sli_rtt", T0, 8, new double[0], "app"));
+            await(() -> a.stats().inferred() == 1, "inference from the global bus");
+        } finally {
+            RcaEngine.stopInstance();
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+}

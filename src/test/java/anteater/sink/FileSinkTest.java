@@ -1,0 +1,127 @@
+package anteater.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Anomaly;
+import anteater.detect.OptionException;
+import anteater.detect.Options;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded default: no Kafka configured, events as JSON lines in a file. */
+class FileSinkTest {
+    static final ObjectMapper M = new ObjectMapper();
+
+    static AnteaterConfig fileConfig(Path file) throws ConfigException {
+        return AnteaterConfig.parse(null, "Events:\n  file: " + file + "\n");
+    }
+
+    static List<JsonNode> lines(Path p) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String l : Files.readAllLines(p)) out.add(M.readTree(l));
+        return out;
+    }
+
+    @Test
+    void everyAnomalousWindowIsOnTheBusAndSuppressionAppliesToTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        EventBus bus = new EventBus();
+        List<AnomalyEvent> seen = new ArrayList<>();
+        bus.subscribe(seen::add);
+        // 12 anomalous 5-minute windows of one group: with 10-minute suppression every other one goes out
+        List<Anomaly> found = TestAnomalies.ttest("cpu", Map.of("host", "h1"), "usage", 3, 12, 11);
+        assertEquals(12, found.size());
+        AnomalySink sink = Sinks.forTask(Options.of("field", "usage"), fileConfig(file), bus);
+        for (Anomaly a : found) sink.publish(a);
+        sink.close(Duration.ofSeconds(5));
+
+        assertEquals(12, seen.size(), "RCA sees every anomalous window");
+        List<JsonNode> events = lines(file);
+        assertEquals(6, events.size(), "window tmax advances 5 min per window; 10 min suppression");
+        long prev = -1;
+        for (JsonNode e : events) {
+            long t = e.get("Timestamp").asLong();
+            assertTrue(prev < 0 || t - prev >= 600_000, "at least the interval apart");
+            prev = t;
+            assertEquals("cpu_h1", e.get("Attributes").get("entity_id").asText());
+            assertEquals("usage", e.get("Resource").get("metric").asText());
+        }
+        assertEquals(6, ((EventSink) sink).suppressed.get());
+    }
+
+    @Test
+    void taskOptionsOverrideTopicEntitySuppressionAndType(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("e.jsonl");
+        List<Anomaly> found = TestAnomalies.ttest("disk", Map.of("host", "h2", "device", "sda"), "util", 2, 4, 3);
+        AnomalySink sink = Sinks.forTask(Options.of("field", "util", "topic", "my_topic", "entity", "{host}-{device}",
+                "suppress", Duration.ZERO, "eventType", "sys"), fileConfig(file), new EventBus());
+        for (Anomaly a : found) sink.publish(a);
+        sink.close(Duration.ofSeconds(5));
+        assertEquals(0, Files.size(file), "nothing in the model topic's file");
+        List<JsonNode> events = lines(dir.resolve("e.my_topic.jsonl"));
+        assertEquals(4, events.size(), "suppress 0s sends every window");
+        assertEquals("h2-sda", events.get(0).get("Attributes").get("entity_id").asText());
+        assertEquals("sys", events.get(0).get("Attributes").get("event_type").asText());
+    }
+
+    @Test
+    void badTaskOptionsAreRefused(@TempDir Path dir) throws Exception {
+        AnteaterConfig cfg = fileConfig(dir.resolve("x.jsonl"));
+        assertTrue(assertThrows(OptionException.class, () -> Sinks.forTask(Options.of("eventType", "kpi"), cfg,
+                new EventBus())).getMessage().contains("'app' or 'sys'"));
+        assertTrue(assertThrows(OptionException.class, () -> Sinks.forTask(Options.of("entity", "{host"), cfg,
+                new EventBus())).getMessage().startsWith("option 'entity'"));
+        assertTrue(assertThrows(OptionException.class, () -> Sinks.forTask(Options.of("topic", "a b"), cfg,
+                new EventBus())).getMessage().contains("not a valid Kafka topic"));
+        assertEquals(0, PublisherRegistry.open(), "refused tasks hold no publisher");
+    }
+
+    @Test
+    void tasksShareOnePublisherAndTheLastOneClosesIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("shared.jsonl");
+        AnteaterConfig cfg = fileConfig(file);
+        int before = PublisherRegistry.open();
+        EventSink a = (EventSink) Sinks.forTask(Options.of("suppress", Duration.ZERO), cfg, new EventBus());
+        EventSink b = (EventSink) Sinks.forTask(Options.of("suppress", Duration.ZERO), cfg, new EventBus());
+        QueuedPublisher shared = ((PublisherRegistry.Handle) a.publisher()).shared();
+        assertSame(shared, ((PublisherRegistry.Handle) b.publisher()).shared());
+        assertEquals(before + 1, PublisherRegistry.open());
+        Anomaly x = TestAnomalies.vaeLike(Map.of("tgid", "1"), TestAnomalies.T0_NS);
+        a.publish(x);
+        a.close(Duration.ofSeconds(5));
+        a.close(Duration.ofSeconds(5)); // twice is harmless
+        b.publish(x);
+        // the RCA helper's path: the same publisher, another topic
+        EventPublisher rca = Sinks.publisher(cfg);
+        assertSame(shared, ((PublisherRegistry.Handle) rca).shared());
+        rca.publish(cfg.kafka().rcaTopic, "k", "{\"Timestamp\":1}");
+        b.close(Duration.ofSeconds(5));
+        assertEquals(before + 1, PublisherRegistry.open(), "still open for the RCA handle");
+        rca.close(Duration.ofSeconds(5));
+        assertEquals(before, PublisherRegistry.open());
+        assertEquals(2, lines(file).size());
+        assertEquals(1, lines(dir.resolve("shared.gala_cause_inference.jsonl")).size());
+        assertEquals(3, shared.produced());
+    }
+
+    @Test
+    void anUnwritableFileFailsInit(@TempDir Path dir) throws Exception {
+        Path blocker = dir.resolve("file");
+        Files.writeString(blocker, "");
+        AnteaterConfig cfg = fileConfig(blocker.resolve("sub").resolve("e.jsonl"));
+        ConfigException e = assertThrows(ConfigException.class, () -> Sinks.forTask(new Options(), cfg, new EventBus()));
+        assertTrue(e.getMessage().contains("cannot be written"), e.getMessage());
+    }
+}

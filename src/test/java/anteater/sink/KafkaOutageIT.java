@@ -1,0 +1,72 @@
+package anteater.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Options;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker goes away for more than 30 s in the middle of a run: once it is back, nothing is missing. */
+class KafkaOutageIT {
+    static final ObjectMapper M = new ObjectMapper();
+
+    @Test
+    void brokerDownForThirtySecondsLosesNothing(@TempDir Path dir) throws Exception {
+        KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), false);
+        try {
+            String[] hp = broker.bootstrap.split(":");
+            AnteaterConfig cfg = AnteaterConfig.parse(null, "Kafka:\n  server: " + hp[0] + "\n  port: " + hp[1] + "\n");
+            EventSink sink = (EventSink) Sinks.forTask(Options.of("topic", "it_outage", "suppress", Duration.ZERO), cfg,
+                    new EventBus());
+            QueuedPublisher shared = ((PublisherRegistry.Handle) sink.publisher()).shared();
+            Set<String> sent = new HashSet<>();
+            int n = 0;
+            // before: 50 events, 10 per second
+            for (; n < 50; n++) sent.add(publish(sink, n));
+            Thread.sleep(2000);
+            long beforeStop = shared.produced();
+            broker.stop();
+            long stoppedAt = System.nanoTime();
+            // during: 10 per second for 32 s, all into a dead broker
+            while (System.nanoTime() - stoppedAt < 32_000_000_000L) {
+                sent.add(publish(sink, n++));
+            }
+            long producedWhileDown = shared.produced() - beforeStop;
+            broker.startAgain();
+            System.err.println("broker back after " + (System.nanoTime() - stoppedAt) / 1_000_000 + " ms");
+            // after: 50 more
+            for (int k = 0; k < 50; k++) sent.add(publish(sink, n++));
+            sink.close(Duration.ofSeconds(60));
+            System.err.println("outage run: sent " + sent.size() + ", " + shared.summary()
+                    + ", produced while down " + producedWhileDown);
+
+            assertEquals(0, shared.dropped());
+            assertEquals(0, shared.failed());
+            assertEquals(sent.size(), shared.produced());
+            var got = broker.read("it_outage", sent.size(), Duration.ofSeconds(90));
+            Set<String> ids = new HashSet<>();
+            for (ConsumerRecord<String, String> r : got) ids.add(M.readTree(r.value()).at("/Attributes/event_id").asText());
+            Set<String> missing = new HashSet<>(sent);
+            missing.removeAll(ids);
+            assertTrue(missing.isEmpty(), missing.size() + " events lost, e.g. " + missing.stream().limit(3).toList());
+            assertEquals(sent.size(), got.size(), "no duplicates (idempotent producer)");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    private static String publish(EventSink sink, int i) throws InterruptedException {
+        long t = TestAnomalies.T0_NS + i * 1_000_000_000L;
+        sink.publish(TestAnomalies.vaeLike(Map.of("tgid", "p" + i), t));
+        Thread.sleep(100);
+        return (t / 1_000_000) + "_gala_gopher_proc_p" + i;
+    }
+}
