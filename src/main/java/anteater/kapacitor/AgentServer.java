@@ -23,8 +23,9 @@ public final class AgentServer implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the server and waits until its socket file exists. Its stderr goes to {@code log}. */
-    public static AgentServer start(Path java, Path jar, Path socket, Path log, String logLevel, Duration timeout)
+    /** Starts the server and waits until its socket file exists. Its stderr goes to {@code log}, its anomaly events to {@code eventsFile}. */
+    public static AgentServer start(Path java, Path jar, Path socket, Path log, String logLevel, Path eventsFile,
+                                    Duration timeout)
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
@@ -35,6 +36,7 @@ public final class AgentServer implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("ANTEATER_LOG_LEVEL", logLevel);
+        pb.environment().put("ANTEATER_EVENTS_FILE", eventsFile.toString());
         Files.deleteIfExists(socket);
         AgentServer s = new AgentServer(ChildProcesses.register(pb.start()), socket, log);
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -90,6 +90,11 @@ public final class PrinterWalkthrough implements AutoCloseable {
         return s;
     }
 
+    /** Where the agents write their anomaly events (gala JSON lines): ANTEATER_EVENTS_FILE of the config. */
+    public Path eventsFile() {
+        return s.workDir.resolve("data").resolve("anteater-events.jsonl");
+    }
+
     public Path alertDir() {
         return s.workDir.resolve("alerts");
     }
@@ -139,7 +144,7 @@ public final class PrinterWalkthrough implements AutoCloseable {
         if (s.socket && server == null) {
             s.progress.accept("starting anteater serve --socket " + socketPath());
             server = AgentServer.start(s.java, s.jar, socketPath(), s.workDir.resolve("anteater-serve.log"),
-                    s.logLevel, s.readyTimeout);
+                    s.logLevel, eventsFile(), s.readyTimeout);
         }
         s.progress.accept("starting kapacitord (" + (s.socket ? "socket" : "stdio") + " UDF) in " + s.workDir);
         kapacitord = Kapacitord.start(s.binDir, s.workDir, conf(), s.readyTimeout);

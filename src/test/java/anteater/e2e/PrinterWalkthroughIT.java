@@ -83,6 +83,29 @@ class PrinterWalkthroughIT {
 
     @Test
     @Order(3)
+    void anomalyEventsInGalaJsonForEachFault() throws Exception {
+        // ANTEATER_EVENTS_FILE of kapacitor.conf.example: no Kafka configured, so the events go to that file
+        List<String> lines = java.nio.file.Files.readAllLines(w.eventsFile());
+        assertFalse(lines.isEmpty(), "no anomaly event in " + w.eventsFile());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        AlertReport r = w.report(first);
+        for (String sensor : List.of("hotend", "bed", "air")) {
+            AlertReport.FaultWindow f = r.sensor(sensor).faults().get(0);
+            boolean found = false;
+            for (String l : lines) {
+                com.fasterxml.jackson.databind.JsonNode e = json.readTree(l);
+                Instant t = Instant.ofEpochMilli(e.path("Timestamp").asLong());
+                if (e.path("Resource").path("metric_id").asText().equals(sensor) && e.path("is_anomaly").asBoolean()
+                        && t.isAfter(f.start()) && t.isBefore(f.end().plus(PrinterWalkthrough.PERIOD))) {
+                    found = true;
+                }
+            }
+            assertTrue(found, "no anomaly event for " + sensor + " in its fault window " + f + ":\n" + String.join("\n", lines));
+        }
+    }
+
+    @Test
+    @Order(4)
     void agentsExitWhenTheReplayEnds() throws Exception {
         E2e.await(Duration.ofSeconds(20), "the replay's agent JVMs to exit", () -> E2e.liveChildren(w.kapacitord()) == 0);
         String log = w.kapacitord().logText();
@@ -92,7 +115,7 @@ class PrinterWalkthroughIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void replayingTheSameRecordingAgainGivesTheSameAlerts() throws Exception {
         PrinterWalkthrough.Replay second = w.replay(PrinterWalkthrough.TASK, recording.id());
         assertTrue(first.criticalCount() >= 3, "first replay raised " + first.criticalCount() + " critical alerts");
