@@ -111,6 +111,29 @@ class AgentProcessIT {
     }
 
     @Test
+    void infoLoadsNothingHeavy() throws Exception {
+        List<String> cmd = java();
+        cmd.add(1, "-Xlog:class+load=info:stderr");
+        Path log = Files.createTempFile("anteater-classes", ".log");
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        try (OutputStream o = p.getOutputStream()) {
+            o.write(Frames.encode(List.of(Frames.info())));
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String loaded = Files.readString(log);
+        Files.delete(log);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertTrue(Frames.decode(out).get(0).hasInfo());
+        assertTrue(loaded.contains("anteater.udf.Agent"), "class loading was logged");
+        for (String heavy : new String[] {"org.nd4j", "org.deeplearning4j", "org.apache.kafka", "com.arangodb",
+                "com.fasterxml.jackson", "picocli"}) {
+            assertFalse(loaded.contains(heavy), heavy + " was loaded for info");
+        }
+    }
+
+    @Test
     void emptyInputExitsCleanly() throws Exception {
         Result r = runAgent(new byte[0]);
         assertEquals(0, r.code, r.stderr);
