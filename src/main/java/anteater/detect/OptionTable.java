@@ -35,6 +35,12 @@ public final class OptionTable {
         add("updateInterval", OptionKind.INT, false, 100L, "vae: fine-tune on normal windows every N windows; 0: never");
         add("step", OptionKind.DURATION, false, java.time.Duration.ZERO, "vae: step the metrics are aligned on; 0s: from the data");
         add("topMetrics", OptionKind.INT, false, 5L, "vae: metrics named behind each anomaly");
+        // robustz
+        add("zHistory", OptionKind.INT, false, 1000L, "robustz: values kept per field for the median and MAD");
+        add("zSmooth", OptionKind.INT, false, 1L, "robustz: the score is of the mean of the last N values");
+        add("zThreshold", OptionKind.DOUBLE, false, 6.0, "robustz: a point is anomalous when its robust z-score exceeds this");
+        add("zHoldoff", OptionKind.INT, false, 1000L, "robustz: points not flagged again after a flagged point (one alert per incident)");
+        add("zMinHistory", OptionKind.INT, false, 30L, "robustz: values collected before scoring starts");
     }
 
     private OptionTable() {
