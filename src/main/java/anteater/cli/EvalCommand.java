@@ -78,7 +78,7 @@ final class EvalCommand implements Callable<Integer> {
         else for (anteater.eval.NabLoader.Labelled l : nab) sets.add(l.data());
         NabReport nabReport = nab == null ? null : new NabReport(nab);
         Files.createDirectories(out);
-        double q = o.has("q") ? o.getDouble("q") : 1e-3;
+        double q = o.getDouble("q");
         Threshold thr = Threshold.parse(o.has("threshold") ? o.getString("threshold") : "pot", q);
         List<Method> methods = new ArrayList<>();
         methods.add(new DetectorMethod(o, window, name -> new EpochLog(name)));

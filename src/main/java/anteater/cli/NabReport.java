@@ -75,7 +75,11 @@ final class NabReport {
                     NabScore.Corpus c = NabScore.corpus(fs, flags, p);
                     NabScore.Corpus best = NabScore.bestThreshold(fs, scores, p);
                     if (std == null) std = c.total();
-                    b.append(String.format(Locale.ROOT, " %.1f (%.1f) |", c.score(), best.score()));
+                    if (c.total().windows() == 0) {
+                        b.append(" n/a (no windows) |");
+                    } else {
+                        b.append(String.format(Locale.ROOT, " %.1f (%.1f) |", c.score(), best.score()));
+                    }
                 }
                 b.append(String.format(Locale.ROOT, " %d / %d / %d |", std.tp(), std.fn(), std.fp()));
                 out.println(b);

@@ -28,7 +28,10 @@ public final class OptionTable {
         add("latent", OptionKind.INT, false, 8L, "vae: latent size");
         add("epochs", OptionKind.INT, false, 30L, "vae: most training epochs (early stopping on a validation split)");
         add("learningRate", OptionKind.DOUBLE, false, 0.001, "vae: Adam learning rate, in (0, 1)");
-        add("q", OptionKind.DOUBLE, false, 0.001, "vae: risk of the POT threshold (share of normal steps above it), in (0, 1)");
+        add("lags", OptionKind.INT, false, 10L, "vae: steps per model input (the step and the lags-1 before it)");
+        add("clip", OptionKind.DOUBLE, false, 4.0, "vae: normalised values are clipped to [-clip, clip]");
+        add("smooth", OptionKind.DOUBLE, false, 0.05, "vae: EWMA weight of the newest step score, in (0, 1]; 1: no smoothing");
+        add("q", OptionKind.DOUBLE, false, 0.01, "vae: risk of the POT threshold (share of normal steps above it), in (0, 1)");
         add("threshold", OptionKind.STRING, false, "pot", "vae: pot | quantile (1-q quantile of training scores) | a fixed number");
         add("ratio", OptionKind.DOUBLE, false, 0.5, "vae: a window is anomalous when this share of its steps is, in (0, 1]");
         add("warmup", OptionKind.INT, false, 100L, "vae: windows collected before the first online training (without 'model')");
