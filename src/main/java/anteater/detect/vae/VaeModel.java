@@ -43,6 +43,8 @@ public final class VaeModel {
     private final MultiLayerNetwork net;
     private final double[] calibration;
     private final String config;
+    /** Plain-Java copy of the scoring path (null: score through ND4J). */
+    private final MeanPath meanPath;
 
     public VaeModel(List<String> metrics, Normaliser normaliser, int lags, MultiLayerNetwork net, double[] calibration,
                     String config) {
@@ -56,6 +58,7 @@ public final class VaeModel {
         // kept at float precision, as in the file, so a reloaded model fits the same threshold
         for (int i = 0; i < this.calibration.length; i++) this.calibration[i] = (float) this.calibration[i];
         this.config = config;
+        this.meanPath = Boolean.getBoolean("anteater.vae.nd4jScoring") ? null : MeanPath.of(net);
     }
 
     public List<String> metrics() { return metrics; }
@@ -84,7 +87,7 @@ public final class VaeModel {
         double[] scores = new double[n];
         if (n == 0) return scores;
         float[][] in = inputs(z, before, lags);
-        float[][] rec = reconstruct(Nd4j.create(in));
+        float[][] rec = meanPath != null ? meanPath.reconstruct(in) : reconstruct(Nd4j.create(in));
         for (int i = 0; i < n; i++) {
             double s = 0;
             if (contrib != null) Arrays.fill(contrib[i], 0);
@@ -120,6 +123,11 @@ public final class VaeModel {
     /** Scores raw rows (normalising them and the raw rows before them first). */
     public double[] score(double[][] raw, double[][] rawBefore, double[][] contrib) {
         return scoreNormalised(normaliser.apply(raw), rawBefore == null ? null : normaliser.apply(rawBefore), contrib);
+    }
+
+    /** Reconstruction means through ND4J (the reference the plain-Java path is tested against). */
+    float[][] reconstructNd4j(float[][] in) {
+        return reconstruct(Nd4j.create(in));
     }
 
     private float[][] reconstruct(INDArray x) {

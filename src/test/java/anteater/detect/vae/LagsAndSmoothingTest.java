@@ -2,6 +2,7 @@ package anteater.detect.vae;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -67,5 +68,23 @@ class LagsAndSmoothingTest {
         assertArrayEquals(s, r.score(x, before, null), 0.0);
         for (int i = 0; i < s.length; i++) assertEquals(s[i], java.util.Arrays.stream(contrib[i]).sum(), 1e-6 * s[i]);
         assertArrayEquals(m.calibration(), r.calibration(), 0.0);
+    }
+
+    @Test
+    void plainJavaScoringPathMatchesNd4j() {
+        VaeConfig c = Synthetic.smallConfig().withInput(4, 2).withEpochs(2);
+        VaeModel m = VaeTrainer.train(Synthetic.rows(400, 8), Synthetic.METRICS, c, VaeTrainer.SILENT);
+        MeanPath p = MeanPath.of(m.network());
+        org.junit.jupiter.api.Assertions.assertNotNull(p, "leaky ReLU / identity VAE has a plain-Java path");
+        double[][] z = m.normaliser().apply(Synthetic.rows(50, 9));
+        float[][] in = VaeModel.inputs(z, null, 2);
+        float[][] a = p.reconstruct(in), b = m.reconstructNd4j(in);
+        for (int i = 0; i < in.length; i++) {
+            assertEquals(in[i].length, a[i].length);
+            for (int j = 0; j < a[i].length; j++) assertEquals(b[i][j], a[i][j], 1e-4 * (1 + Math.abs(b[i][j])), "row " + i + " col " + j);
+        }
+        assertEquals(0.01, MeanPath.slopeOf(org.nd4j.linalg.activations.Activation.LEAKYRELU.getActivationFunction()), 1e-12);
+        assertTrue(Double.isNaN(MeanPath.slopeOf(org.nd4j.linalg.activations.Activation.IDENTITY.getActivationFunction())));
+        assertEquals(Double.POSITIVE_INFINITY, MeanPath.slopeOf(org.nd4j.linalg.activations.Activation.TANH.getActivationFunction()));
     }
 }
