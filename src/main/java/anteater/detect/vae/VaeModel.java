@@ -186,6 +186,11 @@ public final class VaeModel {
         List<String> metrics = new ArrayList<>(d);
         for (int j = 0; j < d; j++) metrics.add(in.readUTF());
         int lags = version == 1 ? 1 : in.readInt();
+        if (version == 1) {
+            org.slf4j.LoggerFactory.getLogger(VaeModel.class).warn(
+                    "VAE model file version 1: its calibration scores are sorted, not in time order, so a smoothed threshold"
+                    + " (option smooth < 1) is off; retrain the model or set smooth=1");
+        }
         if (lags < 1 || lags > 10_000) throw new IOException("bad lag count " + lags);
         Normaliser norm = Normaliser.load(in);
         if (norm.size() != d) throw new IOException("normaliser has " + norm.size() + " metrics, model has " + d);
