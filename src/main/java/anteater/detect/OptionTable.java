@@ -44,6 +44,7 @@ public final class OptionTable {
         add("zThreshold", OptionKind.DOUBLE, false, 6.0, "robustz: a point is anomalous when its robust z-score exceeds this");
         add("zHoldoff", OptionKind.INT, false, 1000L, "robustz: points not flagged again after a flagged point (one alert per incident)");
         add("zMinHistory", OptionKind.INT, false, 30L, "robustz: values collected before scoring starts");
+        add("zChange", OptionKind.BOOL, false, true, "robustz: also score each value's change from the previous one (the larger score counts)");
     }
 
     private OptionTable() {

@@ -14,7 +14,9 @@ import java.util.Map;
  * A univariate rolling robust z-score: per group and field, the last {@code zHistory} values are kept; each new
  * value's score is {@code |mean of the last zSmooth values - median(history)| / scale(history)}, where the scale
  * is 1.4826 x the median absolute deviation (or, when at least half of the history is one value, 1.2533 x the
- * mean absolute deviation), then the value joins the history. A window is anomalous when one of its points
+ * mean absolute deviation), then the value joins the history. With {@code zChange} (default) the change from the
+ * previous value is scored the same way against the history of changes, and the score is the larger of the two
+ * (a level shift or a spike shows in its first change even when the level itself is not extreme). A window is anomalous when one of its points
  * scores above {@code zThreshold}; after a flagged point, the next {@code zHoldoff} points of that field are not
  * flagged again (one alert per incident). The first {@code zMinHistory} values only fill the history.
  */
@@ -28,6 +30,7 @@ public final class RobustZDetector implements Detector {
     private final double threshold;
     private final int holdoff;
     private final int minHistory;
+    private final boolean change;
     private final GroupTable<Map<String, FieldState>> groups;
 
     /** One field's rolling state. */
@@ -39,10 +42,23 @@ public final class RobustZDetector implements Detector {
         int recentSize;
         int recentNext;
         long quiet;
+        final double[] dring;
+        int dsize, dnext;
+        double prev = Double.NaN;
 
         FieldState(int history, int smooth) {
             ring = new double[history];
             recent = new double[smooth];
+            dring = new double[history];
+        }
+
+        void addDiff(double v) {
+            if (!Double.isNaN(prev)) {
+                dring[dnext] = v - prev;
+                dnext = (dnext + 1) % dring.length;
+                if (dsize < dring.length) dsize++;
+            }
+            prev = v;
         }
 
         void add(double v) {
@@ -61,7 +77,9 @@ public final class RobustZDetector implements Detector {
         }
     }
 
-    RobustZDetector(List<String> fields, int history, int smooth, double threshold, int holdoff, int minHistory, int maxGroups) {
+    RobustZDetector(List<String> fields, int history, int smooth, double threshold, int holdoff, int minHistory,
+                    boolean change, int maxGroups) {
+        this.change = change;
         this.fields = List.copyOf(fields);
         this.history = history;
         this.smooth = smooth;
@@ -87,7 +105,7 @@ public final class RobustZDetector implements Detector {
         long maxGroups = o.getLong("maxGroups");
         if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
         return new RobustZDetector(fields, (int) h, (int) k, t, (int) Math.min(Integer.MAX_VALUE, hold), (int) min,
-                (int) Math.min(Integer.MAX_VALUE, maxGroups));
+                o.getBool("zChange"), (int) Math.min(Integer.MAX_VALUE, maxGroups));
     }
 
     /** {median, scale} of the first n values of v (reordered). */
@@ -117,8 +135,15 @@ public final class RobustZDetector implements Detector {
         System.arraycopy(st.ring, 0, scratch, 0, st.size);
         double[] c = center(scratch, st.size);
         double d = Math.abs(m - c[0]);
-        if (d == 0) return 0;
-        return c[1] > 0 ? Math.min(MAX_SCORE, d / c[1]) : MAX_SCORE;
+        double z = d == 0 ? 0 : c[1] > 0 ? Math.min(MAX_SCORE, d / c[1]) : MAX_SCORE;
+        if (change && st.dsize >= 3 && !Double.isNaN(st.prev)) {
+            System.arraycopy(st.dring, 0, scratch, 0, st.dsize);
+            double[] e = center(scratch, st.dsize);
+            double dd = Math.abs(v - st.prev - e[0]);
+            double zd = dd == 0 ? 0 : e[1] > 0 ? Math.min(MAX_SCORE, dd / e[1]) : MAX_SCORE;
+            z = Math.max(z, zd);
+        }
+        return z;
     }
 
     @Override
@@ -140,6 +165,7 @@ public final class RobustZDetector implements Detector {
                 if (st.size < minHistory) {
                     st.smoothed(v);
                     st.add(v);
+                    st.addDiff(v);
                     continue;
                 }
                 double z = score(st, v, scratch);
@@ -156,6 +182,7 @@ public final class RobustZDetector implements Detector {
                     st.quiet = holdoff;
                 }
                 st.add(v);
+                st.addDiff(v);
             }
             if (scored == 0) continue;
             boolean anomalous = flagged > 0;
@@ -196,6 +223,10 @@ public final class RobustZDetector implements Detector {
                 o.writeInt(st.recentNext);
                 for (int i = 0; i < st.recentSize; i++) o.writeDouble(st.recent[i]);
                 o.writeLong(st.quiet);
+                o.writeInt(st.dsize);
+                o.writeInt(st.dnext);
+                for (int i = 0; i < st.dsize; i++) o.writeDouble(st.dring[i]);
+                o.writeDouble(st.prev);
             }
         });
     }
@@ -227,6 +258,11 @@ public final class RobustZDetector implements Detector {
                 }
                 for (int j = 0; j < st.recentSize; j++) st.recent[j] = i.readDouble();
                 st.quiet = i.readLong();
+                st.dsize = i.readInt();
+                st.dnext = i.readInt();
+                if (st.dsize < 0 || st.dsize > history || st.dnext < 0 || st.dnext >= history) throw new IOException("bad changes of " + name);
+                for (int j = 0; j < st.dsize; j++) st.dring[j] = i.readDouble();
+                st.prev = i.readDouble();
                 if (fields.contains(name)) m.put(name, st);
             }
             return m;

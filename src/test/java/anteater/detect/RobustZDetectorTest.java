@@ -19,8 +19,12 @@ import org.junit.jupiter.api.Test;
 class RobustZDetectorTest {
 
     static RobustZDetector detector(long holdoff) throws OptionException {
+        return detector(holdoff, true);
+    }
+
+    static RobustZDetector detector(long holdoff, boolean change) throws OptionException {
         return RobustZDetector.create(Options.of("field", "v", "zHistory", 200L, "zThreshold", 6.0,
-                "zHoldoff", holdoff, "zMinHistory", 30L));
+                "zHoldoff", holdoff, "zMinHistory", 30L, "zChange", change));
     }
 
     /** Feeds values one window each; returns the verdicts' is_anomaly (null when no verdict). */
@@ -57,10 +61,26 @@ class RobustZDetectorTest {
         for (int i = 30; i < v.length; i++) {
             assertEquals(i == 300, flags.get(i), "point " + i); // 305 falls in the hold-off
         }
-        // without hold-off both spikes are flagged
-        List<Boolean> all = feed(detector(0), v, 0);
-        assertTrue(all.get(300) && all.get(305));
-        assertEquals(2, all.stream().filter(Boolean.TRUE::equals).count());
+        // without hold-off both spikes are flagged, and with change scoring also the drop back after each
+        List<Boolean> levels = feed(detector(0, false), v, 0);
+        assertTrue(levels.get(300) && levels.get(305));
+        assertEquals(2, levels.stream().filter(Boolean.TRUE::equals).count());
+        List<Boolean> all = feed(detector(0, true), v, 0);
+        assertTrue(all.get(300) && all.get(301) && all.get(305) && all.get(306));
+        assertEquals(4, all.stream().filter(Boolean.TRUE::equals).count());
+    }
+
+    @Test
+    void changeScoringFindsAJumpWithinTheUsualRange() throws Exception {
+        // a slow ramp 0..30 with small noise, then a drop of 10: the level stays inside the history's range
+        Random r = new Random(5);
+        double[] v = new double[320];
+        for (int i = 0; i < v.length; i++) v[i] = 0.1 * i + 0.01 * r.nextGaussian() - (i >= 300 ? 10 : 0);
+        List<Boolean> levels = feed(detector(1000, false), v, 0);
+        assertFalse(levels.contains(Boolean.TRUE), "the level alone is never extreme");
+        List<Boolean> change = feed(detector(1000, true), v, 0);
+        assertEquals(Boolean.TRUE, change.get(300));
+        assertEquals(1, change.stream().filter(Boolean.TRUE::equals).count());
     }
 
     @Test
@@ -75,7 +95,7 @@ class RobustZDetectorTest {
         assertEquals(1, out.size());
         Verdict x = out.get(0);
         assertEquals(true, x.fields().get("is_anomaly"));
-        assertEquals(1L, x.fields().get("anomaly_count"));
+        assertEquals(2L, x.fields().get("anomaly_count")); // the spike and the change back from it
         assertEquals(3L, x.fields().get("total_count"));
         assertNotNull(x.anomaly());
         assertEquals("v", x.anomaly().metric());
