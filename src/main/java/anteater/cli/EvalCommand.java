@@ -72,9 +72,13 @@ final class EvalCommand implements Callable<Integer> {
             System.err.println("--window must be >= 1");
             return 2;
         }
-        List<Dataset> sets = format.equals("smd") ? SmdLoader.load(data, only) : anteater.eval.NabLoader.load(data, only);
+        List<anteater.eval.NabLoader.Labelled> nab = format.equals("nab") ? anteater.eval.NabLoader.loadLabelled(data, only) : null;
+        List<Dataset> sets = new ArrayList<>();
+        if (nab == null) sets.addAll(SmdLoader.load(data, only));
+        else for (anteater.eval.NabLoader.Labelled l : nab) sets.add(l.data());
+        NabReport nabReport = nab == null ? null : new NabReport(nab);
         Files.createDirectories(out);
-        double q = o.has("q") ? o.getDouble("q") : 1e-3;
+        double q = o.getDouble("q");
         Threshold thr = Threshold.parse(o.has("threshold") ? o.getString("threshold") : "pot", q);
         List<Method> methods = new ArrayList<>();
         methods.add(new DetectorMethod(o, window, name -> new EpochLog(name)));
@@ -92,6 +96,7 @@ final class EvalCommand implements Callable<Integer> {
                 Method.Result r = m.run(d);
                 Scores s = Scores.of(r.score(), r.flag(), d.labels(), d.testDays());
                 table.get(m.name()).put(d.name(), s);
+                if (nabReport != null) nabReport.add(m.name(), d, r);
                 System.err.printf(Locale.ROOT, "%s %s: F1 %.3f AUC-PR %.3f threshold %.4g (%.1f s)%n", d.name(), m.name(),
                         s.f1(), s.aucPr(), r.threshold(), (System.nanoTime() - t0) / 1e9);
                 if (r.calibration() != null) {
@@ -113,6 +118,7 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         print(System.out, table, methods.get(0).name());
+        if (nabReport != null) nabReport.print(System.out);
         System.out.println();
         System.out.println("## mean point-wise F1 by POT risk q (thresholds from training scores only)");
         StringBuilder h = new StringBuilder("| method |");

@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Threshold thr = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
         System.err.printf(Locale.ROOT, "trained in %.1f s (%d epochs, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
-                secs, epochs[0], secs / Math.max(1, epochs[0]), thr.of(m.calibration()), thr.method(), o.getDouble("q"), out,
+                secs, epochs[0], secs / Math.max(1, epochs[0]), thr.of(m.calibrationSorted(o.getDouble("smooth"))), thr.method(), o.getDouble("q"), out,
                 Files.size(out));
         return 0;
     }

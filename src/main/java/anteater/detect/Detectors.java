@@ -19,6 +19,7 @@ public final class Detectors {
 
     static {
         FACTORIES.put("ttest", TTestDetector::create);
+        FACTORIES.put("robustz", RobustZDetector::create);
         // a lambda, so VaeDetector and ND4J load only when a vae task starts
         FACTORIES.put("vae", o -> anteater.detect.vae.VaeDetector.create(o));
     }

@@ -28,7 +28,10 @@ public final class OptionTable {
         add("latent", OptionKind.INT, false, 8L, "vae: latent size");
         add("epochs", OptionKind.INT, false, 30L, "vae: most training epochs (early stopping on a validation split)");
         add("learningRate", OptionKind.DOUBLE, false, 0.001, "vae: Adam learning rate, in (0, 1)");
-        add("q", OptionKind.DOUBLE, false, 0.001, "vae: risk of the POT threshold (share of normal steps above it), in (0, 1)");
+        add("lags", OptionKind.INT, false, 10L, "vae: steps per model input (the step and the lags-1 before it)");
+        add("clip", OptionKind.DOUBLE, false, 4.0, "vae: normalised values are clipped to [-clip, clip]");
+        add("smooth", OptionKind.DOUBLE, false, 0.05, "vae: EWMA weight of the newest step score, in (0, 1]; 1: no smoothing");
+        add("q", OptionKind.DOUBLE, false, 0.01, "vae: risk of the POT threshold (share of normal steps above it), in (0, 1)");
         add("threshold", OptionKind.STRING, false, "pot", "vae: pot | quantile (1-q quantile of training scores) | a fixed number");
         add("ratio", OptionKind.DOUBLE, false, 0.5, "vae: a window is anomalous when this share of its steps is, in (0, 1]");
         add("warmup", OptionKind.INT, false, 100L, "vae: windows collected before the first online training (without 'model')");
@@ -40,6 +43,13 @@ public final class OptionTable {
         add("entity", OptionKind.STRING, false, null, "events: entity_id template of {measurement}, {tags}, {<tag>} (default: {machine_id}_{measurement}_{tags})");
         add("suppress", OptionKind.DURATION, false, null, "events: the same entity + metric is sent once per this interval of event time (default: Suppression.interval, 10m; 0s: every window)");
         add("eventType", OptionKind.STRING, false, "app", "events: event_type, app | sys");
+        // robustz
+        add("zHistory", OptionKind.INT, false, 1000L, "robustz: values kept per field for the median and MAD");
+        add("zSmooth", OptionKind.INT, false, 1L, "robustz: the score is of the mean of the last N values");
+        add("zThreshold", OptionKind.DOUBLE, false, 6.0, "robustz: a point is anomalous when its robust z-score exceeds this");
+        add("zHoldoff", OptionKind.INT, false, 1000L, "robustz: points not flagged again after a flagged point (one alert per incident)");
+        add("zMinHistory", OptionKind.INT, false, 30L, "robustz: values collected before scoring starts");
+        add("zChange", OptionKind.BOOL, false, true, "robustz: also score each value's change from the previous one (the larger score counts)");
     }
 
     private OptionTable() {

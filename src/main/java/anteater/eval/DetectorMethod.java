@@ -86,7 +86,7 @@ public final class DetectorMethod implements Method {
         det.close();
         boolean[] flag = new boolean[n];
         for (int i = 0; i < n; i++) flag[i] = score[i] > thr;
-        return new Result(score, flag, thr, used == null ? null : used.calibration());
+        return new Result(score, flag, thr, used == null ? null : used.calibrationSorted(options.getDouble("smooth")));
     }
 
     private Result runGeneric(Dataset d) throws OptionException {

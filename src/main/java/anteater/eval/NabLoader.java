@@ -15,8 +15,8 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * NAB layout: {@code <folder>/<file>.csv} ({@code timestamp,value}) and {@code combined_windows.json}. The first
- * 15% of each file (NAB's probation period) is the training part; the rest is judged, labelled 1 inside a window.
+ * NAB layout: {@code <folder>/<file>.csv} ({@code timestamp,value}) and {@code combined_windows.json}. NAB's
+ * probation period (the first 15% of each file, at most 750 rows) is the training part; the rest is judged, labelled 1 inside a window.
  * The series name is {@code <folder>/<file stem>}.
  */
 public final class NabLoader {
@@ -63,7 +63,8 @@ public final class NabLoader {
                 }
             }
             int n = times.size();
-            int nTrain = (int) Math.floor(n * PROBATION);
+            // NAB's probation period (min(floor(0.15 n), 750) rows): every row NAB scores is a test row
+            int nTrain = NabScore.probation(n);
             double[][] train = new double[nTrain][1];
             double[][] test = new double[n - nTrain][1];
             long[] tt = new long[nTrain], st = new long[n - nTrain];

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VaeDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(VaeDetector.class);
-    static final int STATE_VERSION = 1;
+    static final int STATE_VERSION = 2;
     /** Rows kept for training or fine-tuning, per group. */
     static final int MAX_BUFFER = 20_000;
     /** Rows a fine-tuning needs at least. */
@@ -60,6 +60,7 @@ public final class VaeDetector implements Detector {
 
     private final VaeConfig config;
     private final Threshold threshold;
+    private final double smooth;
     private final double ratio;
     private final int warmup;
     private final int updateInterval;
@@ -83,6 +84,10 @@ public final class VaeDetector implements Detector {
         long windows;
         long sinceUpdate;
         long imputed;
+        /** The last lags - 1 raw rows scored (inputs of the next steps). */
+        double[][] tail = new double[0][];
+        /** Smoothed step score so far (NaN: none yet). */
+        double ewma = Double.NaN;
         Future<VaeModel> pending;
 
         void setMetrics(List<String> m) {
@@ -107,17 +112,18 @@ public final class VaeDetector implements Detector {
         }
     }
 
-    public VaeDetector(VaeConfig config, Threshold threshold, double ratio, int warmup, int updateInterval,
+    public VaeDetector(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
                        long stepNs, int topMetrics, int maxGroups, VaeModel pretrained) {
         this.config = config;
         this.threshold = threshold;
+        this.smooth = smooth;
         this.ratio = ratio;
         this.warmup = warmup;
         this.updateInterval = updateInterval;
         this.stepOption = stepNs;
         this.topMetrics = topMetrics;
         this.shared = pretrained;
-        this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : threshold.of(pretrained.calibration());
+        this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : threshold.of(pretrained.calibrationSorted(smooth));
         this.groups = new GroupTable<>(maxGroups, "vae");
         if (pretrained != null) {
             LOG.info("vae: model with {} metrics, threshold {} ({})", pretrained.size(),
@@ -134,7 +140,8 @@ public final class VaeDetector implements Detector {
         VaeConfig c;
         try {
             c = VaeConfig.defaults().withNet(VaeConfig.parseHidden(o.getString("hidden")), o.getInt("latent"),
-                    o.getDouble("learningRate")).withEpochs(o.getInt("epochs"));
+                    o.getDouble("learningRate")).withEpochs(o.getInt("epochs"))
+                    .withInput(o.getDouble("clip"), o.getInt("lags"));
         } catch (NumberFormatException e) {
             throw new OptionException("option 'hidden' must be layer sizes separated by commas, e.g. '64,32'; got '"
                     + o.getString("hidden") + "'");
@@ -147,6 +154,8 @@ public final class VaeDetector implements Detector {
         if (!(c.learningRate() > 0 && c.learningRate() < 1)) {
             throw new OptionException("option 'learningRate' must be in (0, 1), got " + c.learningRate());
         }
+        if (!(c.clip() > 0) || Double.isInfinite(c.clip())) throw new OptionException("option 'clip' must be a number > 0, got " + c.clip());
+        if (c.lags() < 1 || c.lags() > 1000) throw new OptionException("option 'lags' must be in [1, 1000] steps, got " + c.lags());
         return c;
     }
 
@@ -155,6 +164,8 @@ public final class VaeDetector implements Detector {
         VaeConfig c = config(o);
         NdThreads.configure();
         Threshold t = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
+        double smooth = o.getDouble("smooth");
+        if (!(smooth > 0 && smooth <= 1)) throw new OptionException("option 'smooth' must be in (0, 1] (1: no smoothing), got " + smooth);
         double ratio = o.getDouble("ratio");
         if (!(ratio > 0 && ratio <= 1)) throw new OptionException("option 'ratio' must be in (0, 1], got " + ratio);
         long warmup = o.getLong("warmup");
@@ -178,7 +189,7 @@ public final class VaeDetector implements Detector {
         } else if (model == null) {
             org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
         }
-        return new VaeDetector(c, t, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
+        return new VaeDetector(c, t, smooth, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
                 (int) Math.min(Integer.MAX_VALUE, maxGroups), model);
     }
 
@@ -241,8 +252,10 @@ public final class VaeDetector implements Detector {
                 // the warm-up rows were for the initial training; from now on only rows judged normal are kept
                 g.buffer.clear();
                 for (int j = 0; j < g.last.length; j++) g.last[j] = Double.NaN;
+                g.tail = new double[0][];
+                g.ewma = Double.NaN;
             }
-            g.threshold = threshold.of(m.calibration());
+            g.threshold = threshold.of(m.calibrationSorted(smooth));
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key, first ? "new" : "fine-tuned",
                     m.size(), fmt(g.threshold));
         } catch (Exception e) {
@@ -325,7 +338,9 @@ public final class VaeDetector implements Detector {
         g.imputed += r.imputed();
         int n = r.rows().length, d = m.size();
         double[][] contrib = new double[n][d];
-        double[] scores = m.score(r.rows(), contrib);
+        double[] scores = m.score(r.rows(), g.tail, contrib);
+        g.ewma = ScoreSmoother.apply(scores, smooth, g.ewma);
+        g.tail = tail(g.tail, r.rows(), m.lags() - 1);
         double thr = g.threshold;
         int count = 0;
         double max = Double.NEGATIVE_INFINITY;
@@ -392,6 +407,18 @@ public final class VaeDetector implements Detector {
         out.add(new Verdict(w.name(), w.tmax(), new LinkedHashMap<>(w.tags()), f, a));
     }
 
+    /** The last k rows of before ++ rows. */
+    static double[][] tail(double[][] before, double[][] rows, int k) {
+        if (k <= 0) return new double[0][];
+        int total = before.length + rows.length, keep = Math.min(k, total);
+        double[][] t = new double[keep][];
+        for (int i = 0; i < keep; i++) {
+            int src = total - keep + i;
+            t[i] = src < before.length ? before[src] : rows[src - before.length];
+        }
+        return t;
+    }
+
     private void logUnknown(String key, Set<String> unknown) {
         for (String u : unknown) {
             if (unknownLogged.size() < 1000 && unknownLogged.add(u)) {
@@ -428,6 +455,9 @@ public final class VaeDetector implements Detector {
             o.writeInt(g.metrics.size());
             for (String s : g.metrics) o.writeUTF(s);
             for (double v : g.last) o.writeDouble(v);
+            o.writeDouble(g.ewma);
+            o.writeInt(g.tail.length);
+            for (double[] row : g.tail) for (double v : row) o.writeDouble(v);
             if (g.model == null) {
                 o.writeByte(0);
             } else if (g.model == shared) {
@@ -449,7 +479,7 @@ public final class VaeDetector implements Detector {
     @Override
     public void load(DataInputStream in) throws IOException {
         int v = in.readInt();
-        if (v != STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads " + STATE_VERSION + ")");
+        if (v != STATE_VERSION && v != 1) throw new IOException("vae state version " + v + " is not supported (reads 1 and " + STATE_VERSION + ")");
         groups.load(in, i -> {
             GroupState g = new GroupState();
             g.stepNs = i.readLong();
@@ -462,6 +492,13 @@ public final class VaeDetector implements Detector {
             for (int j = 0; j < d; j++) ms.add(i.readUTF());
             g.setMetrics(ms);
             for (int j = 0; j < d; j++) g.last[j] = i.readDouble();
+            if (v >= 2) {
+                g.ewma = i.readDouble();
+                int nt = i.readInt();
+                if (nt < 0 || nt > 1000) throw new IOException("bad tail length " + nt);
+                g.tail = new double[nt][d];
+                for (double[] row : g.tail) for (int j = 0; j < d; j++) row[j] = i.readDouble();
+            }
             int kind = i.readByte();
             if (kind == 1) {
                 if (shared == null) throw new IOException("snapshot uses a pretrained model but option 'model' is not set");
@@ -477,7 +514,7 @@ public final class VaeDetector implements Detector {
             }
             if (g.model != null) {
                 if (!g.model.metrics().equals(ms)) throw new IOException("model metrics differ from the group's");
-                g.threshold = threshold.of(g.model.calibration());
+                g.threshold = threshold.of(g.model.calibrationSorted(smooth));
             }
             int nb = i.readInt();
             if (nb < 0 || nb > MAX_BUFFER) throw new IOException("bad buffer size " + nb);

@@ -20,73 +20,114 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A trained VAE with everything needed to score rows: the metric list (its input order), the normaliser fitted
- * on the training rows, the network, and calibration scores (training scores) from which thresholds are fitted.
+ * on the training rows, the number of lagged steps per input, the network, and calibration scores (scores of
+ * training rows held out from fitting, in time order) from which thresholds are fitted.
  *
- * <p>Score of a row: its squared reconstruction error in normalised units, {@code sum_j (z_j - zhat_j)^2}, where
- * {@code zhat} is the decoder's mean at the encoder's mean. The per-metric terms are the contributions. Scoring
- * is deterministic (no sampling), so a restored task reproduces its outputs exactly.
+ * <p>Input of a step: the normalised vectors of the step and of the {@code lags - 1} steps before it,
+ * concatenated (oldest first). Score of a step: the squared reconstruction error of its input in normalised
+ * units, {@code sum (z - zhat)^2}, where {@code zhat} is the decoder's mean at the encoder's mean. A metric's
+ * contribution is its part of that sum over all lags. Scoring is deterministic (no sampling), so a restored task
+ * reproduces its outputs exactly.
  *
- * <p>File format (version 1): magic "ANTVAE", u16 version, i32 metric count, UTF metrics, normaliser,
+ * <p>File format (version 2): magic "ANTVAE", u16 version, i32 metric count, UTF metrics, i32 lags, normaliser,
  * i32 calibration count, float scores, UTF config text, i32 network length, network bytes (DL4J ModelSerializer).
+ * Version 1 (no lags, calibration sorted) is still read, as lags = 1.
  */
 public final class VaeModel {
     static final byte[] MAGIC = "ANTVAE".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     private final List<String> metrics;
     private final Normaliser normaliser;
+    private final int lags;
     private final MultiLayerNetwork net;
     private final double[] calibration;
     private final String config;
+    /** Plain-Java copy of the scoring path (null: score through ND4J). */
+    private final MeanPath meanPath;
 
-    public VaeModel(List<String> metrics, Normaliser normaliser, MultiLayerNetwork net, double[] calibration, String config) {
+    public VaeModel(List<String> metrics, Normaliser normaliser, int lags, MultiLayerNetwork net, double[] calibration,
+                    String config) {
         if (metrics.size() != normaliser.size()) throw new IllegalArgumentException("metrics and normaliser differ in size");
+        if (lags < 1) throw new IllegalArgumentException("lags must be >= 1, got " + lags);
         this.metrics = List.copyOf(metrics);
         this.normaliser = normaliser;
+        this.lags = lags;
         this.net = net;
         this.calibration = calibration.clone();
         // kept at float precision, as in the file, so a reloaded model fits the same threshold
         for (int i = 0; i < this.calibration.length; i++) this.calibration[i] = (float) this.calibration[i];
-        Arrays.sort(this.calibration);
         this.config = config;
+        this.meanPath = Boolean.getBoolean("anteater.vae.nd4jScoring") ? null : MeanPath.of(net);
     }
 
     public List<String> metrics() { return metrics; }
     public Normaliser normaliser() { return normaliser; }
+    public int lags() { return lags; }
     public MultiLayerNetwork network() { return net; }
-    /** Sorted calibration scores. */
+    /** Calibration scores in time order (unsmoothed step scores of held-out training rows). */
     public double[] calibration() { return calibration; }
     public String config() { return config; }
     public int size() { return metrics.size(); }
 
+    /** The calibration scores smoothed as the detector smooths step scores (EWMA weight alpha), sorted. */
+    public double[] calibrationSorted(double alpha) {
+        double[] s = ScoreSmoother.smooth(calibration, alpha);
+        Arrays.sort(s);
+        return s;
+    }
+
     /**
-     * Scores normalised rows [time][metric]: returns the row scores, and fills {@code contrib[i][j]} (when not
-     * null) with metric j's part of row i's score.
+     * Scores normalised rows [time][metric]: {@code before} holds the normalised rows preceding them (the last
+     * {@code lags - 1} are used; missing ones repeat the oldest row available). Returns the step scores and fills
+     * {@code contrib[i][j]} (when not null) with metric j's part of step i's score.
      */
-    public double[] scoreNormalised(double[][] z, double[][] contrib) {
+    public double[] scoreNormalised(double[][] z, double[][] before, double[][] contrib) {
         int n = z.length, d = metrics.size();
         double[] scores = new double[n];
         if (n == 0) return scores;
-        float[][] f = new float[n][d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) f[i][j] = (float) z[i][j];
-        INDArray x = Nd4j.create(f);
-        float[][] rec = reconstruct(x);
+        float[][] in = inputs(z, before, lags);
+        float[][] rec = meanPath != null ? meanPath.reconstruct(in) : reconstruct(Nd4j.create(in));
         for (int i = 0; i < n; i++) {
             double s = 0;
-            for (int j = 0; j < d; j++) {
-                double e = z[i][j] - rec[i][j];
+            if (contrib != null) Arrays.fill(contrib[i], 0);
+            for (int k = 0; k < in[i].length; k++) {
+                double e = in[i][k] - rec[i][k];
                 double c = e * e;
                 s += c;
-                if (contrib != null) contrib[i][j] = c;
+                if (contrib != null) contrib[i][k % d] += c;
             }
             scores[i] = s;
         }
         return scores;
     }
 
-    /** Scores raw rows (normalising them first). */
-    public double[] score(double[][] raw, double[][] contrib) {
-        return scoreNormalised(normaliser.apply(raw), contrib);
+    /** The model inputs of rows z: each row with its lags - 1 predecessors (from before, then z), oldest first. */
+    static float[][] inputs(double[][] z, double[][] before, int lags) {
+        int n = z.length, d = z.length == 0 ? 0 : z[0].length;
+        int nb = before == null ? 0 : before.length;
+        float[][] f = new float[n][d * lags];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < lags; k++) {
+                int src = i - (lags - 1 - k); // index in z; negative: in before
+                double[] r;
+                if (src >= 0) r = z[src];
+                else if (nb + src >= 0) r = before[nb + src];
+                else r = nb > 0 ? before[0] : z[0];
+                for (int j = 0; j < d; j++) f[i][k * d + j] = (float) r[j];
+            }
+        }
+        return f;
+    }
+
+    /** Scores raw rows (normalising them and the raw rows before them first). */
+    public double[] score(double[][] raw, double[][] rawBefore, double[][] contrib) {
+        return scoreNormalised(normaliser.apply(raw), rawBefore == null ? null : normaliser.apply(rawBefore), contrib);
+    }
+
+    /** Reconstruction means through ND4J (the reference the plain-Java path is tested against). */
+    float[][] reconstructNd4j(float[][] in) {
+        return reconstruct(Nd4j.create(in));
     }
 
     private float[][] reconstruct(INDArray x) {
@@ -111,6 +152,7 @@ public final class VaeModel {
         out.writeShort(FORMAT_VERSION);
         out.writeInt(metrics.size());
         for (String m : metrics) out.writeUTF(m);
+        out.writeInt(lags);
         normaliser.save(out);
         out.writeInt(calibration.length);
         for (double c : calibration) out.writeFloat((float) c);
@@ -136,13 +178,20 @@ public final class VaeModel {
         in.readFully(magic);
         if (!Arrays.equals(magic, MAGIC)) throw new IOException("not an anteater VAE model (bad magic)");
         int version = in.readUnsignedShort();
-        if (version != FORMAT_VERSION) {
-            throw new IOException("VAE model format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ")");
+        if (version != FORMAT_VERSION && version != 1) {
+            throw new IOException("VAE model format version " + version + " is not supported (this build reads 1 and " + FORMAT_VERSION + ")");
         }
         int d = in.readInt();
         if (d < 1 || d > 1_000_000) throw new IOException("bad metric count " + d);
         List<String> metrics = new ArrayList<>(d);
         for (int j = 0; j < d; j++) metrics.add(in.readUTF());
+        int lags = version == 1 ? 1 : in.readInt();
+        if (version == 1) {
+            org.slf4j.LoggerFactory.getLogger(VaeModel.class).warn(
+                    "VAE model file version 1: its calibration scores are sorted, not in time order, so a smoothed threshold"
+                    + " (option smooth < 1) is off; retrain the model or set smooth=1");
+        }
+        if (lags < 1 || lags > 10_000) throw new IOException("bad lag count " + lags);
         Normaliser norm = Normaliser.load(in);
         if (norm.size() != d) throw new IOException("normaliser has " + norm.size() + " metrics, model has " + d);
         int nc = in.readInt();
@@ -157,8 +206,10 @@ public final class VaeModel {
         NdThreads.configure();
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(nb), false);
         long nIn = net.getLayer(0).getParam("e0W").size(0);
-        if (nIn != d) throw new IOException("network takes " + nIn + " inputs, model lists " + d + " metrics");
-        return new VaeModel(metrics, norm, net, cal, config);
+        if (nIn != (long) d * lags) {
+            throw new IOException("network takes " + nIn + " inputs, model lists " + d + " metrics x " + lags + " lags");
+        }
+        return new VaeModel(metrics, norm, lags, net, cal, config);
     }
 
     public static VaeModel fromBytes(byte[] b) throws IOException {

@@ -1,5 +1,6 @@
 package anteater.detect.vae;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -58,34 +59,42 @@ public final class VaeTrainer {
         return net;
     }
 
-    /** Full training on raw rows [time][metric] whose columns are {@code metrics}. */
+    /**
+     * Full training on raw rows [time][metric] whose columns are {@code metrics}: the last {@code validation} share
+     * of the rows (in time order) is held out for early stopping, and their scores are the calibration scores
+     * (scores of rows the network was not fitted on; SMD-like training data holds unlabelled anomalies, and
+     * scores of fitted rows understate the spread of normal scores). With too few rows, all rows calibrate.
+     */
     public static VaeModel train(double[][] raw, List<String> metrics, VaeConfig c, Progress progress) {
         if (raw.length < 2) throw new IllegalArgumentException("need at least 2 rows to train, got " + raw.length);
         Normaliser norm = Normaliser.fit(raw, c.clip(), MIN_SCALE);
         double[][] z = norm.apply(raw);
+        float[][] in = VaeModel.inputs(z, null, c.lags());
         int nVal = (int) Math.round(raw.length * c.validation());
         if (raw.length - nVal < 1 || nVal < 1) nVal = 0;
         int nTrain = z.length - nVal;
-        MultiLayerNetwork net = build(metrics.size(), c);
-        fit(net, z, nTrain, nVal, c, c.epochs(), progress);
-        VaeModel m = new VaeModel(metrics, norm, net, new double[0], c.toString());
-        double[] cal = m.scoreNormalised(z, null);
-        return new VaeModel(metrics, norm, net, cal, c.toString());
+        MultiLayerNetwork net = build(metrics.size() * c.lags(), c);
+        fit(net, in, nTrain, nVal, c, c.epochs(), progress);
+        VaeModel m = new VaeModel(metrics, norm, c.lags(), net, new double[0], c.toString());
+        double[] cal = nVal > 0
+                ? m.scoreNormalised(Arrays.copyOfRange(z, nTrain, z.length), Arrays.copyOfRange(z, 0, nTrain), null)
+                : m.scoreNormalised(z, null, null);
+        return new VaeModel(metrics, norm, c.lags(), net, cal, c.toString());
     }
 
     /** Fine-tunes a copy of the model on raw rows judged normal; the result is calibrated on those rows. */
     public static VaeModel fineTune(VaeModel base, double[][] raw, VaeConfig c, int epochs) {
         double[][] z = base.normaliser().apply(raw);
+        float[][] in = VaeModel.inputs(z, null, base.lags());
         MultiLayerNetwork net = base.copyNetwork();
-        fit(net, z, z.length, 0, c, epochs, SILENT);
-        VaeModel m = new VaeModel(base.metrics(), base.normaliser(), net, new double[0], base.config());
-        return new VaeModel(base.metrics(), base.normaliser(), net, m.scoreNormalised(z, null), base.config());
+        fit(net, in, in.length, 0, c, epochs, SILENT);
+        VaeModel m = new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, new double[0], base.config());
+        return new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, m.scoreNormalised(z, null, null), base.config());
     }
 
     /** Trains on rows [0, nTrain), validates on the next nVal rows, keeps the best parameters. */
-    private static void fit(MultiLayerNetwork net, double[][] z, int nTrain, int nVal, VaeConfig c, int epochs, Progress progress) {
-        int d = z[0].length;
-        INDArray all = Nd4j.create(toFloat(z, 0, z.length, d));
+    private static void fit(MultiLayerNetwork net, float[][] z, int nTrain, int nVal, VaeConfig c, int epochs, Progress progress) {
+        INDArray all = Nd4j.create(z);
         INDArray val = nVal > 0 ? all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(nTrain, nTrain + nVal),
                 org.nd4j.linalg.indexing.NDArrayIndex.all()).dup() : null;
         Random rnd = new Random(c.seed());
@@ -106,7 +115,7 @@ public final class VaeTrainer {
             for (int s = 0; s < nTrain; s += c.batch()) {
                 int len = Math.min(c.batch(), nTrain - s);
                 float[][] b = new float[len][];
-                for (int i = 0; i < len; i++) b[i] = toFloatRow(z[order[s + i]]);
+                for (int i = 0; i < len; i++) b[i] = z[order[s + i]];
                 net.pretrainLayer(0, Nd4j.create(b));
                 lossSum += net.getLayer(0).score();
                 batches++;
@@ -135,17 +144,5 @@ public final class VaeTrainer {
         INDArray rec = vae.generateAtMeanGivenZ(net.output(x, false));
         INDArray diff = rec.subi(x);
         return diff.muli(diff).sumNumber().doubleValue() / x.rows();
-    }
-
-    private static float[] toFloatRow(double[] r) {
-        float[] f = new float[r.length];
-        for (int j = 0; j < r.length; j++) f[j] = (float) r[j];
-        return f;
-    }
-
-    private static float[][] toFloat(double[][] z, int from, int to, int d) {
-        float[][] f = new float[to - from][];
-        for (int i = from; i < to; i++) f[i - from] = toFloatRow(z[i]);
-        return f;
     }
 }

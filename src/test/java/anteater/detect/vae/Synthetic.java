@@ -37,7 +37,7 @@ final class Synthetic {
     }
 
     static VaeConfig smallConfig() {
-        return new VaeConfig(new int[] {16}, 3, 15, 5e-3, 64, 3, 0.2, 7, 10);
+        return new VaeConfig(new int[] {16}, 3, 15, 5e-3, 64, 3, 0.2, 7, 10, 1);
     }
 
     /** Windows of {@code size} steps over the rows; step i at time t0 + i*STEP. */

@@ -27,9 +27,39 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VaeDetectorTest {
 
+    /** Step-wise inputs and scores (lags 1, no smoothing): a fault is flagged exactly where it is. */
     static Options onlineOptions(long warmup, long update) throws OptionException {
         return Options.of("detector", "vae", "hidden", "16", "latent", 3L, "epochs", 10L, "learningRate", 5e-3,
-                "warmup", warmup, "updateInterval", update, "topMetrics", 3L);
+                "warmup", warmup, "updateInterval", update, "topMetrics", 3L, "lags", 1L, "smooth", 1.0, "q", 0.001);
+    }
+
+    /** The default inputs and scores: 10 lagged steps per input, log-EWMA smoothing 0.05, POT risk 0.01. */
+    static Options laggedOptions(long warmup) throws OptionException {
+        return Options.of("detector", "vae", "hidden", "16", "latent", 3L, "epochs", 10L, "learningRate", 5e-3,
+                "warmup", warmup, "updateInterval", 0L, "topMetrics", 3L);
+    }
+
+    @Test
+    void laggedSmoothedScoresFlagTheFaultAndFadeSoonAfter() throws Exception {
+        double[][] x = Synthetic.rows(3400, 11);
+        Synthetic.inject(x, 3200, 3240);
+        List<Window> ws = Synthetic.windows(x, 20, 0);
+        VaeDetector d = VaeDetector.create(laggedOptions(150));
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) d.process(ws.get(i), out);
+        assertTrue(d.awaitTraining(120_000), "training did not finish in 2 minutes");
+        out.clear();
+        for (int i = 150; i < ws.size(); i++) d.process(ws.get(i), out);
+        assertEquals(10, d.model("host=a").lags());
+        for (int i = 0; i < out.size(); i++) {
+            int w = 150 + i;
+            Object flag = out.get(i).fields().get("is_anomaly");
+            if (w == 160 || w == 161) assertEquals(Boolean.TRUE, flag, "fault window " + w);
+            // before the fault: nothing; after it: the lagged inputs still hold faulty steps for 9 steps and the
+            // smoothed score fades within 3 windows (60 steps)
+            if (w < 160 || w > 164) assertEquals(Boolean.FALSE, flag, "window " + w + " " + out.get(i).fields());
+        }
+        d.close();
     }
 
     static byte[] snapshot(Detector d) throws Exception {
@@ -76,7 +106,7 @@ class VaeDetectorTest {
         double[][] x = Synthetic.rows(3400, 12);
         Synthetic.inject(x, 3300, 3340);
         List<Window> ws = Synthetic.windows(x, 20, 0);
-        Options o = onlineOptions(150, 0);
+        Options o = laggedOptions(150); // lag tail and smoothing state are part of the snapshot
         VaeDetector a = VaeDetector.create(o);
         List<Verdict> out = new ArrayList<>();
         for (int i = 0; i < 150; i++) a.process(ws.get(i), out);

@@ -36,7 +36,7 @@ class VaeModelTest {
         assertEquals(model.metrics(), m.metrics());
         assertArrayEquals(model.calibration(), m.calibration(), 1e-4);
         double[][] x = Synthetic.rows(50, 9);
-        assertArrayEquals(model.score(x, null), m.score(x, null), 0.0);
+        assertArrayEquals(model.score(x, null, null), m.score(x, null, null), 0.0);
         b[0] = 'X';
         IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(b));
         assertTrue(e.getMessage().contains("magic"), e.getMessage());
@@ -46,7 +46,7 @@ class VaeModelTest {
     void contributionsSumToTheScore() {
         double[][] x = Synthetic.rows(5, 3);
         double[][] c = new double[5][Synthetic.D];
-        double[] s = model.score(x, c);
+        double[] s = model.score(x, null, c);
         for (int i = 0; i < 5; i++) assertEquals(s[i], java.util.Arrays.stream(c[i]).sum(), 1e-9);
     }
 
@@ -54,7 +54,7 @@ class VaeModelTest {
     void flagsAnInjectedMultiMetricFaultAndNotACleanStretch() {
         double[][] x = Synthetic.rows(400, 5);
         Synthetic.inject(x, 200, 240);
-        VaeDetector d = new VaeDetector(Synthetic.smallConfig(), new Threshold("pot", Double.NaN, 1e-3), 0.5, 10, 0,
+        VaeDetector d = new VaeDetector(Synthetic.smallConfig(), new Threshold("pot", Double.NaN, 1e-3), 1.0, 0.5, 10, 0,
                 0, 3, 10, model);
         List<Verdict> out = new ArrayList<>();
         List<Window> ws = Synthetic.windows(x, 20, 0);

@@ -1,0 +1,271 @@
+package anteater.detect;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A univariate rolling robust z-score: per group and field, the last {@code zHistory} values are kept; each new
+ * value's score is {@code |mean of the last zSmooth values - median(history)| / scale(history)}, where the scale
+ * is 1.4826 x the median absolute deviation (or, when at least half of the history is one value, 1.2533 x the
+ * mean absolute deviation), then the value joins the history. With {@code zChange} (default) the change from the
+ * previous value is scored the same way against the history of changes, and the score is the larger of the two
+ * (a level shift or a spike shows in its first change even when the level itself is not extreme). A window is anomalous when one of its points
+ * scores above {@code zThreshold}; after a flagged point, the next {@code zHoldoff} points of that field are not
+ * flagged again (one alert per incident). The first {@code zMinHistory} values only fill the history.
+ */
+public final class RobustZDetector implements Detector {
+    static final int STATE_VERSION = 1;
+    static final double MAX_SCORE = 1e6;
+
+    private final List<String> fields;
+    private final int history;
+    private final int smooth;
+    private final double threshold;
+    private final int holdoff;
+    private final int minHistory;
+    private final boolean change;
+    private final GroupTable<Map<String, FieldState>> groups;
+
+    /** One field's rolling state. */
+    static final class FieldState {
+        final double[] ring;
+        int size;
+        int next;
+        final double[] recent;
+        int recentSize;
+        int recentNext;
+        long quiet;
+        final double[] dring;
+        int dsize, dnext;
+        double prev = Double.NaN;
+
+        FieldState(int history, int smooth) {
+            ring = new double[history];
+            recent = new double[smooth];
+            dring = new double[history];
+        }
+
+        void addDiff(double v) {
+            if (!Double.isNaN(prev)) {
+                dring[dnext] = v - prev;
+                dnext = (dnext + 1) % dring.length;
+                if (dsize < dring.length) dsize++;
+            }
+            prev = v;
+        }
+
+        void add(double v) {
+            ring[next] = v;
+            next = (next + 1) % ring.length;
+            if (size < ring.length) size++;
+        }
+
+        double smoothed(double v) {
+            recent[recentNext] = v;
+            recentNext = (recentNext + 1) % recent.length;
+            if (recentSize < recent.length) recentSize++;
+            double s = 0;
+            for (int i = 0; i < recentSize; i++) s += recent[i];
+            return s / recentSize;
+        }
+    }
+
+    RobustZDetector(List<String> fields, int history, int smooth, double threshold, int holdoff, int minHistory,
+                    boolean change, int maxGroups) {
+        this.change = change;
+        this.fields = List.copyOf(fields);
+        this.history = history;
+        this.smooth = smooth;
+        this.threshold = threshold;
+        this.holdoff = holdoff;
+        this.minHistory = minHistory;
+        this.groups = new GroupTable<>(maxGroups, "robustz");
+    }
+
+    public static RobustZDetector create(Options o) throws OptionException {
+        List<String> fields = o.getStrings("field");
+        if (fields.isEmpty()) throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        long h = o.getLong("zHistory");
+        if (h < 3 || h > 1_000_000) throw new OptionException("option 'zHistory' must be in [3, 1000000] values, got " + h);
+        long k = o.getLong("zSmooth");
+        if (k < 1 || k > 10_000) throw new OptionException("option 'zSmooth' must be in [1, 10000] values, got " + k);
+        double t = o.getDouble("zThreshold");
+        if (!(t > 0) || Double.isInfinite(t)) throw new OptionException("option 'zThreshold' must be a number > 0, got " + t);
+        long hold = o.getLong("zHoldoff");
+        if (hold < 0) throw new OptionException("option 'zHoldoff' must be >= 0 values, got " + hold);
+        long min = o.getLong("zMinHistory");
+        if (min < 3 || min > h) throw new OptionException("option 'zMinHistory' must be in [3, zHistory=" + h + "], got " + min);
+        long maxGroups = o.getLong("maxGroups");
+        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
+        return new RobustZDetector(fields, (int) h, (int) k, t, (int) Math.min(Integer.MAX_VALUE, hold), (int) min,
+                o.getBool("zChange"), (int) Math.min(Integer.MAX_VALUE, maxGroups));
+    }
+
+    /** {median, scale} of the first n values of v (reordered). */
+    static double[] center(double[] v, int n) {
+        Arrays.sort(v, 0, n);
+        double med = median(v, n);
+        double[] dev = new double[n];
+        double meanAbs = 0;
+        for (int i = 0; i < n; i++) {
+            dev[i] = Math.abs(v[i] - med);
+            meanAbs += dev[i];
+        }
+        meanAbs /= n;
+        Arrays.sort(dev, 0, n);
+        double mad = median(dev, n) * 1.4826;
+        double scale = mad > 0 ? mad : meanAbs * 1.2533;
+        return new double[] {med, scale};
+    }
+
+    private static double median(double[] sorted, int n) {
+        return (n & 1) == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+    }
+
+    /** The score of value v against the state (before v joins the history). */
+    double score(FieldState st, double v, double[] scratch) {
+        double m = st.smoothed(v);
+        System.arraycopy(st.ring, 0, scratch, 0, st.size);
+        double[] c = center(scratch, st.size);
+        double d = Math.abs(m - c[0]);
+        double z = d == 0 ? 0 : c[1] > 0 ? Math.min(MAX_SCORE, d / c[1]) : MAX_SCORE;
+        if (change && st.dsize >= 3 && !Double.isNaN(st.prev)) {
+            System.arraycopy(st.dring, 0, scratch, 0, st.dsize);
+            double[] e = center(scratch, st.dsize);
+            double dd = Math.abs(v - st.prev - e[0]);
+            double zd = dd == 0 ? 0 : e[1] > 0 ? Math.min(MAX_SCORE, dd / e[1]) : MAX_SCORE;
+            z = Math.max(z, zd);
+        }
+        return z;
+    }
+
+    @Override
+    public void process(Window w, List<Verdict> out) {
+        Map<String, FieldState> state = groups.getOrCreate(w.groupKey(), k -> new HashMap<>());
+        double[] scratch = null;
+        for (String field : fields) {
+            Series s = w.series(field);
+            int n = s == null ? 0 : s.size();
+            if (n == 0) continue;
+            FieldState st = state.computeIfAbsent(field, f -> new FieldState(history, smooth));
+            if (scratch == null) scratch = new double[history];
+            double max = 0;
+            int flagged = 0, scored = 0;
+            long firstNs = 0;
+            double firstValue = Double.NaN, firstScore = 0;
+            for (int i = 0; i < n; i++) {
+                double v = s.value(i);
+                if (st.size < minHistory) {
+                    st.smoothed(v);
+                    st.add(v);
+                    st.addDiff(v);
+                    continue;
+                }
+                double z = score(st, v, scratch);
+                scored++;
+                max = Math.max(max, z);
+                if (st.quiet > 0) {
+                    st.quiet--;
+                } else if (z > threshold) {
+                    if (flagged++ == 0) {
+                        firstNs = s.time(i);
+                        firstValue = v;
+                        firstScore = z;
+                    }
+                    st.quiet = holdoff;
+                }
+                st.add(v);
+                st.addDiff(v);
+            }
+            if (scored == 0) continue;
+            boolean anomalous = flagged > 0;
+            Map<String, String> tags = new LinkedHashMap<>(w.tags());
+            tags.put("field", field);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("anomaly_score", max);
+            f.put("threshold", threshold);
+            f.put("is_anomaly", anomalous);
+            f.put("anomaly_count", (long) flagged);
+            f.put("total_count", (long) scored);
+            Anomaly a = null;
+            if (anomalous) {
+                String desc = String.format(Locale.ROOT, "%s of %s is abnormal: robust z-score %.3g > %.3g (value %.4g)",
+                        field, TTestDetector.describe(w), firstScore, threshold, firstValue);
+                a = new Anomaly("robustz", w.name(), w.tags(), firstNs, TTestDetector.spanSeconds(w), field, max, flagged,
+                        scored, List.of(new Contribution(field, max, String.format(Locale.ROOT, "robust z-score %.3g", max))),
+                        desc, Arrays.copyOf(s.valuesArray(), n));
+            }
+            out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
+        }
+    }
+
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(STATE_VERSION);
+        out.writeInt(history);
+        out.writeInt(smooth);
+        groups.save(out, (o, m) -> {
+            o.writeInt(m.size());
+            for (Map.Entry<String, FieldState> e : m.entrySet()) {
+                FieldState st = e.getValue();
+                o.writeUTF(e.getKey());
+                o.writeInt(st.size);
+                o.writeInt(st.next);
+                for (int i = 0; i < st.size; i++) o.writeDouble(st.ring[i]);
+                o.writeInt(st.recentSize);
+                o.writeInt(st.recentNext);
+                for (int i = 0; i < st.recentSize; i++) o.writeDouble(st.recent[i]);
+                o.writeLong(st.quiet);
+                o.writeInt(st.dsize);
+                o.writeInt(st.dnext);
+                for (int i = 0; i < st.dsize; i++) o.writeDouble(st.dring[i]);
+                o.writeDouble(st.prev);
+            }
+        });
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+        int v = in.readInt();
+        if (v != STATE_VERSION) throw new IOException("robustz state version " + v + " is not supported (reads " + STATE_VERSION + ")");
+        int h = in.readInt(), k = in.readInt();
+        if (h != history || k != smooth) {
+            throw new IOException("snapshot has zHistory=" + h + " zSmooth=" + k + ", task has zHistory=" + history
+                    + " zSmooth=" + smooth + "; restore with the same options");
+        }
+        groups.load(in, i -> {
+            int nf = i.readInt();
+            if (nf < 0 || nf > 100_000) throw new IOException("bad field count " + nf);
+            Map<String, FieldState> m = new HashMap<>();
+            for (int f = 0; f < nf; f++) {
+                String name = i.readUTF();
+                FieldState st = new FieldState(history, smooth);
+                st.size = i.readInt();
+                st.next = i.readInt();
+                if (st.size < 0 || st.size > history || st.next < 0 || st.next >= history) throw new IOException("bad history of " + name);
+                for (int j = 0; j < st.size; j++) st.ring[j] = i.readDouble();
+                st.recentSize = i.readInt();
+                st.recentNext = i.readInt();
+                if (st.recentSize < 0 || st.recentSize > smooth || st.recentNext < 0 || st.recentNext >= smooth) {
+                    throw new IOException("bad recent values of " + name);
+                }
+                for (int j = 0; j < st.recentSize; j++) st.recent[j] = i.readDouble();
+                st.quiet = i.readLong();
+                st.dsize = i.readInt();
+                st.dnext = i.readInt();
+                if (st.dsize < 0 || st.dsize > history || st.dnext < 0 || st.dnext >= history) throw new IOException("bad changes of " + name);
+                for (int j = 0; j < st.dsize; j++) st.dring[j] = i.readDouble();
+                st.prev = i.readDouble();
+                if (fields.contains(name)) m.put(name, st);
+            }
+            return m;
+        });
+    }
+}
