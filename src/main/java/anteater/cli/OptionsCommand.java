@@ -15,7 +15,8 @@ final class OptionsCommand implements Callable<Integer> {
         sb.append("| option | type | default | meaning |\n|---|---|---|---|\n");
         for (OptionSpec s : OptionTable.all()) {
             Object d = s.defaultValue();
-            String def = d == null ? "" : d instanceof String ? "'" + d + "'" : d.toString();
+            String def = d == null ? "" : d instanceof String ? "'" + d + "'"
+                    : d instanceof java.time.Duration du ? du.toSeconds() + "s" : d.toString();
             sb.append("| `.").append(s.name()).append("()`").append(s.repeatable() ? " (repeatable)" : "")
                     .append(" | ").append(s.kind()).append(" | ").append(def).append(" | ")
                     .append(s.help().replace("|", "\\|")).append(" |\n");
