@@ -39,18 +39,26 @@ import java.util.Set;
 public final class CauseRanker {
 
     /** Weights of the score's parts; they need not sum to 1 (the score is divided by their sum). */
-    public record Weights(double anomaly, double correlation, double proximity, double onset, double root, double reach) {
-        public static final Weights DEFAULT = new Weights(0.4, 0.3, 0.05, 0.1, 0.2, 0.8);
+    public record Weights(double anomaly, double correlation, double proximity, double onset, double root, double reach,
+                          double order, double closeness, double live) {
+        public static final Weights DEFAULT = new Weights(0.4, 0.3, 0.05, 0.1, 0.2, 0.8, 0.0, 0.2, 0.4);
 
         public Weights {
-            if (anomaly < 0 || correlation < 0 || proximity < 0 || onset < 0 || root < 0 || reach < 0
-                    || anomaly + correlation + proximity + onset + root + reach <= 0) {
+            if (anomaly < 0 || correlation < 0 || proximity < 0 || onset < 0 || root < 0 || reach < 0 || order < 0
+                    || closeness < 0 || live < 0 || sum(anomaly, correlation, proximity, onset, root, reach, order,
+                    closeness, live) <= 0) {
                 throw new IllegalArgumentException("weights must be >= 0 with a positive sum");
             }
         }
 
+        private static double sum(double... ws) {
+            double s = 0;
+            for (double w : ws) s += w;
+            return s;
+        }
+
         double sum() {
-            return anomaly + correlation + proximity + onset + root + reach;
+            return sum(anomaly, correlation, proximity, onset, root, reach, order, closeness, live);
         }
     }
 
@@ -138,6 +146,7 @@ public final class CauseRanker {
             boolean unknown = best.values() == null || best.values().length == 0 || kpi.values() == null || kpi.values().length == 0;
             double corrPart = Double.isNaN(r) ? (unknown ? 0.5 : 0.0) : r;
             double proximity = 1.0 / h;
+            double live = bestOverlap > 0 ? 1.0 : 0.0;
             long onset = onsets.get(id);
             double onsetPart = 1.0 / (1.0 + Math.exp(-(kpiOnset - onset) / tau));
             double root = 1.0;
@@ -150,12 +159,18 @@ public final class CauseRanker {
                 }
             }
             double reach = reach(id, children, abnormal) / (double) (abnormal.size() - 1);
+            Map<String, Integer> dist = distances(id, children, abnormal);
+            double closeness = 0;
+            for (Map.Entry<String, Integer> de : dist.entrySet()) if (de.getValue() > 0) closeness += 1.0 / de.getValue();
+            closeness /= (abnormal.size() - 1);
+            double order = order(dist, onsets, target, kpiOnset);
             double score = (weights.anomaly() * anomaly + weights.correlation() * corrPart
                     + weights.proximity() * proximity + weights.onset() * onsetPart + weights.root() * root
-                    + weights.reach() * reach) / weights.sum();
+                    + weights.reach() * reach + weights.order() * order + weights.closeness() * closeness
+                    + weights.live() * live) / weights.sum();
             List<String> path = new ArrayList<>();
             for (String x = id; x != null; x = next.get(x)) path.add(x);
-            out.add(new RankedCause(n.entity(id), best, score, anomaly, r, proximity, onsetPart, root, reach, path));
+            out.add(new RankedCause(n.entity(id), best, score, anomaly, r, proximity, onsetPart, root, reach, path, order, closeness, live));
         }
         out.sort(Comparator.comparingDouble(RankedCause::score).reversed().thenComparing(c -> c.entity().id()));
         return out;
@@ -172,6 +187,46 @@ public final class CauseRanker {
             }
         }
         return seen.size() - 1;
+    }
+
+    /** Causal hops from {@code id} to each abnormal entity it reaches through abnormal entities (itself at 0). */
+    static Map<String, Integer> distances(String id, Map<String, List<String>> children, Set<String> abnormal) {
+        Map<String, Integer> d = new HashMap<>();
+        d.put(id, 0);
+        ArrayDeque<String> q = new ArrayDeque<>(List.of(id));
+        while (!q.isEmpty()) {
+            String a = q.poll();
+            for (String c : children.getOrDefault(a, List.of())) {
+                if (abnormal.contains(c) && !d.containsKey(c)) {
+                    d.put(c, d.get(a) + 1);
+                    q.add(c);
+                }
+            }
+        }
+        return d;
+    }
+
+    /**
+     * How well hop distance from a candidate orders the onsets of what it reaches, in [0, 1]: over pairs at
+     * different distances, the share where the nearer began first (ties count half); 0.5 without such pairs.
+     */
+    static double order(Map<String, Integer> dist, Map<String, Long> onsets, String target, long kpiOnset) {
+        List<long[]> xs = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : dist.entrySet()) {
+            Long o = e.getKey().equals(target) ? Long.valueOf(kpiOnset) : onsets.get(e.getKey());
+            if (o != null) xs.add(new long[] {e.getValue(), o});
+        }
+        double agree = 0;
+        int pairs = 0;
+        for (int i = 0; i < xs.size(); i++) {
+            for (int j = 0; j < xs.size(); j++) {
+                if (xs.get(i)[0] >= xs.get(j)[0]) continue;
+                pairs++;
+                long a = xs.get(i)[1], b = xs.get(j)[1];
+                agree += a < b ? 1.0 : a == b ? 0.5 : 0.0;
+            }
+        }
+        return pairs == 0 ? 0.5 : agree / pairs;
     }
 
     /** Whether one of the events' windows covers time t: the parent was still abnormal when the child began. */

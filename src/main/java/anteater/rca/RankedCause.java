@@ -19,7 +19,8 @@ import java.util.List;
  * @param path        entity ids from the cause to the KPI entity, along causal edges
  */
 public record RankedCause(Entity entity, AnomalyEvent event, double score, double anomaly, double correlation,
-                          double proximity, double onset, double root, double reach, List<String> path) {
+                          double proximity, double onset, double root, double reach, List<String> path,
+                          double order, double closeness, double live) {
 
     public String keyword() {
         return Keywords.of(entity.type(), event.metric());
