@@ -40,13 +40,13 @@ public final class CauseRanker {
 
     /** Weights of the score's parts; they need not sum to 1 (the score is divided by their sum). */
     public record Weights(double anomaly, double correlation, double proximity, double onset, double root, double reach,
-                          double order, double closeness, double live) {
-        public static final Weights DEFAULT = new Weights(0.4, 0.3, 0.05, 0.1, 0.2, 0.8, 0.0, 0.2, 0.4);
+                          double closeness, double live, double coherence) {
+        public static final Weights DEFAULT = new Weights(0.4, 0.0, 0.05, 0.1, 0.2, 0.8, 0.2, 0.4, 0.8);
 
         public Weights {
-            if (anomaly < 0 || correlation < 0 || proximity < 0 || onset < 0 || root < 0 || reach < 0 || order < 0
-                    || closeness < 0 || live < 0 || sum(anomaly, correlation, proximity, onset, root, reach, order,
-                    closeness, live) <= 0) {
+            if (anomaly < 0 || correlation < 0 || proximity < 0 || onset < 0 || root < 0 || reach < 0
+                    || closeness < 0 || live < 0 || coherence < 0 || sum(anomaly, correlation, proximity, onset, root,
+                    reach, closeness, live, coherence) <= 0) {
                 throw new IllegalArgumentException("weights must be >= 0 with a positive sum");
             }
         }
@@ -58,7 +58,7 @@ public final class CauseRanker {
         }
 
         double sum() {
-            return sum(anomaly, correlation, proximity, onset, root, reach, order, closeness, live);
+            return sum(anomaly, correlation, proximity, onset, root, reach, closeness, live, coherence);
         }
     }
 
@@ -97,7 +97,9 @@ public final class CauseRanker {
         }
         long from = kpi.timestampMs() - validMs;
         long to = kpi.timestampMs() + futureMs;
-        long kpiOnset = Onset.of(kpi);
+        List<AnomalyEvent> kpiEvents = store.between(target, from, to);
+        long[] kpiIv = Onset.episode(kpiEvents, kpi, gapMs(kpi));
+        long kpiOnset = (kpiIv[0] + kpiIv[1]) / 2;
         double tau = Math.max(1000.0, kpi.durationSec() * 1000.0 / 2);
 
         // the anomalies of every entity in the neighbourhood (parents need them too), by onset
@@ -109,8 +111,9 @@ public final class CauseRanker {
             List<AnomalyEvent> es = store.between(id, from, to);
             if (es.isEmpty()) continue;
             events.put(id, es);
-            onsets.put(id, Onset.of(es.get(0)));
-            starts.put(id, Onset.interval(es.get(0)));
+            long[] iv = Onset.episode(es, anchor(es, kpi), gapMs(kpi));
+            onsets.put(id, (iv[0] + iv[1]) / 2);
+            starts.put(id, iv);
         }
         double maxScore = 0;
         for (String id : events.keySet()) {
@@ -125,6 +128,28 @@ public final class CauseRanker {
         Set<String> abnormal = new java.util.HashSet<>();
         for (String id : events.keySet()) if (hops.containsKey(id)) abnormal.add(id);
         abnormal.add(target);
+        // each abnormal entity's anomaly as a signal: the events of the metric that best overlaps the KPI
+        Map<String, List<AnomalyEvent>> signal = new HashMap<>();
+        for (String id : abnormal) {
+            List<AnomalyEvent> es = id.equals(target) ? withKpi(kpiEvents, kpi) : events.get(id);
+            String metric = (id.equals(target) ? kpi : anchor(es, kpi)).metric();
+            signal.put(id, es.stream().filter(e -> e.metric().equals(metric)).toList());
+        }
+        List<String> members = new ArrayList<>(abnormal);
+        members.sort(null);
+        Map<String, Double> coherence = new HashMap<>();
+        for (String id : members) {
+            double sum = 0;
+            int k = 0;
+            for (String j : members) {
+                if (j.equals(id)) continue;
+                double r = Correlation.pooled(signal.get(id), signal.get(j));
+                if (Double.isNaN(r)) continue;
+                sum += Math.abs(r);
+                k++;
+            }
+            coherence.put(id, k == 0 ? 0.0 : sum / k);
+        }
         List<RankedCause> out = new ArrayList<>();
         for (Map.Entry<String, List<AnomalyEvent>> en : events.entrySet()) {
             String id = en.getKey();
@@ -163,14 +188,14 @@ public final class CauseRanker {
             double closeness = 0;
             for (Map.Entry<String, Integer> de : dist.entrySet()) if (de.getValue() > 0) closeness += 1.0 / de.getValue();
             closeness /= (abnormal.size() - 1);
-            double order = order(dist, onsets, target, kpiOnset);
+            double coherent = coherence.get(id);
             double score = (weights.anomaly() * anomaly + weights.correlation() * corrPart
                     + weights.proximity() * proximity + weights.onset() * onsetPart + weights.root() * root
-                    + weights.reach() * reach + weights.order() * order + weights.closeness() * closeness
-                    + weights.live() * live) / weights.sum();
+                    + weights.reach() * reach + weights.closeness() * closeness
+                    + weights.live() * live + weights.coherence() * coherent) / weights.sum();
             List<String> path = new ArrayList<>();
             for (String x = id; x != null; x = next.get(x)) path.add(x);
-            out.add(new RankedCause(n.entity(id), best, score, anomaly, r, proximity, onsetPart, root, reach, path, order, closeness, live));
+            out.add(new RankedCause(n.entity(id), best, score, anomaly, r, proximity, onsetPart, root, reach, path, closeness, live, coherent));
         }
         out.sort(Comparator.comparingDouble(RankedCause::score).reversed().thenComparing(c -> c.entity().id()));
         return out;
@@ -189,6 +214,36 @@ public final class CauseRanker {
         return seen.size() - 1;
     }
 
+    private static List<AnomalyEvent> withKpi(List<AnomalyEvent> es, AnomalyEvent kpi) {
+        if (es.contains(kpi)) return es;
+        List<AnomalyEvent> out = new ArrayList<>(es);
+        out.add(kpi);
+        out.sort(Comparator.comparingLong(AnomalyEvent::timestampMs));
+        return out;
+    }
+
+    /** GAP_WINDOWS of the KPI's window length: how far apart two windows of one episode may be. */
+    static final double GAP_WINDOWS = 0.5;
+
+    private static long gapMs(AnomalyEvent kpi) {
+        return Math.round(GAP_WINDOWS * Math.max(1, kpi.durationSec()) * 1000.0);
+    }
+
+    /** The event of {@code es} that overlaps the KPI's window most (then the nearest in time, then the strongest). */
+    static AnomalyEvent anchor(List<AnomalyEvent> es, AnomalyEvent kpi) {
+        AnomalyEvent best = null;
+        long bestKey = Long.MIN_VALUE;
+        for (AnomalyEvent e : es) {
+            long ov = Correlation.overlapMs(e, kpi);
+            long key = ov > 0 ? ov : -Math.abs(e.timestampMs() - kpi.timestampMs());
+            if (best == null || key > bestKey || key == bestKey && finite(e.score()) > finite(best.score())) {
+                best = e;
+                bestKey = key;
+            }
+        }
+        return best;
+    }
+
     /** Causal hops from {@code id} to each abnormal entity it reaches through abnormal entities (itself at 0). */
     static Map<String, Integer> distances(String id, Map<String, List<String>> children, Set<String> abnormal) {
         Map<String, Integer> d = new HashMap<>();
@@ -204,29 +259,6 @@ public final class CauseRanker {
             }
         }
         return d;
-    }
-
-    /**
-     * How well hop distance from a candidate orders the onsets of what it reaches, in [0, 1]: over pairs at
-     * different distances, the share where the nearer began first (ties count half); 0.5 without such pairs.
-     */
-    static double order(Map<String, Integer> dist, Map<String, Long> onsets, String target, long kpiOnset) {
-        List<long[]> xs = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : dist.entrySet()) {
-            Long o = e.getKey().equals(target) ? Long.valueOf(kpiOnset) : onsets.get(e.getKey());
-            if (o != null) xs.add(new long[] {e.getValue(), o});
-        }
-        double agree = 0;
-        int pairs = 0;
-        for (int i = 0; i < xs.size(); i++) {
-            for (int j = 0; j < xs.size(); j++) {
-                if (xs.get(i)[0] >= xs.get(j)[0]) continue;
-                pairs++;
-                long a = xs.get(i)[1], b = xs.get(j)[1];
-                agree += a < b ? 1.0 : a == b ? 0.5 : 0.0;
-            }
-        }
-        return pairs == 0 ? 0.5 : agree / pairs;
     }
 
     /** Whether one of the events' windows covers time t: the parent was still abnormal when the child began. */

@@ -20,7 +20,8 @@ import java.util.List;
  */
 public record RankedCause(Entity entity, AnomalyEvent event, double score, double anomaly, double correlation,
                           double proximity, double onset, double root, double reach, List<String> path,
-                          double order, double closeness, double live) {
+                          double closeness, double live,
+                          double coherence) {
 
     public String keyword() {
         return Keywords.of(entity.type(), event.metric());

@@ -90,8 +90,8 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         CauseRanker.Weights weights = new CauseRanker.Weights(w.path("anomaly").asDouble(d.anomaly()),
                 w.path("correlation").asDouble(d.correlation()), w.path("proximity").asDouble(d.proximity()),
                 w.path("onset").asDouble(d.onset()), w.path("root").asDouble(d.root()), w.path("reach").asDouble(d.reach()),
-                w.path("order").asDouble(d.order()), w.path("closeness").asDouble(d.closeness()),
-                w.path("live").asDouble(d.live()));
+                w.path("closeness").asDouble(d.closeness()),
+                w.path("live").asDouble(d.live()), w.path("coherence").asDouble(d.coherence()));
         String topic = text(k, "rca_topic", text(r, "topic", "gala_cause_inference"));
         Duration logInterval = duration(r, "log_interval", Duration.ofMinutes(1));
         Arango arango = new Arango(text(a, "url", "http://localhost:8529"), text(a, "db_name", "spider"),
