@@ -22,19 +22,31 @@ import java.util.Set;
  *     with its effect, an unrelated anomaly that happens to be near in time does not (0.5 when unknown,
  *     e.g. events read from Kafka carry no values; 0 when both have values but their windows do not meet);</li>
  * <li>proximity: 1 / causal hops to the KPI; long chains are less likely and more often coincidence;</li>
- * <li>onset: whether its anomaly began before the KPI's ({@link Onset}: the change point inside the first
- *     anomalous window), logistic in the difference over half the KPI window's length; a cause precedes its
- *     effect;</li>
+ * <li>onset: whether its anomaly began before the KPI's, logistic in the difference over half the KPI window's
+ *     length; a cause precedes its effect. An entity's onset is that of its current episode ({@link
+ *     Onset#episode}: the run of adjacent anomalous windows around the one that best overlaps the KPI), so an
+ *     earlier, separate anomaly of the same entity does not count;</li>
  * <li>root: 0 if one of its own causal parents was abnormal when it began, having surely begun before it (the
- *     onset intervals of {@link Onset#interval} do not overlap), else 1;
+ *     onset intervals do not overlap), else 1;
  *     what follows an earlier anomaly upstream is more likely a symptom than the root.</li>
  * <li>reach: the share of the other abnormal entities (those that can reach the KPI, and the KPI itself) that it
  *     reaches along causal edges through abnormal entities; a root cause explains the whole incident, a symptom
  *     only what lies below it, an unrelated anomaly little.</li>
+ * <li>closeness: the sum of 1 / hops to each abnormal entity it reaches that way, over their number; a root is
+ *     near what it explains (its direct effects are abnormal), a symptom reaches the rest through longer chains;</li>
+ * <li>live: 1 if one of its anomalies overlaps the KPI's window in time, else 0; a cause is still abnormal while
+ *     its effect is, an anomaly that ended before the KPI's began explains nothing of it;</li>
+ * <li>coherence: the mean |Pearson r| of its anomaly with each other abnormal entity's (and the KPI's), pooled
+ *     over every window the two share ({@link Correlation#pooled}). The entities of one incident follow one
+ *     fault; each hop adds its own noise and attenuates the fault, so the root carries it most clearly and
+ *     correlates best with all the others. This is what orders a loop of rules (disk -> block -> proc -> disk on
+ *     a host), where reach is equal for all members and window-level onsets are mostly equal too.</li>
  * </ul>
- * Default weights (anomaly .4, correlation .3, proximity .05, onset .1, root .2, reach .8) were chosen on the
- * eval-rca scenarios with seeds 1..200 and are reported on other seeds. Proximity has a small weight because a
- * root is by nature farther from the KPI than its symptoms; it breaks ties towards short, likelier chains.
+ * Default weights (anomaly .4, correlation 0, proximity .05, onset .1, root .2, reach .8, closeness .2, live .4,
+ * coherence .8) were chosen on the eval-rca scenarios with seeds 1..200 and are reported on other seeds.
+ * Correlation with the KPI alone is a special case of coherence and has weight 0 (still published in the score
+ * parts). Proximity has a small weight because a root is by nature farther from the KPI than its symptoms; it
+ * breaks ties towards short, likelier chains.
  */
 public final class CauseRanker {
 

@@ -29,7 +29,8 @@ import java.util.Locale;
  *   on_failure: skip          # skip | mark (publish an event with Resource.reason)
  *   queue: 10000              # events waiting for the RCA thread; more are dropped and counted
  *   rules: [cpu->proc@host, ...]   # see CausalRule; default gala-inference's
- *   weights: {anomaly: .4, correlation: .3, proximity: .05, onset: .1, root: .2, reach: .8}
+ *   weights: {anomaly: .4, correlation: 0, proximity: .05, onset: .1, root: .2, reach: .8, closeness: .2, live: .4,
+ *             coherence: .8}
  * </pre>
  * Durations are seconds (a number) or text: 500ms, 90s, 5m, 2h, PT5M. {@link #toString()} hides passwords.
  */
