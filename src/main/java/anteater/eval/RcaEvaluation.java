@@ -108,9 +108,10 @@ public final class RcaEvaluation {
             long onset = anteater.rca.Onset.of(store.between(rc.entity().id(), kpi.timestampMs() - cfg.valid().toMillis(),
                     kpi.timestampMs() + cfg.future().toMillis()).get(0));
             out.add(String.format(java.util.Locale.ROOT,
-                    "  %-20s %-14s score %.3f | a %.2f r %.2f p %.2f o %.2f root %.0f | truth %s, onset %+d s%s",
+                    "  %-20s %-14s score %.3f | a %.2f r %.2f p %.2f o %.2f root %.0f reach %.2f close %.2f live %.0f"
+                    + " coh %.2f | truth %s, onset %+d s%s",
                     rc.entity().id(), rc.event().metric(), rc.score(), rc.anomaly(), rc.correlation(), rc.proximity(),
-                    rc.onset(), rc.root(), hop == null ? "unaffected" : "hop " + hop, (onset - sc.onsetMs()) / 1000,
+                    rc.onset(), rc.root(), rc.reach(), rc.closeness(), rc.live(), rc.coherence(), hop == null ? "unaffected" : "hop " + hop, (onset - sc.onsetMs()) / 1000,
                     sc.noise().contains(rc.entity().id()) ? " (+noise)" : ""));
         }
         return out;

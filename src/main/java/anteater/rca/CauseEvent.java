@@ -68,6 +68,9 @@ public record CauseEvent(AnomalyEvent kpi, List<RankedCause> causes, Neighbourho
             parts.put("onset", round(c.onset()));
             parts.put("root", round(c.root()));
             parts.put("reach", round(c.reach()));
+            parts.put("closeness", round(c.closeness()));
+            parts.put("live", round(c.live()));
+            parts.put("coherence", round(c.coherence()));
             ArrayNode path = cm.putArray("path");
             for (String id : c.path()) path.add(pathNode(id, c));
             keywords.add(c.keyword());

@@ -1,6 +1,7 @@
 package anteater.rca;
 
 import anteater.sink.AnomalyEvent;
+import java.util.List;
 
 /**
  * Pearson correlation of two events' values over the time both cover. Events carry values without times, so
@@ -15,26 +16,53 @@ public final class Correlation {
     }
 
     public static double between(AnomalyEvent a, AnomalyEvent b) {
+        return pooled(List.of(a), List.of(b));
+    }
+
+    /**
+     * Pearson's r over the pairs of every overlapping couple (one event of {@code as}, one of {@code bs}): the
+     * longer the two anomalies ran together, the more pairs. NaN with fewer than {@link #MIN_PAIRS} pairs.
+     */
+    public static double pooled(List<AnomalyEvent> as, List<AnomalyEvent> bs) {
+        double[][] buf = {new double[64], new double[64]};
+        int n = 0;
+        for (AnomalyEvent a : as) {
+            for (AnomalyEvent b : bs) n = pairs(a, b, buf, n);
+        }
+        if (n < MIN_PAIRS) return Double.NaN;
+        return pearson(buf[0], buf[1], n);
+    }
+
+    /** Appends the pairs of a and b (a's values first) to buf from index n; returns the new count. */
+    private static int pairs(AnomalyEvent a, AnomalyEvent b, double[][] buf, int n) {
         double[] x = a.values();
         double[] y = b.values();
-        if (x == null || y == null || x.length < MIN_PAIRS || y.length < MIN_PAIRS) return Double.NaN;
-        if (x.length < y.length) return between(b, a);
+        if (x == null || y == null || x.length < MIN_PAIRS || y.length < MIN_PAIRS) return n;
+        boolean swap = x.length < y.length;
+        if (swap) {
+            AnomalyEvent t = a;
+            a = b;
+            b = t;
+            x = a.values();
+            y = b.values();
+        }
         long ax1 = a.timestampMs(), ax0 = ax1 - a.durationSec() * 1000L;
         long by1 = b.timestampMs(), by0 = by1 - b.durationSec() * 1000L;
         long lo = Math.max(ax0, by0), hi = Math.min(ax1, by1);
-        if (lo > hi) return Double.NaN;
-        int n = 0;
-        double[] px = new double[x.length];
-        double[] py = new double[x.length];
+        if (lo > hi) return n;
         for (int i = 0; i < x.length; i++) {
             double t = timeOf(i, x.length, ax0, ax1);
             if (t < lo || t > hi) continue;
-            px[n] = x[i];
-            py[n] = y[indexOf(t, y.length, by0, by1)];
+            if (n == buf[0].length) {
+                buf[0] = java.util.Arrays.copyOf(buf[0], 2 * n);
+                buf[1] = java.util.Arrays.copyOf(buf[1], 2 * n);
+            }
+            double u = x[i], v = y[indexOf(t, y.length, by0, by1)];
+            buf[0][n] = swap ? v : u;
+            buf[1][n] = swap ? u : v;
             n++;
         }
-        if (n < MIN_PAIRS) return Double.NaN;
-        return pearson(px, py, n);
+        return n;
     }
 
     private static double timeOf(int i, int n, long t0, long t1) {

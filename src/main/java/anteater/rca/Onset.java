@@ -1,6 +1,7 @@
 package anteater.rca;
 
 import anteater.sink.AnomalyEvent;
+import java.util.List;
 
 /**
  * When an anomaly began. An event only says its window; when it carries the window's values, the change point
@@ -36,6 +37,34 @@ public final class Onset {
         long step = (end - start) / (v.length - 1);
         long at = start + Math.round((double) (end - start) * cp / (v.length - 1));
         return new long[] {at - 3 * step, at};
+    }
+
+    /**
+     * {lo, hi} epoch ms between which the episode of {@code anchor} began: the run of anomalous windows of one
+     * entity (any metric; {@code es} in time order) that contains the anchor, each window starting no later than
+     * the end of the one before it (plus {@code gapMs}). An anomaly that ended before the episode is another
+     * incident, whatever the metric.
+     */
+    public static long[] episode(List<AnomalyEvent> es, AnomalyEvent anchor, long gapMs) {
+        int i = es.indexOf(anchor);
+        if (i < 0) return interval(anchor);
+        long begin = start(anchor);
+        for (int j = i - 1; j >= 0; j--) {
+            AnomalyEvent e = es.get(j);
+            if (e.timestampMs() + gapMs < begin) break;
+            begin = Math.min(begin, start(e));
+        }
+        long[] best = null;
+        for (AnomalyEvent e : es) {
+            if (start(e) != begin) continue;
+            long[] iv = interval(e);
+            if (best == null || iv[1] < best[1]) best = iv;
+        }
+        return best == null ? interval(anchor) : best;
+    }
+
+    private static long start(AnomalyEvent e) {
+        return e.timestampMs() - e.durationSec() * 1000L;
     }
 
     /** The index where the later segment begins, or -1 when no split is clear. */

@@ -17,9 +17,14 @@ import java.util.List;
  * @param reach       share of the other abnormal entities (that can reach the KPI, and the KPI) it reaches along
  *                    causal edges through abnormal entities: how much of the incident it explains
  * @param path        entity ids from the cause to the KPI entity, along causal edges
+ * @param closeness   sum of 1 / hops to the abnormal entities it reaches, over the other abnormal entities' number
+ * @param live        1 if one of its anomalies overlaps the KPI's window, else 0
+ * @param coherence   mean |Pearson r| of its anomaly with each other abnormal entity's, over the windows they share
  */
 public record RankedCause(Entity entity, AnomalyEvent event, double score, double anomaly, double correlation,
-                          double proximity, double onset, double root, double reach, List<String> path) {
+                          double proximity, double onset, double root, double reach, List<String> path,
+                          double closeness, double live,
+                          double coherence) {
 
     public String keyword() {
         return Keywords.of(entity.type(), event.metric());

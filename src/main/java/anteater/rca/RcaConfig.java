@@ -29,7 +29,8 @@ import java.util.Locale;
  *   on_failure: skip          # skip | mark (publish an event with Resource.reason)
  *   queue: 10000              # events waiting for the RCA thread; more are dropped and counted
  *   rules: [cpu->proc@host, ...]   # see CausalRule; default gala-inference's
- *   weights: {anomaly: .4, correlation: .3, proximity: .05, onset: .1, root: .2, reach: .8}
+ *   weights: {anomaly: .4, correlation: 0, proximity: .05, onset: .1, root: .2, reach: .8, closeness: .2, live: .4,
+ *             coherence: .8}
  * </pre>
  * Durations are seconds (a number) or text: 500ms, 90s, 5m, 2h, PT5M. {@link #toString()} hides passwords.
  */
@@ -89,7 +90,9 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         CauseRanker.Weights d = CauseRanker.Weights.DEFAULT;
         CauseRanker.Weights weights = new CauseRanker.Weights(w.path("anomaly").asDouble(d.anomaly()),
                 w.path("correlation").asDouble(d.correlation()), w.path("proximity").asDouble(d.proximity()),
-                w.path("onset").asDouble(d.onset()), w.path("root").asDouble(d.root()), w.path("reach").asDouble(d.reach()));
+                w.path("onset").asDouble(d.onset()), w.path("root").asDouble(d.root()), w.path("reach").asDouble(d.reach()),
+                w.path("closeness").asDouble(d.closeness()),
+                w.path("live").asDouble(d.live()), w.path("coherence").asDouble(d.coherence()));
         String topic = text(k, "rca_topic", text(r, "topic", "gala_cause_inference"));
         Duration logInterval = duration(r, "log_interval", Duration.ofMinutes(1));
         Arango arango = new Arango(text(a, "url", "http://localhost:8529"), text(a, "db_name", "spider"),
