@@ -44,7 +44,7 @@ public final class Commands implements Runnable {
 
         @Override
         public Integer call() {
-            java.io.PrintStream frames = new java.io.PrintStream(new FileOutputStream(FileDescriptor.out), false);
+            FileOutputStream frames = new FileOutputStream(FileDescriptor.out);
             System.setOut(System.err);
             return StdioAgent.run(System.in, frames, maxFrame);
         }

@@ -3,7 +3,6 @@ package anteater.cli;
 import anteater.udf.StdioAgent;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
-import java.io.PrintStream;
 import picocli.CommandLine;
 
 /**
@@ -18,7 +17,8 @@ public final class Main {
         Logging.init();
         if (args.length == 0) {
             // frames go to the real stdout; anything else that prints to System.out lands on stderr instead
-            PrintStream frames = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+            // a plain stream, not a PrintStream: a closed pipe must surface as an error, not be swallowed
+            FileOutputStream frames = new FileOutputStream(FileDescriptor.out);
             System.setOut(System.err);
             System.exit(StdioAgent.run(System.in, frames, Integer.getInteger("anteater.maxFrame",
                     anteater.udf.FrameReader.DEFAULT_MAX_FRAME)));
