@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VaeDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(VaeDetector.class);
-    static final int STATE_VERSION = 2;
+    static final int STATE_VERSION = 3;
     /** Rows kept for training or fine-tuning, per group. */
     static final int MAX_BUFFER = 20_000;
     /** Rows a fine-tuning needs at least. */
@@ -66,6 +66,7 @@ public final class VaeDetector implements Detector {
     private final int updateInterval;
     private final long stepOption;
     private final int topMetrics;
+    private int persist;
     private final VaeModel shared;
     private final double sharedThreshold;
     private final GroupTable<GroupState> groups;
@@ -88,6 +89,8 @@ public final class VaeDetector implements Detector {
         double[][] tail = new double[0][];
         /** Smoothed step score so far (NaN: none yet). */
         double ewma = Double.NaN;
+        /** Per metric, consecutive steps its contribution has been above its cap (option persist). */
+        int[] runs = new int[0];
         Future<VaeModel> pending;
 
         void setMetrics(List<String> m) {
@@ -176,6 +179,8 @@ public final class VaeDetector implements Detector {
         if (step < 0) throw new OptionException("option 'step' must be >= 0 (0: from the data), got " + o.getDuration("step"));
         long top = o.getLong("topMetrics");
         if (top < 1 || top > 1000) throw new OptionException("option 'topMetrics' must be in [1, 1000], got " + top);
+        long persist = o.getLong("persist");
+        if (persist < 0 || persist > 1_000_000) throw new OptionException("option 'persist' must be in [0, 1000000] steps (0: off), got " + persist);
         long maxGroups = o.getLong("maxGroups");
         if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
         String path = o.getString("model");
@@ -189,8 +194,13 @@ public final class VaeDetector implements Detector {
         } else if (model == null) {
             org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
         }
-        return new VaeDetector(c, t, smooth, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
+        VaeDetector det = new VaeDetector(c, t, smooth, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
                 (int) Math.min(Integer.MAX_VALUE, maxGroups), model);
+        det.persist = (int) persist;
+        if (persist > 0 && model != null && model.caps().length == 0) {
+            LOG.warn("vae: option 'persist' needs a model file of version 3 (retrain it); persistent metrics are not capped");
+        }
+        return det;
     }
 
     public void setStepListener(StepListener l) {
@@ -254,6 +264,7 @@ public final class VaeDetector implements Detector {
                 for (int j = 0; j < g.last.length; j++) g.last[j] = Double.NaN;
                 g.tail = new double[0][];
                 g.ewma = Double.NaN;
+                g.runs = new int[0];
             }
             g.threshold = threshold.of(m.calibrationSorted(smooth));
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key, first ? "new" : "fine-tuned",
@@ -339,6 +350,10 @@ public final class VaeDetector implements Detector {
         int n = r.rows().length, d = m.size();
         double[][] contrib = new double[n][d];
         double[] scores = m.score(r.rows(), g.tail, contrib);
+        if (persist > 0 && m.caps().length == d) {
+            if (g.runs.length != d) g.runs = new int[d];
+            capPersistent(scores, contrib, m.caps(), g.runs, persist);
+        }
         g.ewma = ScoreSmoother.apply(scores, smooth, g.ewma);
         g.tail = tail(g.tail, r.rows(), m.lags() - 1);
         double thr = g.threshold;
@@ -407,6 +422,29 @@ public final class VaeDetector implements Detector {
         out.add(new Verdict(w.name(), w.tmax(), new LinkedHashMap<>(w.tags()), f, a));
     }
 
+    /**
+     * Accepting a new normal, per metric: once a metric's contribution has been above its cap (a high quantile of
+     * its calibration contributions) for more than {@code n} consecutive steps, its contribution counts only up to
+     * the cap, until it falls below the cap again. A metric that moved to a level never seen in training and
+     * stays there then stops holding every later step above the threshold. {@code runs} carries the counts.
+     */
+    static void capPersistent(double[] scores, double[][] contrib, double[] caps, int[] runs, int n) {
+        for (int i = 0; i < scores.length; i++) {
+            for (int j = 0; j < caps.length; j++) {
+                double c = contrib[i][j];
+                if (c > caps[j]) {
+                    if (runs[j] < Integer.MAX_VALUE) runs[j]++;
+                } else {
+                    runs[j] = 0;
+                }
+                if (runs[j] > n) {
+                    scores[i] -= c - caps[j];
+                    contrib[i][j] = caps[j];
+                }
+            }
+        }
+    }
+
     /** The last k rows of before ++ rows. */
     static double[][] tail(double[][] before, double[][] rows, int k) {
         if (k <= 0) return new double[0][];
@@ -458,6 +496,8 @@ public final class VaeDetector implements Detector {
             o.writeDouble(g.ewma);
             o.writeInt(g.tail.length);
             for (double[] row : g.tail) for (double v : row) o.writeDouble(v);
+            o.writeInt(g.runs.length);
+            for (int v : g.runs) o.writeInt(v);
             if (g.model == null) {
                 o.writeByte(0);
             } else if (g.model == shared) {
@@ -479,7 +519,7 @@ public final class VaeDetector implements Detector {
     @Override
     public void load(DataInputStream in) throws IOException {
         int v = in.readInt();
-        if (v != STATE_VERSION && v != 1) throw new IOException("vae state version " + v + " is not supported (reads 1 and " + STATE_VERSION + ")");
+        if (v < 1 || v > STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads 1 to " + STATE_VERSION + ")");
         groups.load(in, i -> {
             GroupState g = new GroupState();
             g.stepNs = i.readLong();
@@ -498,6 +538,12 @@ public final class VaeDetector implements Detector {
                 if (nt < 0 || nt > 1000) throw new IOException("bad tail length " + nt);
                 g.tail = new double[nt][d];
                 for (double[] row : g.tail) for (int j = 0; j < d; j++) row[j] = i.readDouble();
+            }
+            if (v >= 3) {
+                int nr = i.readInt();
+                if (nr != 0 && nr != d) throw new IOException("bad run count " + nr);
+                g.runs = new int[nr];
+                for (int j = 0; j < nr; j++) g.runs[j] = i.readInt();
             }
             int kind = i.readByte();
             if (kind == 1) {

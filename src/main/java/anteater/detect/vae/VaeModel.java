@@ -31,11 +31,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>File format (version 2): magic "ANTVAE", u16 version, i32 metric count, UTF metrics, i32 lags, normaliser,
  * i32 calibration count, float scores, UTF config text, i32 network length, network bytes (DL4J ModelSerializer).
- * Version 1 (no lags, calibration sorted) is still read, as lags = 1.
+ * Version 3 adds, after the calibration scores, i32 count and float per-metric contribution caps (see
+ * {@link #caps()}). Versions 2 (no caps) and 1 (no lags, calibration sorted; read as lags = 1) are still read.
  */
 public final class VaeModel {
     static final byte[] MAGIC = "ANTVAE".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     private final List<String> metrics;
     private final Normaliser normaliser;
@@ -43,11 +44,19 @@ public final class VaeModel {
     private final MultiLayerNetwork net;
     private final double[] calibration;
     private final String config;
+    /** Per-metric contribution caps (empty: none), see {@link #caps()}. */
+    private final double[] caps;
     /** Plain-Java copy of the scoring path (null: score through ND4J). */
     private final MeanPath meanPath;
 
     public VaeModel(List<String> metrics, Normaliser normaliser, int lags, MultiLayerNetwork net, double[] calibration,
                     String config) {
+        this(metrics, normaliser, lags, net, calibration, config, new double[0]);
+    }
+
+    public VaeModel(List<String> metrics, Normaliser normaliser, int lags, MultiLayerNetwork net, double[] calibration,
+                    String config, double[] caps) {
+        if (caps.length != 0 && caps.length != metrics.size()) throw new IllegalArgumentException("caps and metrics differ in size");
         if (metrics.size() != normaliser.size()) throw new IllegalArgumentException("metrics and normaliser differ in size");
         if (lags < 1) throw new IllegalArgumentException("lags must be >= 1, got " + lags);
         this.metrics = List.copyOf(metrics);
@@ -58,6 +67,8 @@ public final class VaeModel {
         // kept at float precision, as in the file, so a reloaded model fits the same threshold
         for (int i = 0; i < this.calibration.length; i++) this.calibration[i] = (float) this.calibration[i];
         this.config = config;
+        this.caps = caps.clone();
+        for (int i = 0; i < this.caps.length; i++) this.caps[i] = (float) this.caps[i];
         this.meanPath = Boolean.getBoolean("anteater.vae.nd4jScoring") ? null : MeanPath.of(net);
     }
 
@@ -68,6 +79,12 @@ public final class VaeModel {
     /** Calibration scores in time order (unsmoothed step scores of held-out training rows). */
     public double[] calibration() { return calibration; }
     public String config() { return config; }
+    /**
+     * Per metric, a high quantile of its contribution to the calibration scores (option {@code persist} caps a
+     * metric's contribution at it once the metric has stayed above it for that many steps); empty for model
+     * files older than version 3.
+     */
+    public double[] caps() { return caps; }
     public int size() { return metrics.size(); }
 
     /** The calibration scores smoothed as the detector smooths step scores (EWMA weight alpha), sorted. */
@@ -156,6 +173,8 @@ public final class VaeModel {
         normaliser.save(out);
         out.writeInt(calibration.length);
         for (double c : calibration) out.writeFloat((float) c);
+        out.writeInt(caps.length);
+        for (double c : caps) out.writeFloat((float) c);
         out.writeUTF(config);
         ByteArrayOutputStream nb = new ByteArrayOutputStream();
         synchronized (net) {
@@ -178,8 +197,8 @@ public final class VaeModel {
         in.readFully(magic);
         if (!Arrays.equals(magic, MAGIC)) throw new IOException("not an anteater VAE model (bad magic)");
         int version = in.readUnsignedShort();
-        if (version != FORMAT_VERSION && version != 1) {
-            throw new IOException("VAE model format version " + version + " is not supported (this build reads 1 and " + FORMAT_VERSION + ")");
+        if (version < 1 || version > FORMAT_VERSION) {
+            throw new IOException("VAE model format version " + version + " is not supported (this build reads 1 to " + FORMAT_VERSION + ")");
         }
         int d = in.readInt();
         if (d < 1 || d > 1_000_000) throw new IOException("bad metric count " + d);
@@ -198,6 +217,13 @@ public final class VaeModel {
         if (nc < 0 || nc > 100_000_000) throw new IOException("bad calibration count " + nc);
         double[] cal = new double[nc];
         for (int i = 0; i < nc; i++) cal[i] = in.readFloat();
+        double[] caps = new double[0];
+        if (version >= 3) {
+            int nk = in.readInt();
+            if (nk != 0 && nk != d) throw new IOException("bad cap count " + nk + " for " + d + " metrics");
+            caps = new double[nk];
+            for (int j = 0; j < nk; j++) caps[j] = in.readFloat();
+        }
         String config = in.readUTF();
         int len = in.readInt();
         if (len < 1 || len > 1_000_000_000) throw new IOException("bad network length " + len);
@@ -209,7 +235,7 @@ public final class VaeModel {
         if (nIn != (long) d * lags) {
             throw new IOException("network takes " + nIn + " inputs, model lists " + d + " metrics x " + lags + " lags");
         }
-        return new VaeModel(metrics, norm, lags, net, cal, config);
+        return new VaeModel(metrics, norm, lags, net, cal, config, caps);
     }
 
     public static VaeModel fromBytes(byte[] b) throws IOException {

@@ -76,10 +76,27 @@ public final class VaeTrainer {
         MultiLayerNetwork net = build(metrics.size() * c.lags(), c);
         fit(net, in, nTrain, nVal, c, c.epochs(), progress);
         VaeModel m = new VaeModel(metrics, norm, c.lags(), net, new double[0], c.toString());
+        int nc = nVal > 0 ? nVal : z.length;
+        double[][] contrib = new double[nc][metrics.size()];
         double[] cal = nVal > 0
-                ? m.scoreNormalised(Arrays.copyOfRange(z, nTrain, z.length), Arrays.copyOfRange(z, 0, nTrain), null)
-                : m.scoreNormalised(z, null, null);
-        return new VaeModel(metrics, norm, c.lags(), net, cal, c.toString());
+                ? m.scoreNormalised(Arrays.copyOfRange(z, nTrain, z.length), Arrays.copyOfRange(z, 0, nTrain), contrib)
+                : m.scoreNormalised(z, null, contrib);
+        return new VaeModel(metrics, norm, c.lags(), net, cal, c.toString(), caps(contrib, CAP_QUANTILE));
+    }
+
+    /** Quantile of each metric's contribution to the calibration scores: the caps of option {@code persist}. */
+    static final double CAP_QUANTILE = 0.999;
+
+    static double[] caps(double[][] contrib, double p) {
+        int d = contrib.length == 0 ? 0 : contrib[0].length;
+        double[] caps = new double[d];
+        double[] col = new double[contrib.length];
+        for (int j = 0; j < d; j++) {
+            for (int i = 0; i < contrib.length; i++) col[i] = contrib[i][j];
+            Arrays.sort(col);
+            caps[j] = anteater.detect.Pot.quantileSorted(col, p);
+        }
+        return caps;
     }
 
     /** Fine-tunes a copy of the model on raw rows judged normal; the result is calibrated on those rows. */
@@ -89,7 +106,8 @@ public final class VaeTrainer {
         MultiLayerNetwork net = base.copyNetwork();
         fit(net, in, in.length, 0, c, epochs, SILENT);
         VaeModel m = new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, new double[0], base.config());
-        return new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, m.scoreNormalised(z, null, null), base.config());
+        return new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, m.scoreNormalised(z, null, null), base.config(),
+                base.caps());
     }
 
     /** Trains on rows [0, nTrain), validates on the next nVal rows, keeps the best parameters. */
