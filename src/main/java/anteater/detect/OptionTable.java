@@ -51,6 +51,15 @@ public final class OptionTable {
         add("zHoldoff", OptionKind.INT, false, 1000L, "robustz: points not flagged again after a flagged point (one alert per incident)");
         add("zMinHistory", OptionKind.INT, false, 30L, "robustz: values collected before scoring starts");
         add("zChange", OptionKind.BOOL, false, true, "robustz: also score each value's change from the previous one (the larger score counts)");
+        // entropy
+        add("eWindow", OptionKind.INT, false, 100L, "entropy: values in the sliding window whose histogram is compared with the known patterns");
+        add("eBins", OptionKind.INT, false, 5L, "entropy: equal bins the calibration range is cut into");
+        add("eAlpha", OptionKind.DOUBLE, false, 0.01, "entropy: risk of the chi-squared test that matches a window to a pattern, in (0, 1)");
+        add("eCalibration", OptionKind.INT, false, 300L, "entropy: first values of a field that fix its range (never refit)");
+        add("eRecur", OptionKind.INT, false, 1L, "entropy: a window matching a pattern seen at most this many times is still anomalous");
+        add("ePatterns", OptionKind.INT, false, 1000L, "entropy: patterns kept per field; beyond, the least matched is forgotten");
+        add("eHoldoff", OptionKind.INT, false, 1000L, "entropy: values not flagged again after a flagged value (one alert per incident); 0: off");
+        add("eSpike", OptionKind.DOUBLE, false, 6.0, "entropy: also flag a value whose robust z-score (or its change's) exceeds this; 0: off");
     }
 
     private OptionTable() {

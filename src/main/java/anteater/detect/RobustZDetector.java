@@ -214,21 +214,47 @@ public final class RobustZDetector implements Detector {
         groups.save(out, (o, m) -> {
             o.writeInt(m.size());
             for (Map.Entry<String, FieldState> e : m.entrySet()) {
-                FieldState st = e.getValue();
                 o.writeUTF(e.getKey());
-                o.writeInt(st.size);
-                o.writeInt(st.next);
-                for (int i = 0; i < st.size; i++) o.writeDouble(st.ring[i]);
-                o.writeInt(st.recentSize);
-                o.writeInt(st.recentNext);
-                for (int i = 0; i < st.recentSize; i++) o.writeDouble(st.recent[i]);
-                o.writeLong(st.quiet);
-                o.writeInt(st.dsize);
-                o.writeInt(st.dnext);
-                for (int i = 0; i < st.dsize; i++) o.writeDouble(st.dring[i]);
-                o.writeDouble(st.prev);
+                writeState(o, e.getValue());
             }
         });
+    }
+
+    /** Writes one field's state (also used by {@link EntropyDetector}'s spike check). */
+    static void writeState(DataOutputStream o, FieldState st) throws IOException {
+        o.writeInt(st.size);
+        o.writeInt(st.next);
+        for (int i = 0; i < st.size; i++) o.writeDouble(st.ring[i]);
+        o.writeInt(st.recentSize);
+        o.writeInt(st.recentNext);
+        for (int i = 0; i < st.recentSize; i++) o.writeDouble(st.recent[i]);
+        o.writeLong(st.quiet);
+        o.writeInt(st.dsize);
+        o.writeInt(st.dnext);
+        for (int i = 0; i < st.dsize; i++) o.writeDouble(st.dring[i]);
+        o.writeDouble(st.prev);
+    }
+
+    /** Reads what {@link #writeState} wrote, checking every size against the options. */
+    static FieldState readState(DataInputStream i, int history, int smooth, String name) throws IOException {
+        FieldState st = new FieldState(history, smooth);
+        st.size = i.readInt();
+        st.next = i.readInt();
+        if (st.size < 0 || st.size > history || st.next < 0 || st.next >= history) throw new IOException("bad history of " + name);
+        for (int j = 0; j < st.size; j++) st.ring[j] = i.readDouble();
+        st.recentSize = i.readInt();
+        st.recentNext = i.readInt();
+        if (st.recentSize < 0 || st.recentSize > smooth || st.recentNext < 0 || st.recentNext >= smooth) {
+            throw new IOException("bad recent values of " + name);
+        }
+        for (int j = 0; j < st.recentSize; j++) st.recent[j] = i.readDouble();
+        st.quiet = i.readLong();
+        st.dsize = i.readInt();
+        st.dnext = i.readInt();
+        if (st.dsize < 0 || st.dsize > history || st.dnext < 0 || st.dnext >= history) throw new IOException("bad changes of " + name);
+        for (int j = 0; j < st.dsize; j++) st.dring[j] = i.readDouble();
+        st.prev = i.readDouble();
+        return st;
     }
 
     @Override
@@ -246,23 +272,7 @@ public final class RobustZDetector implements Detector {
             Map<String, FieldState> m = new HashMap<>();
             for (int f = 0; f < nf; f++) {
                 String name = i.readUTF();
-                FieldState st = new FieldState(history, smooth);
-                st.size = i.readInt();
-                st.next = i.readInt();
-                if (st.size < 0 || st.size > history || st.next < 0 || st.next >= history) throw new IOException("bad history of " + name);
-                for (int j = 0; j < st.size; j++) st.ring[j] = i.readDouble();
-                st.recentSize = i.readInt();
-                st.recentNext = i.readInt();
-                if (st.recentSize < 0 || st.recentSize > smooth || st.recentNext < 0 || st.recentNext >= smooth) {
-                    throw new IOException("bad recent values of " + name);
-                }
-                for (int j = 0; j < st.recentSize; j++) st.recent[j] = i.readDouble();
-                st.quiet = i.readLong();
-                st.dsize = i.readInt();
-                st.dnext = i.readInt();
-                if (st.dsize < 0 || st.dsize > history || st.dnext < 0 || st.dnext >= history) throw new IOException("bad changes of " + name);
-                for (int j = 0; j < st.dsize; j++) st.dring[j] = i.readDouble();
-                st.prev = i.readDouble();
+                FieldState st = readState(i, history, smooth, name);
                 if (fields.contains(name)) m.put(name, st);
             }
             return m;
