@@ -21,6 +21,7 @@ public final class Detectors {
         FACTORIES.put("ttest", TTestDetector::create);
         FACTORIES.put("robustz", RobustZDetector::create);
         FACTORIES.put("entropy", EntropyDetector::create);
+        FACTORIES.put("knncad", KnnCadDetector::create);
         // a lambda, so VaeDetector and ND4J load only when a vae task starts
         FACTORIES.put("vae", o -> anteater.detect.vae.VaeDetector.create(o));
     }

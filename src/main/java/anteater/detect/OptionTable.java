@@ -60,6 +60,12 @@ public final class OptionTable {
         add("ePatterns", OptionKind.INT, false, 1000L, "entropy: patterns kept per field; beyond, the least matched is forgotten");
         add("eHoldoff", OptionKind.INT, false, 1000L, "entropy: values not flagged again after a flagged value (one alert per incident); 0: off");
         add("eSpike", OptionKind.DOUBLE, false, 6.0, "entropy: also flag a value whose robust z-score (or its change's) exceeds this; 0: off");
+        // knncad
+        add("kDim", OptionKind.INT, false, 19L, "knncad: values per pattern (the value and the kDim-1 before it)");
+        add("kNeighbours", OptionKind.INT, false, 27L, "knncad: nearest reference patterns whose distances make a pattern's non-conformity");
+        add("kTraining", OptionKind.INT, false, 600L, "knncad: reference patterns (the first ones, then sliding) and recent non-conformities kept");
+        add("kThreshold", OptionKind.DOUBLE, false, 0.9965, "knncad: a value is anomalous when its conformal score (share of recent non-conformities below its own) reaches this, in (0, 1]");
+        add("kHoldoff", OptionKind.INT, false, 120L, "knncad: values not flagged again after a flagged value (one alert per incident); 0: off");
     }
 
     private OptionTable() {

@@ -29,7 +29,7 @@ class TickScriptsIT {
         try (Stream<Path> files = Files.list(E2e.repoRoot().resolve("tick"))) {
             files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tick")).sorted().forEach(ticks::add);
         }
-        assertTrue(ticks.containsAll(List.of("printer_temps.tick", "ttest.tick", "vae.tick", "robustz.tick", "entropy.tick")), ticks.toString());
+        assertTrue(ticks.containsAll(List.of("printer_temps.tick", "ttest.tick", "vae.tick", "robustz.tick", "entropy.tick", "knncad.tick")), ticks.toString());
         try (PrinterWalkthrough w = new PrinterWalkthrough(s)) {
             w.start();
             for (String tick : ticks) {

@@ -1,0 +1,381 @@
+package anteater.detect;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
+import org.apache.commons.math3.linear.NonSymmetricMatrixException;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularMatrixException;
+
+/**
+ * A univariate conformal k-nearest-neighbour detector (KNN-CAD, Burnaev and Ishimtsev 2016). Per group and field:
+ * each value and the {@code kDim - 1} values before it form a lag vector. The first {@code kTraining} vectors are
+ * the reference set. A vector's non-conformity is the sum of its {@code kNeighbours} smallest squared Mahalanobis
+ * distances to the reference set (covariance of the reference vectors, refreshed every {@code kTraining / 2}
+ * values); its score is the conformal p-value complement: the share of the last {@code kTraining}
+ * non-conformities (started from the reference set's leave-one-out ones) that are smaller. A score of at least
+ * {@code kThreshold} is anomalous, then the next {@code kHoldoff} values are not flagged (one alert per incident).
+ * The reference set slides: a vector joins it {@code kTraining} values after it was scored, the oldest leaves,
+ * so the detector follows a slowly changing normal, and an anomaly is judged against data from before it.
+ * The threshold is a probability, fixed before any data is seen: no fitting on labels.
+ */
+public final class KnnCadDetector implements Detector {
+    static final int STATE_VERSION = 1;
+
+    private final List<String> fields;
+    private final int dim;
+    private final int k;
+    private final int training;
+    private final double threshold;
+    private final int holdoff;
+    private final GroupTable<Map<String, FieldState>> groups;
+
+    /** One field's state: the last values, the reference set, the recent scored vectors and non-conformities. */
+    final class FieldState {
+        final double[] last = new double[dim];
+        int lastSize;
+        int lastNext;
+        /** Reference vectors (ring, oldest at refHead once full), raw and whitened. */
+        final double[][] ref = new double[training][];
+        final double[][] refW = new double[training][];
+        int refSize;
+        int refHead;
+        /** Scored vectors waiting to join the reference set (ring). */
+        final double[][] pending = new double[training][];
+        int pendingSize;
+        int pendingHead;
+        /** The last {@code training} non-conformities (ring). */
+        final double[] ncm = new double[training];
+        int ncmNext;
+        /** Inverse of the Cholesky factor of the reference covariance, row-major lower triangular; null before. */
+        double[] whiten;
+        double[] mean;
+        long sinceRefresh;
+        long quiet;
+
+        double[] vector() {
+            double[] x = new double[dim];
+            for (int i = 0; i < dim; i++) x[i] = last[(lastNext + i) % dim];
+            return x;
+        }
+
+        void push(double v) {
+            last[lastNext] = v;
+            lastNext = (lastNext + 1) % dim;
+            if (lastSize < dim) lastSize++;
+        }
+
+        /** Whitens x with the current factor: the Mahalanobis distance becomes Euclidean. */
+        double[] whitened(double[] x) {
+            double[] c = new double[dim];
+            for (int i = 0; i < dim; i++) c[i] = x[i] - mean[i];
+            double[] y = new double[dim];
+            for (int i = 0; i < dim; i++) {
+                double s = 0;
+                int row = i * dim;
+                for (int j = 0; j <= i; j++) s += whiten[row + j] * c[j];
+                y[i] = s;
+            }
+            return y;
+        }
+
+        void refresh() {
+            mean = new double[dim];
+            for (int r = 0; r < refSize; r++) for (int i = 0; i < dim; i++) mean[i] += ref[r][i];
+            for (int i = 0; i < dim; i++) mean[i] /= refSize;
+            double[] cov = new double[dim * dim];
+            for (int r = 0; r < refSize; r++) {
+                double[] x = ref[r];
+                for (int i = 0; i < dim; i++) {
+                    double a = x[i] - mean[i];
+                    for (int j = 0; j <= i; j++) cov[i * dim + j] += a * (x[j] - mean[j]);
+                }
+            }
+            double trace = 0;
+            for (int i = 0; i < dim; i++) trace += cov[i * dim + i] / refSize;
+            // ridge: a flat or perfectly periodic reference set must not make the covariance singular
+            double ridge = Math.max(1e-12, 1e-6 * trace / dim);
+            for (int i = 0; i < dim; i++) for (int j = 0; j <= i; j++) cov[i * dim + j] = cov[i * dim + j] / refSize + (i == j ? ridge : 0);
+            whiten = inverseCholesky(cov, dim, ridge);
+            for (int r = 0; r < refSize; r++) refW[r] = whitened(ref[r]);
+            sinceRefresh = 0;
+        }
+
+        /** Sum of the k smallest squared distances from y to the whitened reference set, skipping index skip. */
+        double nonConformity(double[] y, int skip) {
+            double[] best = new double[k];
+            int n = 0;
+            for (int r = 0; r < refSize; r++) {
+                if (r == skip) continue;
+                double[] z = refW[r];
+                double d = 0;
+                for (int i = 0; i < dim; i++) {
+                    double e = y[i] - z[i];
+                    d += e * e;
+                }
+                if (n < k) {
+                    int p = n++;
+                    while (p > 0 && best[p - 1] > d) {
+                        best[p] = best[p - 1];
+                        p--;
+                    }
+                    best[p] = d;
+                } else if (d < best[k - 1]) {
+                    int p = k - 1;
+                    while (p > 0 && best[p - 1] > d) {
+                        best[p] = best[p - 1];
+                        p--;
+                    }
+                    best[p] = d;
+                }
+            }
+            double s = 0;
+            for (int i = 0; i < n; i++) s += best[i];
+            return s;
+        }
+
+        /** Takes value v; returns its score in [0, 1], or NaN while the reference set fills. */
+        double score(double v) {
+            push(v);
+            if (lastSize < dim) return Double.NaN;
+            double[] x = vector();
+            if (refSize < training) {
+                ref[refSize++] = x;
+                if (refSize == training) {
+                    refresh();
+                    for (int r = 0; r < training; r++) ncm[r] = nonConformity(refW[r], r);
+                    ncmNext = 0;
+                }
+                return Double.NaN;
+            }
+            if (++sinceRefresh >= Math.max(1, training / 2)) refresh();
+            double a = nonConformity(whitened(x), -1);
+            int below = 0;
+            for (double c : ncm) if (c < a) below++;
+            double p = (double) below / training;
+            ncm[ncmNext] = a;
+            ncmNext = (ncmNext + 1) % training;
+            if (pendingSize == training) {
+                // the oldest scored vector joins the reference set in place of the oldest reference vector
+                double[] old = pending[pendingHead];
+                ref[refHead] = old;
+                refW[refHead] = whitened(old);
+                refHead = (refHead + 1) % training;
+                pending[pendingHead] = x;
+                pendingHead = (pendingHead + 1) % training;
+            } else {
+                pending[(pendingHead + pendingSize++) % training] = x;
+            }
+            return p;
+        }
+    }
+
+    /**
+     * For a covariance (lower triangle filled, row-major) returns the inverse of its Cholesky factor L, lower
+     * triangular, row-major: |L^-1 (x - mean)|^2 is the squared Mahalanobis distance. A matrix that is not
+     * positive definite in floating point gets a larger ridge until it is.
+     */
+    static double[] inverseCholesky(double[] lower, int n, double ridge) {
+        double extra = 0;
+        for (int attempt = 0; ; attempt++) {
+            double[][] a = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    a[i][j] = lower[i * n + j] + (i == j ? extra : 0);
+                    a[j][i] = a[i][j];
+                }
+            }
+            try {
+                RealMatrix l = new CholeskyDecomposition(new Array2DRowRealMatrix(a, false), 1e-12, 1e-14).getL();
+                RealMatrix inv = new LUDecomposition(l).getSolver().getInverse();
+                double[] out = new double[n * n];
+                for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) out[i * n + j] = inv.getEntry(i, j);
+                return out;
+            } catch (NonPositiveDefiniteMatrixException | NonSymmetricMatrixException | SingularMatrixException e) {
+                if (attempt > 30) throw new IllegalStateException("covariance stays singular after a ridge of " + extra, e);
+                extra = extra == 0 ? Math.max(ridge, 1e-12) * 10 : extra * 10;
+            }
+        }
+    }
+
+    KnnCadDetector(List<String> fields, int dim, int k, int training, double threshold, int holdoff, int maxGroups) {
+        this.fields = List.copyOf(fields);
+        this.dim = dim;
+        this.k = k;
+        this.training = training;
+        this.threshold = threshold;
+        this.holdoff = holdoff;
+        this.groups = new GroupTable<>(maxGroups, "knncad");
+    }
+
+    public static KnnCadDetector create(Options o) throws OptionException {
+        List<String> fields = o.getStrings("field");
+        if (fields.isEmpty()) throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        long d = o.getLong("kDim");
+        if (d < 1 || d > 1000) throw new OptionException("option 'kDim' must be in [1, 1000] values, got " + d);
+        long t = o.getLong("kTraining");
+        if (t < 10 || t > 100_000) throw new OptionException("option 'kTraining' must be in [10, 100000] vectors, got " + t);
+        long k = o.getLong("kNeighbours");
+        if (k < 1 || k >= t) throw new OptionException("option 'kNeighbours' must be in [1, kTraining-1] = [1, " + (t - 1) + "], got " + k);
+        double thr = o.getDouble("kThreshold");
+        if (!(thr > 0 && thr <= 1)) throw new OptionException("option 'kThreshold' must be in (0, 1], got " + thr);
+        long h = o.getLong("kHoldoff");
+        if (h < 0 || h > Integer.MAX_VALUE) throw new OptionException("option 'kHoldoff' must be >= 0 values, got " + h);
+        long maxGroups = o.getLong("maxGroups");
+        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
+        return new KnnCadDetector(fields, (int) d, (int) k, (int) t, thr, (int) h, (int) Math.min(Integer.MAX_VALUE, maxGroups));
+    }
+
+    @Override
+    public void process(Window w, List<Verdict> out) {
+        Map<String, FieldState> state = groups.getOrCreate(w.groupKey(), key -> new HashMap<>());
+        for (String field : fields) {
+            Series s = w.series(field);
+            int n = s == null ? 0 : s.size();
+            if (n == 0) continue;
+            FieldState st = state.computeIfAbsent(field, f -> new FieldState());
+            double max = 0;
+            int flagged = 0, scored = 0;
+            long firstNs = 0;
+            double firstValue = Double.NaN, firstScore = 0;
+            for (int i = 0; i < n; i++) {
+                double v = s.value(i);
+                if (!Double.isFinite(v)) continue;
+                double p = st.score(v);
+                if (Double.isNaN(p)) continue;
+                scored++;
+                max = Math.max(max, p);
+                if (st.quiet > 0) {
+                    st.quiet--;
+                } else if (p >= threshold) {
+                    if (flagged++ == 0) {
+                        firstNs = s.time(i);
+                        firstValue = v;
+                        firstScore = p;
+                    }
+                    st.quiet = holdoff;
+                }
+            }
+            if (scored == 0) continue;
+            boolean anomalous = flagged > 0;
+            Map<String, String> tags = new LinkedHashMap<>(w.tags());
+            tags.put("field", field);
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("anomaly_score", max);
+            f.put("threshold", threshold);
+            f.put("is_anomaly", anomalous);
+            f.put("anomaly_count", (long) flagged);
+            f.put("total_count", (long) scored);
+            Anomaly a = null;
+            if (anomalous) {
+                String desc = String.format(Locale.ROOT,
+                        "%s of %s: the last %d values are farther from their %d nearest neighbours in the last %d normal"
+                                + " patterns than %.2f%% of recent patterns were (value %.4g)",
+                        field, TTestDetector.describe(w), dim, k, training, 100 * firstScore, firstValue);
+                a = new Anomaly("knncad", w.name(), w.tags(), firstNs, TTestDetector.spanSeconds(w), field, max, flagged,
+                        scored, List.of(new Contribution(field, max, String.format(Locale.ROOT, "conformal score %.4f", max))),
+                        desc, Arrays.copyOf(s.valuesArray(), n));
+            }
+            out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
+        }
+    }
+
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(STATE_VERSION);
+        out.writeInt(dim);
+        out.writeInt(training);
+        groups.save(out, (o, m) -> {
+            o.writeInt(m.size());
+            for (Map.Entry<String, FieldState> e : m.entrySet()) {
+                FieldState st = e.getValue();
+                o.writeUTF(e.getKey());
+                o.writeInt(st.lastSize);
+                o.writeInt(st.lastNext);
+                for (double v : st.last) o.writeDouble(v);
+                o.writeInt(st.refSize);
+                o.writeInt(st.refHead);
+                for (int r = 0; r < st.refSize; r++) writeVector(o, st.ref[r]);
+                o.writeInt(st.pendingSize);
+                o.writeInt(st.pendingHead);
+                for (int r = 0; r < st.pendingSize; r++) writeVector(o, st.pending[(st.pendingHead + r) % training]);
+                o.writeInt(st.ncmNext);
+                for (double v : st.ncm) o.writeDouble(v);
+                o.writeBoolean(st.whiten != null);
+                if (st.whiten != null) {
+                    writeVector(o, st.mean);
+                    for (double v : st.whiten) o.writeDouble(v);
+                }
+                o.writeLong(st.sinceRefresh);
+                o.writeLong(st.quiet);
+            }
+        });
+    }
+
+    private static void writeVector(DataOutputStream o, double[] x) throws IOException {
+        for (double v : x) o.writeDouble(v);
+    }
+
+    private double[] readVector(DataInputStream i, int n) throws IOException {
+        double[] x = new double[n];
+        for (int j = 0; j < n; j++) x[j] = i.readDouble();
+        return x;
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+        int v = in.readInt();
+        if (v != STATE_VERSION) throw new IOException("knncad state version " + v + " is not supported (reads " + STATE_VERSION + ")");
+        int d = in.readInt(), t = in.readInt();
+        if (d != dim || t != training) {
+            throw new IOException("snapshot has kDim=" + d + " kTraining=" + t + ", task has kDim=" + dim + " kTraining=" + training
+                    + "; restore with the same options");
+        }
+        groups.load(in, i -> {
+            int nf = i.readInt();
+            if (nf < 0 || nf > 100_000) throw new IOException("bad field count " + nf);
+            Map<String, FieldState> m = new HashMap<>();
+            for (int f = 0; f < nf; f++) {
+                String name = i.readUTF();
+                FieldState st = new FieldState();
+                st.lastSize = i.readInt();
+                st.lastNext = i.readInt();
+                if (st.lastSize < 0 || st.lastSize > dim || st.lastNext < 0 || st.lastNext >= dim) throw new IOException("bad lag values of " + name);
+                for (int j = 0; j < dim; j++) st.last[j] = i.readDouble();
+                st.refSize = i.readInt();
+                st.refHead = i.readInt();
+                if (st.refSize < 0 || st.refSize > training || st.refHead < 0 || st.refHead >= training) throw new IOException("bad reference set of " + name);
+                for (int r = 0; r < st.refSize; r++) st.ref[r] = readVector(i, dim);
+                st.pendingSize = i.readInt();
+                if (st.pendingSize < 0 || st.pendingSize > training) throw new IOException("bad pending vectors of " + name);
+                i.readInt();
+                st.pendingHead = 0;
+                for (int r = 0; r < st.pendingSize; r++) st.pending[r] = readVector(i, dim);
+                st.ncmNext = i.readInt();
+                if (st.ncmNext < 0 || st.ncmNext >= training) throw new IOException("bad non-conformities of " + name);
+                for (int j = 0; j < training; j++) st.ncm[j] = i.readDouble();
+                if (i.readBoolean()) {
+                    st.mean = readVector(i, dim);
+                    st.whiten = readVector(i, dim * dim);
+                    for (int r = 0; r < st.refSize; r++) st.refW[r] = st.whitened(st.ref[r]);
+                } else if (st.refSize == training) {
+                    throw new IOException("reference set of " + name + " is full but has no covariance");
+                }
+                st.sinceRefresh = i.readLong();
+                st.quiet = i.readLong();
+                if (fields.contains(name)) m.put(name, st);
+            }
+            return m;
+        });
+    }
+}
