@@ -110,6 +110,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 Path csv = m == methods.get(0) ? out.resolve(d.name() + ".csv") : out.resolve(m.name()).resolve(d.name() + ".csv");
                 writeCsv(csv, r);
+                if (r.calibration() != null) writeCalibration(csv.resolveSibling(d.name() + ".calibration.csv"), r.calibration());
                 if (m == methods.get(0) && d.name().equals(plot)) {
                     Path png = out.resolve(d.name() + ".png");
                     Plotter.plot(d, r, m.name(), png);
@@ -140,6 +141,14 @@ final class EvalCommand implements Callable<Integer> {
             for (int i = 0; i < r.score().length; i++) {
                 w.write(i + "," + String.format(Locale.ROOT, "%.6g", r.score()[i]) + "," + (r.flag()[i] ? 1 : 0) + "\n");
             }
+        }
+    }
+
+    /** The (sorted) scores the method's threshold was fitted on, one per line. */
+    static void writeCalibration(Path p, double[] calibration) throws java.io.IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(p)) {
+            w.write("score\n");
+            for (double c : calibration) w.write(String.format(Locale.ROOT, "%.6g", c) + "\n");
         }
     }
 
