@@ -96,14 +96,6 @@ final class MeanPath {
 
     /** The reconstruction means of inputs x [row][nIn]. */
     float[][] reconstruct(float[][] x) {
-        return reconstruct(x, false);
-    }
-
-    /**
-     * The reconstruction of inputs x: with {@code withLogVariance} each row holds the nIn means then the nIn
-     * log-variances of the Gaussian reconstruction, else only the means.
-     */
-    float[][] reconstruct(float[][] x, boolean withLogVariance) {
         float[][] out = new float[x.length][];
         for (int r = 0; r < x.length; r++) {
             float[] h = x[r];
@@ -112,7 +104,7 @@ final class MeanPath {
                 float[] b = biases.get(l);
                 int nOut = b.length;
                 // the last layer's output holds mean and log-variance: only the means are needed
-                if (l == weights.size() - 1 && !withLogVariance) nOut = nIn;
+                if (l == weights.size() - 1) nOut = nIn;
                 double[] acc = new double[nOut];
                 for (int j = 0; j < nOut; j++) acc[j] = b[j];
                 for (int i = 0; i < h.length; i++) {

@@ -104,7 +104,6 @@ public final class VaeModel {
         double[] scores = new double[n];
         if (n == 0) return scores;
         float[][] in = inputs(z, before, lags);
-        if (NLL) return scoreNll(in, contrib, scores);
         float[][] rec = meanPath != null ? meanPath.reconstruct(in) : reconstruct(Nd4j.create(in));
         for (int i = 0; i < n; i++) {
             double s = 0;
@@ -112,33 +111,6 @@ public final class VaeModel {
             for (int k = 0; k < in[i].length; k++) {
                 double e = in[i][k] - rec[i][k];
                 double c = e * e;
-                s += c;
-                if (contrib != null) contrib[i][k % d] += c;
-            }
-            scores[i] = s;
-        }
-        return scores;
-    }
-
-    static final boolean NLL = "nll".equals(System.getProperty("anteater.vae.score"));
-    static final double MIN_LOG_VAR = -10;
-
-    /**
-     * Negative reconstruction log-likelihood of each input under the decoder's Gaussian at the encoder mean,
-     * per input value {@code 0.5 ((x - mu)^2 / e^lv + lv - MIN_LOG_VAR)} with lv clamped at MIN_LOG_VAR (so each
-     * part is >= 0; the constant does not change the ranking).
-     */
-    private double[] scoreNll(float[][] in, double[][] contrib, double[] scores) {
-        int d = metrics.size();
-        float[][] rec = meanPath.reconstruct(in, true);
-        for (int i = 0; i < in.length; i++) {
-            double s = 0;
-            if (contrib != null) Arrays.fill(contrib[i], 0);
-            int m = in[i].length;
-            for (int k = 0; k < m; k++) {
-                double e = in[i][k] - rec[i][k];
-                double lv = Math.max(MIN_LOG_VAR, rec[i][m + k]);
-                double c = 0.5 * (e * e / Math.exp(lv) + lv - MIN_LOG_VAR);
                 s += c;
                 if (contrib != null) contrib[i][k % d] += c;
             }
