@@ -99,15 +99,37 @@ public final class VaeTrainer {
         return caps;
     }
 
-    /** Fine-tunes a copy of the model on raw rows judged normal; the result is calibrated on those rows. */
+    /**
+     * Fine-tunes a copy of the model on raw rows judged normal (in time order). As in {@link #train}, the last
+     * {@code validation} share of the rows is held out: it stops the fitting early, and its scores under the new
+     * network join the calibration, whose oldest scores make room for them (the calibration keeps its length).
+     * Scores of the rows just fitted would understate the spread of normal scores and pull the threshold down
+     * (measured on SMD: calibrating on the fitted rows cut the mean F1 of online fine-tuning from 0.335 to 0.202).
+     */
     public static VaeModel fineTune(VaeModel base, double[][] raw, VaeConfig c, int epochs) {
         double[][] z = base.normaliser().apply(raw);
         float[][] in = VaeModel.inputs(z, null, base.lags());
+        int nVal = (int) Math.round(raw.length * c.validation());
+        if (raw.length - nVal < 1 || nVal < 1) nVal = 0;
+        int nTrain = z.length - nVal;
         MultiLayerNetwork net = base.copyNetwork();
-        fit(net, in, in.length, 0, c, epochs, SILENT);
+        fit(net, in, nTrain, nVal, c, epochs, SILENT);
         VaeModel m = new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, new double[0], base.config());
-        return new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, m.scoreNormalised(z, null, null), base.config(),
+        double[] fresh = nVal > 0
+                ? m.scoreNormalised(Arrays.copyOfRange(z, nTrain, z.length), Arrays.copyOfRange(z, 0, nTrain), null)
+                : m.scoreNormalised(z, null, null);
+        return new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, slide(base.calibration(), fresh), base.config(),
                 base.caps());
+    }
+
+    /** The calibration after new scores: old's most recent scores then fresh, as long as the longer of the two. */
+    static double[] slide(double[] old, double[] fresh) {
+        int keep = Math.max(old.length, fresh.length);
+        int fromOld = keep - fresh.length;
+        double[] out = new double[keep];
+        System.arraycopy(old, old.length - fromOld, out, 0, fromOld);
+        System.arraycopy(fresh, 0, out, fromOld, fresh.length);
+        return out;
     }
 
     /** Trains on rows [0, nTrain), validates on the next nVal rows, keeps the best parameters. */

@@ -74,4 +74,29 @@ class VaeModelTest {
         assertEquals("vae", f.anomaly().detector());
         assertEquals(java.util.Map.of("host", "a"), f.tags());
     }
+
+    @Test
+    void calibrationSlidesOverFreshScores() {
+        assertArrayEquals(new double[] {3, 4, 9, 8}, VaeTrainer.slide(new double[] {1, 2, 3, 4}, new double[] {9, 8}), 0.0);
+        assertArrayEquals(new double[] {7, 8, 9}, VaeTrainer.slide(new double[] {1, 2}, new double[] {7, 8, 9}), 0.0);
+    }
+
+    @Test
+    void fineTuningCalibratesOnHeldOutRowsNotOnTheRowsItFitted() {
+        double[][] rows = Synthetic.rows(500, 21);
+        VaeModel tuned = VaeTrainer.fineTune(model, rows, Synthetic.smallConfig(), 2);
+        double[] cal = tuned.calibration();
+        assertEquals(model.calibration().length, cal.length, "the calibration keeps its length");
+        // the newest scores are those of the last 20 % of the rows (held out from the fitting) under the new network
+        int nVal = (int) Math.round(rows.length * Synthetic.smallConfig().validation());
+        double[][] held = java.util.Arrays.copyOfRange(rows, rows.length - nVal, rows.length);
+        double[][] before = java.util.Arrays.copyOfRange(rows, 0, rows.length - nVal);
+        double[] expected = tuned.score(held, before, null);
+        double[] newest = java.util.Arrays.copyOfRange(cal, cal.length - nVal, cal.length);
+        assertArrayEquals(expected, newest, 1e-3);
+        // and the older part is the base model's most recent calibration
+        double[] base = model.calibration();
+        assertArrayEquals(java.util.Arrays.copyOfRange(base, nVal, base.length),
+                java.util.Arrays.copyOfRange(cal, 0, cal.length - nVal), 0.0);
+    }
 }
