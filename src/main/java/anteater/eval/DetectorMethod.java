@@ -67,12 +67,18 @@ public final class DetectorMethod implements Method {
         int n = d.test().length;
         double[] score = new double[n];
         Arrays.fill(score, Double.NaN);
+        // the threshold each step was judged by: with online fine-tuning it changes as new models are installed
+        double[] stepThr = new double[n];
+        Arrays.fill(stepThr, Double.NaN);
         long t0 = d.testTimes()[0];
         long step = n > 1 ? d.testTimes()[1] - t0 : 1;
         det.setStepListener((w, times, scores, thr) -> {
             for (int k = 0; k < times.length; k++) {
                 long idx = (times[k] - t0) / step;
-                if (idx >= 0 && idx < n) score[(int) idx] = scores[k];
+                if (idx >= 0 && idx < n) {
+                    score[(int) idx] = scores[k];
+                    stepThr[(int) idx] = thr;
+                }
             }
         });
         List<Verdict> out = new ArrayList<>();
@@ -80,12 +86,15 @@ public final class DetectorMethod implements Method {
         for (Window w : windows(d.name(), d.metrics(), d.test(), d.testTimes(), window)) {
             key = w.groupKey();
             det.process(w, out);
+            // replayed as if in real time: a fine-tuning (about a second) ends long before the next window
+            // (minutes of data) would arrive, so the replay waits for it; this also makes the run reproducible
+            if (det.training(key) && !det.awaitTraining(600_000)) throw new IllegalStateException("fine-tuning did not finish in 10 min");
         }
         double thr = det.threshold(key);
         VaeModel used = det.model(key);
         det.close();
         boolean[] flag = new boolean[n];
-        for (int i = 0; i < n; i++) flag[i] = score[i] > thr;
+        for (int i = 0; i < n; i++) flag[i] = score[i] > (Double.isNaN(stepThr[i]) ? thr : stepThr[i]);
         return new Result(score, flag, thr, used == null ? null : used.calibrationSorted(options.getDouble("smooth")));
     }
 
