@@ -30,7 +30,7 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  * The threshold is a probability, fixed before any data is seen: no fitting on labels.
  */
 public final class KnnCadDetector implements Detector {
-    static final int STATE_VERSION = 1;
+    static final int STATE_VERSION = 2;
 
     private final List<String> fields;
     private final int dim;
@@ -40,20 +40,19 @@ public final class KnnCadDetector implements Detector {
     private final int holdoff;
     private final GroupTable<Map<String, FieldState>> groups;
 
-    /** One field's state: the last values, the reference set, the recent scored vectors and non-conformities. */
+    /**
+     * One field's state. Patterns are consecutive: pattern p is finite values [p, p + dim). The reference set is
+     * patterns [refStart, refStart + refSize), the scored patterns waiting to join it follow, so one ring of the
+     * last {@code 2 training + dim} values holds them all; only the whitened reference patterns are kept besides.
+     */
     final class FieldState {
-        final double[] last = new double[dim];
-        int lastSize;
-        int lastNext;
-        /** Reference vectors (ring, oldest at refHead once full), raw and whitened. */
-        final double[][] ref = new double[training][];
-        final double[][] refW = new double[training][];
+        final double[] values = new double[2 * training + dim];
+        /** Finite values seen. */
+        long count;
+        /** Whitened reference patterns, pattern p in slot p % training, row-major. */
+        final double[] refW = new double[training * dim];
         int refSize;
-        int refHead;
-        /** Scored vectors waiting to join the reference set (ring). */
-        final double[][] pending = new double[training][];
-        int pendingSize;
-        int pendingHead;
+        long refStart;
         /** The last {@code training} non-conformities (ring). */
         final double[] ncm = new double[training];
         int ncmNext;
@@ -63,39 +62,48 @@ public final class KnnCadDetector implements Detector {
         long sinceRefresh;
         long quiet;
 
-        double[] vector() {
+        double value(long i) {
+            return values[(int) (i % values.length)];
+        }
+
+        double[] pattern(long p) {
             double[] x = new double[dim];
-            for (int i = 0; i < dim; i++) x[i] = last[(lastNext + i) % dim];
+            for (int i = 0; i < dim; i++) x[i] = value(p + i);
             return x;
         }
 
-        void push(double v) {
-            last[lastNext] = v;
-            lastNext = (lastNext + 1) % dim;
-            if (lastSize < dim) lastSize++;
-        }
-
-        /** Whitens x with the current factor: the Mahalanobis distance becomes Euclidean. */
-        double[] whitened(double[] x) {
+        /** Whitens pattern x into refW's slot (or a new array when slot < 0): the Mahalanobis distance becomes Euclidean. */
+        double[] whitened(double[] x, int slot) {
             double[] c = new double[dim];
             for (int i = 0; i < dim; i++) c[i] = x[i] - mean[i];
-            double[] y = new double[dim];
+            double[] y = slot < 0 ? new double[dim] : refW;
+            int off = slot < 0 ? 0 : slot * dim;
             for (int i = 0; i < dim; i++) {
-                double s = 0;
+                double sum = 0;
                 int row = i * dim;
-                for (int j = 0; j <= i; j++) s += whiten[row + j] * c[j];
-                y[i] = s;
+                for (int j = 0; j <= i; j++) sum += whiten[row + j] * c[j];
+                y[off + i] = sum;
             }
             return y;
         }
 
+        void rewhiten() {
+            for (int r = 0; r < refSize; r++) {
+                long p = refStart + r;
+                whitened(pattern(p), (int) (p % training));
+            }
+        }
+
         void refresh() {
             mean = new double[dim];
-            for (int r = 0; r < refSize; r++) for (int i = 0; i < dim; i++) mean[i] += ref[r][i];
+            // in slot order (pattern p sits in slot p % training): the sums do not depend on where the ring starts
+            double[][] ref = new double[refSize][];
+            int first = (int) (refStart % training);
+            for (int r = 0; r < refSize; r++) ref[r] = pattern(refStart + Math.floorMod(r - first, training));
+            for (double[] x : ref) for (int i = 0; i < dim; i++) mean[i] += x[i];
             for (int i = 0; i < dim; i++) mean[i] /= refSize;
             double[] cov = new double[dim * dim];
-            for (int r = 0; r < refSize; r++) {
-                double[] x = ref[r];
+            for (double[] x : ref) {
                 for (int i = 0; i < dim; i++) {
                     double a = x[i] - mean[i];
                     for (int j = 0; j <= i; j++) cov[i * dim + j] += a * (x[j] - mean[j]);
@@ -107,74 +115,63 @@ public final class KnnCadDetector implements Detector {
             double ridge = Math.max(1e-12, 1e-6 * trace / dim);
             for (int i = 0; i < dim; i++) for (int j = 0; j <= i; j++) cov[i * dim + j] = cov[i * dim + j] / refSize + (i == j ? ridge : 0);
             whiten = inverseCholesky(cov, dim, ridge);
-            for (int r = 0; r < refSize; r++) refW[r] = whitened(ref[r]);
+            rewhiten();
             sinceRefresh = 0;
         }
 
-        /** Sum of the k smallest squared distances from y to the whitened reference set, skipping index skip. */
-        double nonConformity(double[] y, int skip) {
+        /** Sum of the k smallest squared distances from y (offset off) to the whitened reference set, skipping a slot. */
+        double nonConformity(double[] y, int off, int skip) {
             double[] best = new double[k];
             int n = 0;
             for (int r = 0; r < refSize; r++) {
                 if (r == skip) continue;
-                double[] z = refW[r];
+                int base = r * dim;
                 double d = 0;
                 for (int i = 0; i < dim; i++) {
-                    double e = y[i] - z[i];
+                    double e = y[off + i] - refW[base + i];
                     d += e * e;
                 }
-                if (n < k) {
-                    int p = n++;
-                    while (p > 0 && best[p - 1] > d) {
-                        best[p] = best[p - 1];
-                        p--;
+                if (n < k || d < best[k - 1]) {
+                    int q = n < k ? n++ : k - 1;
+                    while (q > 0 && best[q - 1] > d) {
+                        best[q] = best[q - 1];
+                        q--;
                     }
-                    best[p] = d;
-                } else if (d < best[k - 1]) {
-                    int p = k - 1;
-                    while (p > 0 && best[p - 1] > d) {
-                        best[p] = best[p - 1];
-                        p--;
-                    }
-                    best[p] = d;
+                    best[q] = d;
                 }
             }
-            double s = 0;
-            for (int i = 0; i < n; i++) s += best[i];
-            return s;
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += best[i];
+            return sum;
         }
 
         /** Takes value v; returns its score in [0, 1], or NaN while the reference set fills. */
         double score(double v) {
-            push(v);
-            if (lastSize < dim) return Double.NaN;
-            double[] x = vector();
+            values[(int) (count % values.length)] = v;
+            count++;
+            long c = count - dim; // index of the newest pattern
+            if (c < 0) return Double.NaN;
             if (refSize < training) {
-                ref[refSize++] = x;
+                refSize++;
                 if (refSize == training) {
                     refresh();
-                    for (int r = 0; r < training; r++) ncm[r] = nonConformity(refW[r], r);
+                    for (int r = 0; r < training; r++) ncm[r] = nonConformity(refW, r * dim, r);
                     ncmNext = 0;
                 }
                 return Double.NaN;
             }
             if (++sinceRefresh >= Math.max(1, training / 2)) refresh();
-            double a = nonConformity(whitened(x), -1);
+            double a = nonConformity(whitened(pattern(c), -1), 0, -1);
             int below = 0;
-            for (double c : ncm) if (c < a) below++;
+            for (double x : ncm) if (x < a) below++;
             double p = (double) below / training;
             ncm[ncmNext] = a;
             ncmNext = (ncmNext + 1) % training;
-            if (pendingSize == training) {
-                // the oldest scored vector joins the reference set in place of the oldest reference vector
-                double[] old = pending[pendingHead];
-                ref[refHead] = old;
-                refW[refHead] = whitened(old);
-                refHead = (refHead + 1) % training;
-                pending[pendingHead] = x;
-                pendingHead = (pendingHead + 1) % training;
-            } else {
-                pending[(pendingHead + pendingSize++) % training] = x;
+            if (c == refStart + 2L * training) {
+                // the oldest waiting pattern joins the reference set in place of the oldest reference pattern
+                long joiner = refStart + training;
+                whitened(pattern(joiner), (int) (joiner % training));
+                refStart++;
             }
             return p;
         }
@@ -300,36 +297,22 @@ public final class KnnCadDetector implements Detector {
             for (Map.Entry<String, FieldState> e : m.entrySet()) {
                 FieldState st = e.getValue();
                 o.writeUTF(e.getKey());
-                o.writeInt(st.lastSize);
-                o.writeInt(st.lastNext);
-                for (double v : st.last) o.writeDouble(v);
+                o.writeLong(st.count);
+                long from = Math.max(0, st.count - st.values.length);
+                for (long i = from; i < st.count; i++) o.writeDouble(st.value(i));
                 o.writeInt(st.refSize);
-                o.writeInt(st.refHead);
-                for (int r = 0; r < st.refSize; r++) writeVector(o, st.ref[r]);
-                o.writeInt(st.pendingSize);
-                o.writeInt(st.pendingHead);
-                for (int r = 0; r < st.pendingSize; r++) writeVector(o, st.pending[(st.pendingHead + r) % training]);
+                o.writeLong(st.refStart);
                 o.writeInt(st.ncmNext);
                 for (double v : st.ncm) o.writeDouble(v);
                 o.writeBoolean(st.whiten != null);
                 if (st.whiten != null) {
-                    writeVector(o, st.mean);
+                    for (double v : st.mean) o.writeDouble(v);
                     for (double v : st.whiten) o.writeDouble(v);
                 }
                 o.writeLong(st.sinceRefresh);
                 o.writeLong(st.quiet);
             }
         });
-    }
-
-    private static void writeVector(DataOutputStream o, double[] x) throws IOException {
-        for (double v : x) o.writeDouble(v);
-    }
-
-    private double[] readVector(DataInputStream i, int n) throws IOException {
-        double[] x = new double[n];
-        for (int j = 0; j < n; j++) x[j] = i.readDouble();
-        return x;
     }
 
     @Override
@@ -348,26 +331,26 @@ public final class KnnCadDetector implements Detector {
             for (int f = 0; f < nf; f++) {
                 String name = i.readUTF();
                 FieldState st = new FieldState();
-                st.lastSize = i.readInt();
-                st.lastNext = i.readInt();
-                if (st.lastSize < 0 || st.lastSize > dim || st.lastNext < 0 || st.lastNext >= dim) throw new IOException("bad lag values of " + name);
-                for (int j = 0; j < dim; j++) st.last[j] = i.readDouble();
+                st.count = i.readLong();
+                if (st.count < 0) throw new IOException("bad value count of " + name);
+                long from = Math.max(0, st.count - st.values.length);
+                for (long j = from; j < st.count; j++) st.values[(int) (j % st.values.length)] = i.readDouble();
                 st.refSize = i.readInt();
-                st.refHead = i.readInt();
-                if (st.refSize < 0 || st.refSize > training || st.refHead < 0 || st.refHead >= training) throw new IOException("bad reference set of " + name);
-                for (int r = 0; r < st.refSize; r++) st.ref[r] = readVector(i, dim);
-                st.pendingSize = i.readInt();
-                if (st.pendingSize < 0 || st.pendingSize > training) throw new IOException("bad pending vectors of " + name);
-                i.readInt();
-                st.pendingHead = 0;
-                for (int r = 0; r < st.pendingSize; r++) st.pending[r] = readVector(i, dim);
+                st.refStart = i.readLong();
+                long newest = st.count - dim;
+                if (st.refSize < 0 || st.refSize > training || st.refStart < 0 || st.refStart < from
+                        || (st.refSize > 0 && st.refStart + st.refSize - 1 > newest) || newest - st.refStart > 2L * training) {
+                    throw new IOException("bad reference set of " + name);
+                }
                 st.ncmNext = i.readInt();
                 if (st.ncmNext < 0 || st.ncmNext >= training) throw new IOException("bad non-conformities of " + name);
                 for (int j = 0; j < training; j++) st.ncm[j] = i.readDouble();
                 if (i.readBoolean()) {
-                    st.mean = readVector(i, dim);
-                    st.whiten = readVector(i, dim * dim);
-                    for (int r = 0; r < st.refSize; r++) st.refW[r] = st.whitened(st.ref[r]);
+                    st.mean = new double[dim];
+                    for (int j = 0; j < dim; j++) st.mean[j] = i.readDouble();
+                    st.whiten = new double[dim * dim];
+                    for (int j = 0; j < dim * dim; j++) st.whiten[j] = i.readDouble();
+                    st.rewhiten();
                 } else if (st.refSize == training) {
                     throw new IOException("reference set of " + name + " is full but has no covariance");
                 }
