@@ -132,6 +132,30 @@ class KnnCadDetectorTest {
     }
 
     @Test
+    void snapshotWhileFillingAndACorruptSnapshotIsRefused() throws Exception {
+        double[] v = seasonal(4, 700);
+        KnnCadDetector a = detector(30);
+        feed(a, v, 0, 100); // reference set still filling
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        a.save(new DataOutputStream(bytes));
+        KnnCadDetector b = detector(30);
+        b.load(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        List<Verdict> fromA = feed(a, v, 100, v.length), fromB = feed(b, v, 100, v.length);
+        for (int i = 0; i < fromA.size(); i++) {
+            Object sa = fromA.get(i) == null ? null : fromA.get(i).fields().get("anomaly_score");
+            Object sb = fromB.get(i) == null ? null : fromB.get(i).fields().get("anomaly_score");
+            assertEquals(sa, sb, "value " + (100 + i));
+        }
+        // a reference set start beyond the values kept is refused with a reason
+        byte[] bad = bytes.toByteArray();
+        // the field record ends: refStart (8), ncmNext (4), 200 non-conformities, no covariance (1), sinceRefresh, quiet
+        java.nio.ByteBuffer.wrap(bad).putLong(bad.length - (8 + 4 + 8 * 200 + 1 + 8 + 8), 5_000L);
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> detector(30).load(new DataInputStream(new ByteArrayInputStream(bad))));
+        assertTrue(e.getMessage().contains("reference set"), e.getMessage());
+    }
+
+    @Test
     void badOptionsNameTheOption() {
         assertTrue(assertThrows(OptionException.class, () -> KnnCadDetector.create(Options.of("kDim", 8L)))
                 .getMessage().contains("'field'"));
