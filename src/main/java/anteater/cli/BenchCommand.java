@@ -45,8 +45,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--startups", description = "spawns for startup-to-info (default ${DEFAULT-VALUE})")
     int startups = 10;
 
+    @Option(names = "--detector", description = "detector under load: ttest or knncad, at their default options (default ${DEFAULT-VALUE})")
+    String detector = "ttest";
+
     @Override
     public Integer call() throws Exception {
+        if (!detector.equals("ttest") && !detector.equals("knncad")) {
+            System.err.println("--detector must be ttest or knncad, got " + detector);
+            return 2;
+        }
         if (jar == null) jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -65,13 +72,13 @@ final class BenchCommand implements Callable<Integer> {
         double best = 0;
         long peakKb = 0;
         for (int r = 0; r < runs; r++) {
-            double[] res = throughput(cmd, data, points, window);
+            double[] res = throughput(cmd, data, points, window, detector);
             best = Math.max(best, res[0]);
             peakKb = Math.max(peakKb, (long) res[1]);
             System.out.printf(Locale.ROOT, "run %d: %.0f points/s, %d windows, peak RSS %.1f MB%n",
                     r + 1, res[0], points / window, res[1] / 1024.0);
         }
-        System.out.printf(Locale.ROOT, "throughput: best %.0f points/s (windows of %d points, 1 field, ttest)%n", best, window);
+        System.out.printf(Locale.ROOT, "throughput: best %.0f points/s (windows of %d points, 1 field, %s)%n", best, window, detector);
         System.out.printf(Locale.ROOT, "peak RSS (VmHWM): %.1f MB%n", peakKb / 1024.0);
         return 0;
     }
@@ -116,14 +123,24 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Returns {points per second, peak RSS in kB}. */
-    private static double[] throughput(List<String> cmd, byte[] data, int points, int window) throws Exception {
+    private static double[] throughput(List<String> cmd, byte[] data, int points, int window, String detector) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         InputStream in = new BufferedInputStream(p.getInputStream(), 1 << 16);
         OutputStream out = p.getOutputStream();
         Udf.InitRequest.Builder init = Udf.InitRequest.newBuilder();
         init.addOptions(opt("field", Udf.OptionValue.newBuilder().setType(Udf.ValueType.STRING).setStringValue("value")));
-        init.addOptions(opt("size", Udf.OptionValue.newBuilder().setType(Udf.ValueType.INT).setIntValue(3600)));
-        init.addOptions(opt("alpha", Udf.OptionValue.newBuilder().setType(Udf.ValueType.DOUBLE).setDoubleValue(0.001)));
+        long silent;
+        if (detector.equals("knncad")) {
+            init.addOptions(opt("detector", Udf.OptionValue.newBuilder().setType(Udf.ValueType.STRING).setStringValue("knncad")));
+            // windows before the first scored value (the kDim - 1 + kTraining values that fill the reference set)
+            long firstScored = (Long) anteater.detect.OptionTable.get("kDim").defaultValue() - 1
+                    + (Long) anteater.detect.OptionTable.get("kTraining").defaultValue();
+            silent = firstScored / window;
+        } else {
+            init.addOptions(opt("size", Udf.OptionValue.newBuilder().setType(Udf.ValueType.INT).setIntValue(3600)));
+            init.addOptions(opt("alpha", Udf.OptionValue.newBuilder().setType(Udf.ValueType.DOUBLE).setDoubleValue(0.001)));
+            silent = 1; // the first window only seeds the history
+        }
         writeFrame(out, Udf.Request.newBuilder().setInit(init).build());
         out.flush();
         Udf.Response r = Udf.Response.parseDelimitedFrom(in);
@@ -138,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
             }
         });
         reader.start();
-        long expected = points / window - 1; // the first window only seeds the history
+        long expected = points / window - silent;
         long t0 = System.nanoTime();
         out.write(data, 0, data.length);
         out.flush();
