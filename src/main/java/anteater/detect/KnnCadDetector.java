@@ -31,6 +31,8 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  */
 public final class KnnCadDetector implements Detector {
     static final int STATE_VERSION = 2;
+    /** Most pattern values kept per group and field (kTraining x kDim): 8 MB. */
+    static final long MAX_CELLS = 1_000_000;
 
     private final List<String> fields;
     private final int dim;
@@ -222,6 +224,10 @@ public final class KnnCadDetector implements Detector {
         if (d < 1 || d > 1000) throw new OptionException("option 'kDim' must be in [1, 1000] values, got " + d);
         long t = o.getLong("kTraining");
         if (t < 10 || t > 100_000) throw new OptionException("option 'kTraining' must be in [10, 100000] vectors, got " + t);
+        if (t * d > MAX_CELLS) {
+            throw new OptionException("options 'kTraining' x 'kDim' must be at most " + MAX_CELLS + " (" + (MAX_CELLS * 8 / 1_000_000)
+                    + " MB of patterns per group and field), got " + t + " x " + d);
+        }
         long k = o.getLong("kNeighbours");
         if (k < 1 || k >= t) throw new OptionException("option 'kNeighbours' must be in [1, kTraining-1] = [1, " + (t - 1) + "], got " + k);
         double thr = o.getDouble("kThreshold");

@@ -168,6 +168,9 @@ class KnnCadDetectorTest {
                 .getMessage().contains("'kThreshold'"));
         assertTrue(assertThrows(OptionException.class, () -> KnnCadDetector.create(Options.of("field", "v", "kHoldoff", -1L)))
                 .getMessage().contains("'kHoldoff'"));
+        String mem = assertThrows(OptionException.class,
+                () -> KnnCadDetector.create(Options.of("field", "v", "kTraining", 100_000L, "kDim", 100L))).getMessage();
+        assertTrue(mem.contains("'kTraining' x 'kDim'") && mem.contains("100000 x 100"), mem);
         assertFalse(Detectors.names().isEmpty());
         assertTrue(Detectors.names().contains("knncad"));
     }
