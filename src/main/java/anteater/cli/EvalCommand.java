@@ -96,7 +96,7 @@ final class EvalCommand implements Callable<Integer> {
                 Method.Result r = m.run(d);
                 Scores s = Scores.of(r.score(), r.flag(), d.labels(), d.testDays());
                 table.get(m.name()).put(d.name(), s);
-                if (nabReport != null) nabReport.add(m.name(), d, r);
+                if (nabReport != null) nabReport.add(m.name(), d, m == methods.get(0) ? holdoffMasked(o, r) : r);
                 System.err.printf(Locale.ROOT, "%s %s: F1 %.3f AUC-PR %.3f threshold %.4g (%.1f s)%n", d.name(), m.name(),
                         s.f1(), s.aucPr(), r.threshold(), (System.nanoTime() - t0) / 1e9);
                 if (r.calibration() != null) {
@@ -142,6 +142,28 @@ final class EvalCommand implements Callable<Integer> {
                 w.write(i + "," + String.format(Locale.ROOT, "%.6g", r.score()[i]) + "," + (r.flag()[i] ? 1 : 0) + "\n");
             }
         }
+    }
+
+    /**
+     * For NAB's protocol (a threshold on the raw scores, chosen on the labels), a hold-off detector's scores are
+     * masked as NAB's own KNN-CAD does it: the {@code kHoldoff} values after each flagged value score at most 0.5,
+     * so the threshold search does not count one incident's repeated high scores as false positives. Only for
+     * knncad with one value per window; the detector's own flags (the main result) are untouched.
+     */
+    Method.Result holdoffMasked(Options o, Method.Result r) throws anteater.detect.OptionException {
+        if (!o.detector().equals("knncad") || window != 1) return r;
+        long hold = o.getLong("kHoldoff");
+        double[] s = r.score().clone();
+        long quiet = 0;
+        for (int i = 0; i < s.length; i++) {
+            if (quiet > 0) {
+                quiet--;
+                s[i] = Math.min(s[i], 0.5);
+            } else if (r.flag()[i]) {
+                quiet = hold;
+            }
+        }
+        return new Method.Result(s, r.flag(), r.threshold(), r.calibration());
     }
 
     /** The (sorted) scores the method's threshold was fitted on, one per line. */
