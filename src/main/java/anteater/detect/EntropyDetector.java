@@ -3,9 +3,7 @@ package anteater.detect;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -177,11 +175,8 @@ public final class EntropyDetector implements Detector {
             int n = s == null ? 0 : s.size();
             if (n == 0) continue;
             FieldState st = state.computeIfAbsent(field, f -> new FieldState());
-            double max = 0;
-            int flagged = 0, scored = 0;
-            long firstNs = 0;
-            double firstValue = Double.NaN, firstScore = 0;
-            boolean firstSpike = false;
+            FieldTally t = new FieldTally();
+            boolean[] firstSpike = {false};
             for (int i = 0; i < n; i++) {
                 double v = s.value(i);
                 boolean spiky = false;
@@ -195,44 +190,18 @@ public final class EntropyDetector implements Detector {
                 if (!st.ready()) continue;
                 double[] j = judge(st);
                 boolean changed = j[1] > 0;
-                scored++;
-                max = Math.max(max, j[0]);
-                if (st.quiet > 0) {
-                    st.quiet--;
-                } else if (changed || spiky) {
-                    if (flagged++ == 0) {
-                        firstNs = s.time(i);
-                        firstValue = v;
-                        firstScore = j[0];
-                        firstSpike = !changed;
-                    }
-                    st.quiet = holdoff;
-                }
+                st.quiet = t.note(st.quiet, changed || spiky, holdoff, j[0], s.time(i), v);
+                if (t.justFlagged && t.flagged == 1) firstSpike[0] = !changed;
             }
-            if (scored == 0) continue;
-            boolean anomalous = flagged > 0;
-            Map<String, String> tags = new LinkedHashMap<>(w.tags());
-            tags.put("field", field);
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("anomaly_score", max);
-            f.put("threshold", limit);
-            f.put("is_anomaly", anomalous);
-            f.put("anomaly_count", (long) flagged);
-            f.put("total_count", (long) scored);
-            f.put("patterns", (long) st.patterns.size());
-            Anomaly a = null;
-            if (anomalous) {
-                String desc = firstSpike
-                        ? String.format(Locale.ROOT, "%s of %s spiked: robust z-score above %.3g (value %.4g)",
-                                field, TTestDetector.describe(w), spikeThr, firstValue)
-                        : String.format(Locale.ROOT,
-                                "%s of %s changed distribution: the last %d values match no known pattern (relative entropy %.3g, limit %.3g; value %.4g)",
-                                field, TTestDetector.describe(w), window, firstScore, limit, firstValue);
-                a = new Anomaly("entropy", w.name(), w.tags(), firstNs, TTestDetector.spanSeconds(w), field, max, flagged,
-                        scored, List.of(new Contribution(field, max, String.format(Locale.ROOT, "relative entropy %.3g", max))),
-                        desc, Arrays.copyOf(s.valuesArray(), n));
-            }
-            out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
+            Verdict verdict = t.verdict(w, "entropy", field, limit, Map.of("patterns", (long) st.patterns.size()), s,
+                    () -> firstSpike[0]
+                            ? String.format(Locale.ROOT, "%s of %s spiked: robust z-score above %.3g (value %.4g)",
+                                    field, TTestDetector.describe(w), spikeThr, t.firstValue)
+                            : String.format(Locale.ROOT,
+                                    "%s of %s changed distribution: the last %d values match no known pattern (relative entropy %.3g, limit %.3g; value %.4g)",
+                                    field, TTestDetector.describe(w), window, t.firstScore, limit, t.firstValue),
+                    "relative entropy %.3g");
+            if (verdict != null) out.add(verdict);
         }
     }
 

@@ -3,9 +3,7 @@ package anteater.detect;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -247,49 +245,19 @@ public final class KnnCadDetector implements Detector {
             int n = s == null ? 0 : s.size();
             if (n == 0) continue;
             FieldState st = state.computeIfAbsent(field, f -> new FieldState());
-            double max = 0;
-            int flagged = 0, scored = 0;
-            long firstNs = 0;
-            double firstValue = Double.NaN, firstScore = 0;
+            FieldTally t = new FieldTally();
             for (int i = 0; i < n; i++) {
                 double v = s.value(i);
                 if (!Double.isFinite(v)) continue;
                 double p = st.score(v);
                 if (Double.isNaN(p)) continue;
-                scored++;
-                max = Math.max(max, p);
-                if (st.quiet > 0) {
-                    st.quiet--;
-                } else if (p >= threshold) {
-                    if (flagged++ == 0) {
-                        firstNs = s.time(i);
-                        firstValue = v;
-                        firstScore = p;
-                    }
-                    st.quiet = holdoff;
-                }
+                st.quiet = t.note(st.quiet, p >= threshold, holdoff, p, s.time(i), v);
             }
-            if (scored == 0) continue;
-            boolean anomalous = flagged > 0;
-            Map<String, String> tags = new LinkedHashMap<>(w.tags());
-            tags.put("field", field);
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("anomaly_score", max);
-            f.put("threshold", threshold);
-            f.put("is_anomaly", anomalous);
-            f.put("anomaly_count", (long) flagged);
-            f.put("total_count", (long) scored);
-            Anomaly a = null;
-            if (anomalous) {
-                String desc = String.format(Locale.ROOT,
-                        "%s of %s: the last %d values are farther from their %d nearest neighbours in the last %d normal"
-                                + " patterns than %.2f%% of recent patterns were (value %.4g)",
-                        field, TTestDetector.describe(w), dim, k, training, 100 * firstScore, firstValue);
-                a = new Anomaly("knncad", w.name(), w.tags(), firstNs, TTestDetector.spanSeconds(w), field, max, flagged,
-                        scored, List.of(new Contribution(field, max, String.format(Locale.ROOT, "conformal score %.4f", max))),
-                        desc, Arrays.copyOf(s.valuesArray(), n));
-            }
-            out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
+            Verdict verdict = t.verdict(w, "knncad", field, threshold, Map.of(), s, () -> String.format(Locale.ROOT,
+                    "%s of %s: the last %d values are farther from their %d nearest neighbours in the last %d normal"
+                            + " patterns than %.2f%% of recent patterns were (value %.4g)",
+                    field, TTestDetector.describe(w), dim, k, training, 100 * t.firstScore, t.firstValue), "conformal score %.4f");
+            if (verdict != null) out.add(verdict);
         }
     }
 

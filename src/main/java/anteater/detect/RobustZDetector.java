@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,10 +155,7 @@ public final class RobustZDetector implements Detector {
             if (n == 0) continue;
             FieldState st = state.computeIfAbsent(field, f -> new FieldState(history, smooth));
             if (scratch == null) scratch = new double[history];
-            double max = 0;
-            int flagged = 0, scored = 0;
-            long firstNs = 0;
-            double firstValue = Double.NaN, firstScore = 0;
+            FieldTally t = new FieldTally();
             for (int i = 0; i < n; i++) {
                 double v = s.value(i);
                 if (st.size < minHistory) {
@@ -169,40 +165,14 @@ public final class RobustZDetector implements Detector {
                     continue;
                 }
                 double z = score(st, v, scratch);
-                scored++;
-                max = Math.max(max, z);
-                if (st.quiet > 0) {
-                    st.quiet--;
-                } else if (z > threshold) {
-                    if (flagged++ == 0) {
-                        firstNs = s.time(i);
-                        firstValue = v;
-                        firstScore = z;
-                    }
-                    st.quiet = holdoff;
-                }
+                st.quiet = t.note(st.quiet, z > threshold, holdoff, z, s.time(i), v);
                 st.add(v);
                 st.addDiff(v);
             }
-            if (scored == 0) continue;
-            boolean anomalous = flagged > 0;
-            Map<String, String> tags = new LinkedHashMap<>(w.tags());
-            tags.put("field", field);
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("anomaly_score", max);
-            f.put("threshold", threshold);
-            f.put("is_anomaly", anomalous);
-            f.put("anomaly_count", (long) flagged);
-            f.put("total_count", (long) scored);
-            Anomaly a = null;
-            if (anomalous) {
-                String desc = String.format(Locale.ROOT, "%s of %s is abnormal: robust z-score %.3g > %.3g (value %.4g)",
-                        field, TTestDetector.describe(w), firstScore, threshold, firstValue);
-                a = new Anomaly("robustz", w.name(), w.tags(), firstNs, TTestDetector.spanSeconds(w), field, max, flagged,
-                        scored, List.of(new Contribution(field, max, String.format(Locale.ROOT, "robust z-score %.3g", max))),
-                        desc, Arrays.copyOf(s.valuesArray(), n));
-            }
-            out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
+            Verdict verdict = t.verdict(w, "robustz", field, threshold, Map.of(), s,
+                    () -> String.format(Locale.ROOT, "%s of %s is abnormal: robust z-score %.3g > %.3g (value %.4g)",
+                            field, TTestDetector.describe(w), t.firstScore, threshold, t.firstValue), "robust z-score %.3g");
+            if (verdict != null) out.add(verdict);
         }
     }
 
