@@ -94,6 +94,11 @@ public final class KnnCadDetector implements Detector {
             }
         }
 
+        /** Whitens ref, the reference patterns in slot order, into their slots. */
+        void rewhiten(double[][] ref) {
+            for (int r = 0; r < refSize; r++) whitened(ref[r], r);
+        }
+
         void refresh() {
             mean = new double[dim];
             // in slot order (pattern p sits in slot p % training): the sums do not depend on where the ring starts
@@ -115,7 +120,7 @@ public final class KnnCadDetector implements Detector {
             double ridge = Math.max(1e-12, 1e-6 * trace / dim);
             for (int i = 0; i < dim; i++) for (int j = 0; j <= i; j++) cov[i * dim + j] = cov[i * dim + j] / refSize + (i == j ? ridge : 0);
             whiten = inverseCholesky(cov, dim, ridge);
-            rewhiten();
+            rewhiten(ref);
             sinceRefresh = 0;
         }
 

@@ -70,18 +70,29 @@ public final class VaeTrainer {
         Normaliser norm = Normaliser.fit(raw, c.clip(), MIN_SCALE);
         double[][] z = norm.apply(raw);
         float[][] in = VaeModel.inputs(z, null, c.lags());
-        int nVal = (int) Math.round(raw.length * c.validation());
-        if (raw.length - nVal < 1 || nVal < 1) nVal = 0;
-        int nTrain = z.length - nVal;
+        int nVal = validationRows(raw.length, c.validation());
         MultiLayerNetwork net = build(metrics.size() * c.lags(), c);
-        fit(net, in, nTrain, nVal, c, c.epochs(), progress);
+        fit(net, in, z.length - nVal, nVal, c, c.epochs(), progress);
         VaeModel m = new VaeModel(metrics, norm, c.lags(), net, new double[0], c.toString());
-        int nc = nVal > 0 ? nVal : z.length;
-        double[][] contrib = new double[nc][metrics.size()];
-        double[] cal = nVal > 0
-                ? m.scoreNormalised(Arrays.copyOfRange(z, nTrain, z.length), Arrays.copyOfRange(z, 0, nTrain), contrib)
-                : m.scoreNormalised(z, null, contrib);
+        double[][] contrib = new double[nVal > 0 ? nVal : z.length][metrics.size()];
+        double[] cal = heldOutScores(m, z, nVal, contrib);
         return new VaeModel(metrics, norm, c.lags(), net, cal, c.toString(), caps(contrib, CAP_QUANTILE));
+    }
+
+    /** The newest rows held out of n for early stopping and calibration; 0 when a split would leave a side empty. */
+    static int validationRows(int n, double share) {
+        int nVal = (int) Math.round(n * share);
+        return n - nVal < 1 || nVal < 1 ? 0 : nVal;
+    }
+
+    /**
+     * Scores of the last nVal normalised rows z (with the rows before them as lags), or of all rows when nVal is 0:
+     * the calibration scores; {@code contrib}, when not null, gets their per-metric parts.
+     */
+    static double[] heldOutScores(VaeModel m, double[][] z, int nVal, double[][] contrib) {
+        if (nVal == 0) return m.scoreNormalised(z, null, contrib);
+        int nTrain = z.length - nVal;
+        return m.scoreNormalised(Arrays.copyOfRange(z, nTrain, z.length), Arrays.copyOfRange(z, 0, nTrain), contrib);
     }
 
     /** Quantile of each metric's contribution to the calibration scores: the caps of option {@code persist}. */
@@ -109,15 +120,11 @@ public final class VaeTrainer {
     public static VaeModel fineTune(VaeModel base, double[][] raw, VaeConfig c, int epochs) {
         double[][] z = base.normaliser().apply(raw);
         float[][] in = VaeModel.inputs(z, null, base.lags());
-        int nVal = (int) Math.round(raw.length * c.validation());
-        if (raw.length - nVal < 1 || nVal < 1) nVal = 0;
-        int nTrain = z.length - nVal;
+        int nVal = validationRows(raw.length, c.validation());
         MultiLayerNetwork net = base.copyNetwork();
-        fit(net, in, nTrain, nVal, c, epochs, SILENT);
+        fit(net, in, z.length - nVal, nVal, c, epochs, SILENT);
         VaeModel m = new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, new double[0], base.config());
-        double[] fresh = nVal > 0
-                ? m.scoreNormalised(Arrays.copyOfRange(z, nTrain, z.length), Arrays.copyOfRange(z, 0, nTrain), null)
-                : m.scoreNormalised(z, null, null);
+        double[] fresh = heldOutScores(m, z, nVal, null);
         return new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, slide(base.calibration(), fresh), base.config(),
                 base.caps());
     }
