@@ -119,8 +119,7 @@ public final class EntropyDetector implements Detector {
     }
 
     public static EntropyDetector create(Options o) throws OptionException {
-        List<String> fields = o.getStrings("field");
-        if (fields.isEmpty()) throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        List<String> fields = o.fields();
         long w = o.getLong("eWindow");
         if (w < 2 || w > 100_000) throw new OptionException("option 'eWindow' must be in [2, 100000] values, got " + w);
         long b = o.getLong("eBins");
@@ -137,10 +136,8 @@ public final class EntropyDetector implements Detector {
         if (h < 0 || h > Integer.MAX_VALUE) throw new OptionException("option 'eHoldoff' must be >= 0 values, got " + h);
         double z = o.getDouble("eSpike");
         if (!(z >= 0) || Double.isInfinite(z)) throw new OptionException("option 'eSpike' must be a number >= 0 (0: off), got " + z);
-        long maxGroups = o.getLong("maxGroups");
-        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
-        return new EntropyDetector(fields, (int) w, (int) b, a, (int) c, r, (int) p, (int) h, z,
-                (int) Math.min(Integer.MAX_VALUE, maxGroups));
+        int maxGroups = o.maxGroups();
+        return new EntropyDetector(fields, (int) w, (int) b, a, (int) c, r, (int) p, (int) h, z, maxGroups);
     }
 
     double limit() {
@@ -211,22 +208,17 @@ public final class EntropyDetector implements Detector {
         out.writeInt(window);
         out.writeInt(bins);
         out.writeInt(calibration);
-        groups.save(out, (o, m) -> {
-            o.writeInt(m.size());
-            for (Map.Entry<String, FieldState> e : m.entrySet()) {
-                FieldState st = e.getValue();
-                o.writeUTF(e.getKey());
-                o.writeInt(st.calibSize);
-                for (int i = 0; i < st.calibSize; i++) o.writeDouble(st.calib[i]);
-                o.writeInt(st.size);
-                o.writeInt(st.next);
-                for (int i = 0; i < st.size; i++) o.writeDouble(st.ring[i]);
-                o.writeLong(st.quiet);
-                st.patterns.save(o);
-                o.writeBoolean(st.z != null);
-                if (st.z != null) RobustZDetector.writeState(o, st.z);
-            }
-        });
+        groups.save(out, (g, m) -> FieldStates.save(g, m, (o, st) -> {
+            o.writeInt(st.calibSize);
+            for (int i = 0; i < st.calibSize; i++) o.writeDouble(st.calib[i]);
+            o.writeInt(st.size);
+            o.writeInt(st.next);
+            for (int i = 0; i < st.size; i++) o.writeDouble(st.ring[i]);
+            o.writeLong(st.quiet);
+            st.patterns.save(o);
+            o.writeBoolean(st.z != null);
+            if (st.z != null) RobustZDetector.writeState(o, st.z);
+        }));
     }
 
     @Override
@@ -238,30 +230,23 @@ public final class EntropyDetector implements Detector {
             throw new IOException("snapshot has eWindow=" + w + " eBins=" + b + " eCalibration=" + c + ", task has eWindow="
                     + window + " eBins=" + bins + " eCalibration=" + calibration + "; restore with the same options");
         }
-        groups.load(in, i -> {
-            int nf = i.readInt();
-            if (nf < 0 || nf > 100_000) throw new IOException("bad field count " + nf);
-            Map<String, FieldState> m = new HashMap<>();
-            for (int f = 0; f < nf; f++) {
-                String name = i.readUTF();
-                FieldState st = new FieldState();
-                int cs = i.readInt();
-                if (cs < 0 || cs > calibration) throw new IOException("bad calibration of " + name);
-                for (int j = 0; j < cs; j++) st.calib[j] = i.readDouble();
-                st.calibSize = cs;
-                if (cs == calibration) st.fixRange();
-                st.size = i.readInt();
-                st.next = i.readInt();
-                if (st.size < 0 || st.size > window || st.next < 0 || st.next >= window) throw new IOException("bad window of " + name);
-                for (int j = 0; j < st.size; j++) st.ring[j] = i.readDouble();
-                st.quiet = i.readLong();
-                st.patterns = Patterns.load(i, capacity, bins);
-                boolean hasZ = i.readBoolean();
-                RobustZDetector.FieldState z = hasZ ? RobustZDetector.readState(i, SPIKE_HISTORY, 1, name) : null;
-                if (st.z != null && z != null) st.z = z;
-                if (fields.contains(name)) m.put(name, st);
-            }
-            return m;
-        });
+        groups.load(in, g -> FieldStates.load(g, fields, (i, name) -> {
+            FieldState st = new FieldState();
+            int cs = i.readInt();
+            if (cs < 0 || cs > calibration) throw new IOException("bad calibration of " + name);
+            for (int j = 0; j < cs; j++) st.calib[j] = i.readDouble();
+            st.calibSize = cs;
+            if (cs == calibration) st.fixRange();
+            st.size = i.readInt();
+            st.next = i.readInt();
+            if (st.size < 0 || st.size > window || st.next < 0 || st.next >= window) throw new IOException("bad window of " + name);
+            for (int j = 0; j < st.size; j++) st.ring[j] = i.readDouble();
+            st.quiet = i.readLong();
+            st.patterns = Patterns.load(i, capacity, bins);
+            boolean hasZ = i.readBoolean();
+            RobustZDetector.FieldState z = hasZ ? RobustZDetector.readState(i, SPIKE_HISTORY, 1, name) : null;
+            if (st.z != null && z != null) st.z = z;
+            return st;
+        }));
     }
 }

@@ -221,8 +221,7 @@ public final class KnnCadDetector implements Detector {
     }
 
     public static KnnCadDetector create(Options o) throws OptionException {
-        List<String> fields = o.getStrings("field");
-        if (fields.isEmpty()) throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        List<String> fields = o.fields();
         long d = o.getLong("kDim");
         if (d < 1 || d > 1000) throw new OptionException("option 'kDim' must be in [1, 1000] values, got " + d);
         long t = o.getLong("kTraining");
@@ -237,9 +236,8 @@ public final class KnnCadDetector implements Detector {
         if (!(thr > 0 && thr <= 1)) throw new OptionException("option 'kThreshold' must be in (0, 1], got " + thr);
         long h = o.getLong("kHoldoff");
         if (h < 0 || h > Integer.MAX_VALUE) throw new OptionException("option 'kHoldoff' must be >= 0 values, got " + h);
-        long maxGroups = o.getLong("maxGroups");
-        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
-        return new KnnCadDetector(fields, (int) d, (int) k, (int) t, thr, (int) h, (int) Math.min(Integer.MAX_VALUE, maxGroups));
+        int maxGroups = o.maxGroups();
+        return new KnnCadDetector(fields, (int) d, (int) k, (int) t, thr, (int) h, maxGroups);
     }
 
     @Override
@@ -271,27 +269,22 @@ public final class KnnCadDetector implements Detector {
         out.writeInt(STATE_VERSION);
         out.writeInt(dim);
         out.writeInt(training);
-        groups.save(out, (o, m) -> {
-            o.writeInt(m.size());
-            for (Map.Entry<String, FieldState> e : m.entrySet()) {
-                FieldState st = e.getValue();
-                o.writeUTF(e.getKey());
-                o.writeLong(st.count);
-                long from = Math.max(0, st.count - st.values.length);
-                for (long i = from; i < st.count; i++) o.writeDouble(st.value(i));
-                o.writeInt(st.refSize);
-                o.writeLong(st.refStart);
-                o.writeInt(st.ncmNext);
-                for (double v : st.ncm) o.writeDouble(v);
-                o.writeBoolean(st.whiten != null);
-                if (st.whiten != null) {
-                    for (double v : st.mean) o.writeDouble(v);
-                    for (double v : st.whiten) o.writeDouble(v);
-                }
-                o.writeLong(st.sinceRefresh);
-                o.writeLong(st.quiet);
+        groups.save(out, (g, m) -> FieldStates.save(g, m, (o, st) -> {
+            o.writeLong(st.count);
+            long from = Math.max(0, st.count - st.values.length);
+            for (long i = from; i < st.count; i++) o.writeDouble(st.value(i));
+            o.writeInt(st.refSize);
+            o.writeLong(st.refStart);
+            o.writeInt(st.ncmNext);
+            for (double v : st.ncm) o.writeDouble(v);
+            o.writeBoolean(st.whiten != null);
+            if (st.whiten != null) {
+                for (double v : st.mean) o.writeDouble(v);
+                for (double v : st.whiten) o.writeDouble(v);
             }
-        });
+            o.writeLong(st.sinceRefresh);
+            o.writeLong(st.quiet);
+        }));
     }
 
     @Override
@@ -303,41 +296,34 @@ public final class KnnCadDetector implements Detector {
             throw new IOException("snapshot has kDim=" + d + " kTraining=" + t + ", task has kDim=" + dim + " kTraining=" + training
                     + "; restore with the same options");
         }
-        groups.load(in, i -> {
-            int nf = i.readInt();
-            if (nf < 0 || nf > 100_000) throw new IOException("bad field count " + nf);
-            Map<String, FieldState> m = new HashMap<>();
-            for (int f = 0; f < nf; f++) {
-                String name = i.readUTF();
-                FieldState st = new FieldState();
-                st.count = i.readLong();
-                if (st.count < 0) throw new IOException("bad value count of " + name);
-                long from = Math.max(0, st.count - st.values.length);
-                for (long j = from; j < st.count; j++) st.values[(int) (j % st.values.length)] = i.readDouble();
-                st.refSize = i.readInt();
-                st.refStart = i.readLong();
-                long newest = st.count - dim;
-                if (st.refSize < 0 || st.refSize > training || st.refStart < 0 || st.refStart < from
-                        || (st.refSize > 0 && st.refStart + st.refSize - 1 > newest) || newest - st.refStart > 2L * training) {
-                    throw new IOException("bad reference set of " + name);
-                }
-                st.ncmNext = i.readInt();
-                if (st.ncmNext < 0 || st.ncmNext >= training) throw new IOException("bad non-conformities of " + name);
-                for (int j = 0; j < training; j++) st.ncm[j] = i.readDouble();
-                if (i.readBoolean()) {
-                    st.mean = new double[dim];
-                    for (int j = 0; j < dim; j++) st.mean[j] = i.readDouble();
-                    st.whiten = new double[dim * dim];
-                    for (int j = 0; j < dim * dim; j++) st.whiten[j] = i.readDouble();
-                    st.rewhiten();
-                } else if (st.refSize == training) {
-                    throw new IOException("reference set of " + name + " is full but has no covariance");
-                }
-                st.sinceRefresh = i.readLong();
-                st.quiet = i.readLong();
-                if (fields.contains(name)) m.put(name, st);
+        groups.load(in, g -> FieldStates.load(g, fields, (i, name) -> {
+            FieldState st = new FieldState();
+            st.count = i.readLong();
+            if (st.count < 0) throw new IOException("bad value count of " + name);
+            long from = Math.max(0, st.count - st.values.length);
+            for (long j = from; j < st.count; j++) st.values[(int) (j % st.values.length)] = i.readDouble();
+            st.refSize = i.readInt();
+            st.refStart = i.readLong();
+            long newest = st.count - dim;
+            if (st.refSize < 0 || st.refSize > training || st.refStart < 0 || st.refStart < from
+                    || (st.refSize > 0 && st.refStart + st.refSize - 1 > newest) || newest - st.refStart > 2L * training) {
+                throw new IOException("bad reference set of " + name);
             }
-            return m;
-        });
+            st.ncmNext = i.readInt();
+            if (st.ncmNext < 0 || st.ncmNext >= training) throw new IOException("bad non-conformities of " + name);
+            for (int j = 0; j < training; j++) st.ncm[j] = i.readDouble();
+            if (i.readBoolean()) {
+                st.mean = new double[dim];
+                for (int j = 0; j < dim; j++) st.mean[j] = i.readDouble();
+                st.whiten = new double[dim * dim];
+                for (int j = 0; j < dim * dim; j++) st.whiten[j] = i.readDouble();
+                st.rewhiten();
+            } else if (st.refSize == training) {
+                throw new IOException("reference set of " + name + " is full but has no covariance");
+            }
+            st.sinceRefresh = i.readLong();
+            st.quiet = i.readLong();
+            return st;
+        }));
     }
 }

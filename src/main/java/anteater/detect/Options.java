@@ -65,6 +65,23 @@ public final class Options {
         return (List<String>) (List<?>) Collections.unmodifiableList(l);
     }
 
+    /** The fields to analyse (option 'field', repeatable): at least one, none empty. */
+    public List<String> fields() throws OptionException {
+        List<String> fields = getStrings("field");
+        if (fields.isEmpty()) throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        for (String f : fields) {
+            if (f.isEmpty()) throw new OptionException("option 'field': empty field name");
+        }
+        return fields;
+    }
+
+    /** Option 'maxGroups': groups kept at most, at least 1. */
+    public int maxGroups() throws OptionException {
+        long maxGroups = getLong("maxGroups");
+        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
+        return (int) Math.min(Integer.MAX_VALUE, maxGroups);
+    }
+
     /** A stable text of every given option, for snapshot fingerprints and logs. */
     public String canonical() {
         StringBuilder sb = new StringBuilder();

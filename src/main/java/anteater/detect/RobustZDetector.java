@@ -89,8 +89,7 @@ public final class RobustZDetector implements Detector {
     }
 
     public static RobustZDetector create(Options o) throws OptionException {
-        List<String> fields = o.getStrings("field");
-        if (fields.isEmpty()) throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        List<String> fields = o.fields();
         long h = o.getLong("zHistory");
         if (h < 3 || h > 1_000_000) throw new OptionException("option 'zHistory' must be in [3, 1000000] values, got " + h);
         long k = o.getLong("zSmooth");
@@ -101,10 +100,9 @@ public final class RobustZDetector implements Detector {
         if (hold < 0) throw new OptionException("option 'zHoldoff' must be >= 0 values, got " + hold);
         long min = o.getLong("zMinHistory");
         if (min < 3 || min > h) throw new OptionException("option 'zMinHistory' must be in [3, zHistory=" + h + "], got " + min);
-        long maxGroups = o.getLong("maxGroups");
-        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
+        int maxGroups = o.maxGroups();
         return new RobustZDetector(fields, (int) h, (int) k, t, (int) Math.min(Integer.MAX_VALUE, hold), (int) min,
-                o.getBool("zChange"), (int) Math.min(Integer.MAX_VALUE, maxGroups));
+                o.getBool("zChange"), maxGroups);
     }
 
     /** {median, scale} of the first n values of v (reordered). */
@@ -181,13 +179,7 @@ public final class RobustZDetector implements Detector {
         out.writeInt(STATE_VERSION);
         out.writeInt(history);
         out.writeInt(smooth);
-        groups.save(out, (o, m) -> {
-            o.writeInt(m.size());
-            for (Map.Entry<String, FieldState> e : m.entrySet()) {
-                o.writeUTF(e.getKey());
-                writeState(o, e.getValue());
-            }
-        });
+        groups.save(out, (g, m) -> FieldStates.save(g, m, RobustZDetector::writeState));
     }
 
     /** Writes one field's state (also used by {@link EntropyDetector}'s spike check). */
@@ -236,16 +228,6 @@ public final class RobustZDetector implements Detector {
             throw new IOException("snapshot has zHistory=" + h + " zSmooth=" + k + ", task has zHistory=" + history
                     + " zSmooth=" + smooth + "; restore with the same options");
         }
-        groups.load(in, i -> {
-            int nf = i.readInt();
-            if (nf < 0 || nf > 100_000) throw new IOException("bad field count " + nf);
-            Map<String, FieldState> m = new HashMap<>();
-            for (int f = 0; f < nf; f++) {
-                String name = i.readUTF();
-                FieldState st = readState(i, history, smooth, name);
-                if (fields.contains(name)) m.put(name, st);
-            }
-            return m;
-        });
+        groups.load(in, g -> FieldStates.load(g, fields, (i, name) -> readState(i, history, smooth, name)));
     }
 }

@@ -35,13 +35,7 @@ public final class TTestDetector implements Detector {
     }
 
     public static TTestDetector create(Options o) throws OptionException {
-        List<String> fields = o.getStrings("field");
-        if (fields.isEmpty()) {
-            throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
-        }
-        for (String f : fields) {
-            if (f.isEmpty()) throw new OptionException("option 'field': empty field name");
-        }
+        List<String> fields = o.fields();
         long size = o.getLong("size");
         if (size < 2 || size > 10_000_000) {
             throw new OptionException("option 'size' must be an integer in [2, 10000000], got " + size);
@@ -50,9 +44,8 @@ public final class TTestDetector implements Detector {
         if (!(alpha > 0.0 && alpha < 1.0)) {
             throw new OptionException("option 'alpha' must be a number in the open interval (0, 1), got " + alpha);
         }
-        long maxGroups = o.getLong("maxGroups");
-        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
-        return new TTestDetector(fields, (int) size, alpha, (int) Math.min(Integer.MAX_VALUE, maxGroups));
+        int maxGroups = o.maxGroups();
+        return new TTestDetector(fields, (int) size, alpha, maxGroups);
     }
 
     @Override
@@ -125,13 +118,7 @@ public final class TTestDetector implements Detector {
     public void save(DataOutputStream out) throws IOException {
         out.writeInt(size);
         out.writeDouble(alpha);
-        groups.save(out, (o, fieldMap) -> {
-            o.writeInt(fieldMap.size());
-            for (Map.Entry<String, History> e : fieldMap.entrySet()) {
-                o.writeUTF(e.getKey());
-                e.getValue().save(o);
-            }
-        });
+        groups.save(out, (g, m) -> FieldStates.save(g, m, (o, h) -> h.save(o)));
     }
 
     @Override
@@ -142,19 +129,11 @@ public final class TTestDetector implements Detector {
             LOG.warn("restore: snapshot had size={} alpha={}, task has size={} alpha={}; histories are trimmed to size",
                     savedSize, savedAlpha, size, alpha);
         }
-        groups.load(in, i -> {
-            int nf = i.readInt();
-            if (nf < 0 || nf > 100_000) throw new IOException("bad field count " + nf);
-            Map<String, History> m = new HashMap<>();
-            for (int k = 0; k < nf; k++) {
-                String field = i.readUTF();
-                History h = History.load(i, Math.max(savedSize, 2));
-                if (!fields.contains(field)) continue;
-                History trimmed = new History(size);
-                for (int j = 0; j < h.size(); j++) trimmed.add(h.get(j));
-                m.put(field, trimmed);
-            }
-            return m;
-        });
+        groups.load(in, g -> FieldStates.load(g, fields, (i, field) -> {
+            History h = History.load(i, Math.max(savedSize, 2));
+            History trimmed = new History(size);
+            for (int j = 0; j < h.size(); j++) trimmed.add(h.get(j));
+            return trimmed;
+        }));
     }
 }

@@ -181,8 +181,7 @@ public final class VaeDetector implements Detector {
         if (top < 1 || top > 1000) throw new OptionException("option 'topMetrics' must be in [1, 1000], got " + top);
         long persist = o.getLong("persist");
         if (persist < 0 || persist > 1_000_000) throw new OptionException("option 'persist' must be in [0, 1000000] steps (0: off), got " + persist);
-        long maxGroups = o.getLong("maxGroups");
-        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
+        int maxGroups = o.maxGroups();
         String path = o.getString("model");
         if (model == null && path != null && !path.isEmpty()) {
             try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(path)))) {
@@ -195,7 +194,7 @@ public final class VaeDetector implements Detector {
             org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
         }
         VaeDetector det = new VaeDetector(c, t, smooth, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
-                (int) Math.min(Integer.MAX_VALUE, maxGroups), model);
+                maxGroups, model);
         det.persist = (int) persist;
         if (persist > 0 && model != null && model.caps().length == 0) {
             LOG.warn("vae: option 'persist' needs a model file of version 3 (retrain it); persistent metrics are not capped");
