@@ -56,6 +56,7 @@ class PersistTest {
         Options o = VaeDetectorTest.laggedOptions(150);
         o.add("persist", 40L);
         Options off = VaeDetectorTest.laggedOptions(150);
+        off.add("persist", 0L);
         VaeDetector a = VaeDetector.create(o), plain = VaeDetector.create(off);
         List<Verdict> out = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
