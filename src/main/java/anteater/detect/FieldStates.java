@@ -35,7 +35,7 @@ final class FieldStates {
         for (int f = 0; f < n; f++) {
             String name = in.readUTF();
             S st = r.read(in, name);
-            if (st != null && fields.contains(name)) m.put(name, st);
+            if (fields.contains(name)) m.put(name, st);
         }
         return m;
     }
