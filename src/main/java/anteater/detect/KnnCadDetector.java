@@ -87,11 +87,12 @@ public final class KnnCadDetector implements Detector {
             return y;
         }
 
-        void rewhiten() {
-            for (int r = 0; r < refSize; r++) {
-                long p = refStart + r;
-                whitened(pattern(p), (int) (p % training));
-            }
+        /** The reference patterns in slot order (pattern p sits in slot p % training). */
+        double[][] referenceBySlot() {
+            double[][] ref = new double[refSize][];
+            int first = (int) (refStart % training);
+            for (int r = 0; r < refSize; r++) ref[r] = pattern(refStart + Math.floorMod(r - first, training));
+            return ref;
         }
 
         /** Whitens ref, the reference patterns in slot order, into their slots. */
@@ -101,10 +102,8 @@ public final class KnnCadDetector implements Detector {
 
         void refresh() {
             mean = new double[dim];
-            // in slot order (pattern p sits in slot p % training): the sums do not depend on where the ring starts
-            double[][] ref = new double[refSize][];
-            int first = (int) (refStart % training);
-            for (int r = 0; r < refSize; r++) ref[r] = pattern(refStart + Math.floorMod(r - first, training));
+            // in slot order: the sums do not depend on where the ring starts
+            double[][] ref = referenceBySlot();
             for (double[] x : ref) for (int i = 0; i < dim; i++) mean[i] += x[i];
             for (int i = 0; i < dim; i++) mean[i] /= refSize;
             double[] cov = new double[dim * dim];
@@ -317,7 +316,7 @@ public final class KnnCadDetector implements Detector {
                 for (int j = 0; j < dim; j++) st.mean[j] = i.readDouble();
                 st.whiten = new double[dim * dim];
                 for (int j = 0; j < dim * dim; j++) st.whiten[j] = i.readDouble();
-                st.rewhiten();
+                st.rewhiten(st.referenceBySlot());
             } else if (st.refSize == training) {
                 throw new IOException("reference set of " + name + " is full but has no covariance");
             }
