@@ -120,24 +120,17 @@ public final class EntropyDetector implements Detector {
 
     public static EntropyDetector create(Options o) throws OptionException {
         List<String> fields = o.fields();
-        long w = o.getLong("eWindow");
-        if (w < 2 || w > 100_000) throw new OptionException("option 'eWindow' must be in [2, 100000] values, got " + w);
-        long b = o.getLong("eBins");
-        if (b < 2 || b > 1000) throw new OptionException("option 'eBins' must be in [2, 1000], got " + b);
-        double a = o.getDouble("eAlpha");
-        if (!(a > 0 && a < 1)) throw new OptionException("option 'eAlpha' must be in (0, 1), got " + a);
-        long c = o.getLong("eCalibration");
-        if (c < 2 || c > 1_000_000) throw new OptionException("option 'eCalibration' must be in [2, 1000000] values, got " + c);
+        int w = o.intIn("eWindow", 2, 100_000, "values", "");
+        int b = o.intIn("eBins", 2, 1000, "", "");
+        double a = o.doubleIn("eAlpha", 0, true, 1, true, "");
+        int c = o.intIn("eCalibration", 2, 1_000_000, "values", "");
         long r = o.getLong("eRecur");
         if (r < 1) throw new OptionException("option 'eRecur' must be >= 1, got " + r);
-        long p = o.getLong("ePatterns");
-        if (p < 1 || p > 1_000_000) throw new OptionException("option 'ePatterns' must be in [1, 1000000], got " + p);
-        long h = o.getLong("eHoldoff");
-        if (h < 0 || h > Integer.MAX_VALUE) throw new OptionException("option 'eHoldoff' must be >= 0 values, got " + h);
-        double z = o.getDouble("eSpike");
-        if (!(z >= 0) || Double.isInfinite(z)) throw new OptionException("option 'eSpike' must be a number >= 0 (0: off), got " + z);
+        int p = o.intIn("ePatterns", 1, 1_000_000, "", "");
+        int h = o.intAtLeast("eHoldoff", 0, "values", "");
+        double z = o.doubleIn("eSpike", 0, false, Double.POSITIVE_INFINITY, true, "0: off");
         int maxGroups = o.maxGroups();
-        return new EntropyDetector(fields, (int) w, (int) b, a, (int) c, r, (int) p, (int) h, z, maxGroups);
+        return new EntropyDetector(fields, w, b, a, c, r, p, h, z, maxGroups);
     }
 
     double limit() {

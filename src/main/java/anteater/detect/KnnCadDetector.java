@@ -221,22 +221,18 @@ public final class KnnCadDetector implements Detector {
 
     public static KnnCadDetector create(Options o) throws OptionException {
         List<String> fields = o.fields();
-        long d = o.getLong("kDim");
-        if (d < 1 || d > 1000) throw new OptionException("option 'kDim' must be in [1, 1000] values, got " + d);
-        long t = o.getLong("kTraining");
-        if (t < 10 || t > 100_000) throw new OptionException("option 'kTraining' must be in [10, 100000] vectors, got " + t);
+        long d = o.intIn("kDim", 1, 1000, "values", "");
+        long t = o.intIn("kTraining", 10, 100_000, "vectors", "");
         if (t * d > MAX_CELLS) {
             throw new OptionException("options 'kTraining' x 'kDim' must be at most " + MAX_CELLS + " (" + (MAX_CELLS * 8 / 1_000_000)
                     + " MB of patterns per group and field), got " + t + " x " + d);
         }
         long k = o.getLong("kNeighbours");
         if (k < 1 || k >= t) throw new OptionException("option 'kNeighbours' must be in [1, kTraining-1] = [1, " + (t - 1) + "], got " + k);
-        double thr = o.getDouble("kThreshold");
-        if (!(thr > 0 && thr <= 1)) throw new OptionException("option 'kThreshold' must be in (0, 1], got " + thr);
-        long h = o.getLong("kHoldoff");
-        if (h < 0 || h > Integer.MAX_VALUE) throw new OptionException("option 'kHoldoff' must be >= 0 values, got " + h);
+        double thr = o.doubleIn("kThreshold", 0, true, 1, false, "");
+        int h = o.intAtLeast("kHoldoff", 0, "values", "");
         int maxGroups = o.maxGroups();
-        return new KnnCadDetector(fields, (int) d, (int) k, (int) t, thr, (int) h, maxGroups);
+        return new KnnCadDetector(fields, (int) d, (int) k, (int) t, thr, h, maxGroups);
     }
 
     @Override

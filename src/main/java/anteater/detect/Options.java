@@ -77,9 +77,51 @@ public final class Options {
 
     /** Option 'maxGroups': groups kept at most, at least 1. */
     public int maxGroups() throws OptionException {
-        long maxGroups = getLong("maxGroups");
-        if (maxGroups < 1) throw new OptionException("option 'maxGroups' must be >= 1, got " + maxGroups);
-        return (int) Math.min(Integer.MAX_VALUE, maxGroups);
+        return intAtLeast("maxGroups", 1, "", "");
+    }
+
+    /**
+     * An integer option in [min, max], else an error naming the option and the range. {@code unit} (what it counts,
+     * e.g. "windows") and {@code hint} (e.g. "0: off") may be empty.
+     */
+    public int intIn(String name, int min, int max, String unit, String hint) throws OptionException {
+        long v = getLong(name);
+        if (v < min || v > max) throw outside(name, "in [" + min + ", " + max + "]", unit, hint, v);
+        return (int) v;
+    }
+
+    /** An integer option of at least {@code min}, with no upper bound: values beyond an int are taken as the largest int. */
+    public int intAtLeast(String name, int min, String unit, String hint) throws OptionException {
+        long v = getLong(name);
+        if (v < min) throw outside(name, ">= " + min, unit, hint, v);
+        return (int) Math.min(Integer.MAX_VALUE, v);
+    }
+
+    /**
+     * A number option between {@code lo} and {@code hi}, each end open or closed; with {@code hi} infinite, a finite
+     * number beyond {@code lo}.
+     */
+    public double doubleIn(String name, double lo, boolean loOpen, double hi, boolean hiOpen, String hint)
+            throws OptionException {
+        double v = getDouble(name);
+        boolean above = loOpen ? v > lo : v >= lo;
+        boolean below = Double.isInfinite(hi) ? Double.isFinite(v) : (hiOpen ? v < hi : v <= hi);
+        if (!(above && below)) {
+            String range = Double.isInfinite(hi)
+                    ? "a number " + (loOpen ? "> " : ">= ") + number(lo)
+                    : "in " + (loOpen ? "(" : "[") + number(lo) + ", " + number(hi) + (hiOpen ? ")" : "]");
+            throw outside(name, range, "", hint, v);
+        }
+        return v;
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static OptionException outside(String name, String range, String unit, String hint, Object got) {
+        return new OptionException("option '" + name + "' must be " + range + (unit.isEmpty() ? "" : " " + unit)
+                + (hint.isEmpty() ? "" : " (" + hint + ")") + ", got " + got);
     }
 
     /** A stable text of every given option, for snapshot fingerprints and logs. */

@@ -90,19 +90,13 @@ public final class RobustZDetector implements Detector {
 
     public static RobustZDetector create(Options o) throws OptionException {
         List<String> fields = o.fields();
-        long h = o.getLong("zHistory");
-        if (h < 3 || h > 1_000_000) throw new OptionException("option 'zHistory' must be in [3, 1000000] values, got " + h);
-        long k = o.getLong("zSmooth");
-        if (k < 1 || k > 10_000) throw new OptionException("option 'zSmooth' must be in [1, 10000] values, got " + k);
-        double t = o.getDouble("zThreshold");
-        if (!(t > 0) || Double.isInfinite(t)) throw new OptionException("option 'zThreshold' must be a number > 0, got " + t);
-        long hold = o.getLong("zHoldoff");
-        if (hold < 0) throw new OptionException("option 'zHoldoff' must be >= 0 values, got " + hold);
-        long min = o.getLong("zMinHistory");
-        if (min < 3 || min > h) throw new OptionException("option 'zMinHistory' must be in [3, zHistory=" + h + "], got " + min);
+        int h = o.intIn("zHistory", 3, 1_000_000, "values", "");
+        int k = o.intIn("zSmooth", 1, 10_000, "values", "");
+        double t = o.doubleIn("zThreshold", 0, true, Double.POSITIVE_INFINITY, true, "");
+        int hold = o.intAtLeast("zHoldoff", 0, "values", "");
+        int min = o.intIn("zMinHistory", 3, h, "values", "at most zHistory");
         int maxGroups = o.maxGroups();
-        return new RobustZDetector(fields, (int) h, (int) k, t, (int) Math.min(Integer.MAX_VALUE, hold), (int) min,
-                o.getBool("zChange"), maxGroups);
+        return new RobustZDetector(fields, h, k, t, hold, min, o.getBool("zChange"), maxGroups);
     }
 
     /** {median, scale} of the first n values of v (reordered). */

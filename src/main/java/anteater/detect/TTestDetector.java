@@ -36,16 +36,10 @@ public final class TTestDetector implements Detector {
 
     public static TTestDetector create(Options o) throws OptionException {
         List<String> fields = o.fields();
-        long size = o.getLong("size");
-        if (size < 2 || size > 10_000_000) {
-            throw new OptionException("option 'size' must be an integer in [2, 10000000], got " + size);
-        }
-        double alpha = o.getDouble("alpha");
-        if (!(alpha > 0.0 && alpha < 1.0)) {
-            throw new OptionException("option 'alpha' must be a number in the open interval (0, 1), got " + alpha);
-        }
+        int size = o.intIn("size", 2, 10_000_000, "values", "");
+        double alpha = o.doubleIn("alpha", 0, true, 1, true, "");
         int maxGroups = o.maxGroups();
-        return new TTestDetector(fields, (int) size, alpha, maxGroups);
+        return new TTestDetector(fields, size, alpha, maxGroups);
     }
 
     @Override

@@ -42,4 +42,48 @@ class OptionsTest {
         assertEquals(Integer.MAX_VALUE, Options.of("maxGroups", 1L << 40).maxGroups());
         assertEquals(1000, new Options().maxGroups());
     }
+
+    @Test
+    void rangeChecksNameTheOptionTheRangeAndTheValue() throws Exception {
+        OptionException dim = assertThrows(OptionException.class, () -> Options.of("kDim", 0L).intIn("kDim", 1, 1000, "values", ""));
+        assertEquals("option 'kDim' must be in [1, 1000] values, got 0", dim.getMessage());
+        assertEquals(1000, Options.of("kDim", 1000L).intIn("kDim", 1, 1000, "values", ""));
+        OptionException persist = assertThrows(OptionException.class,
+                () -> Options.of("persist", 1_000_001L).intIn("persist", 0, 1_000_000, "steps", "0: off"));
+        assertEquals("option 'persist' must be in [0, 1000000] steps (0: off), got 1000001", persist.getMessage());
+
+        OptionException hold = assertThrows(OptionException.class, () -> Options.of("zHoldoff", -1L).intAtLeast("zHoldoff", 0, "values", ""));
+        assertEquals("option 'zHoldoff' must be >= 0 values, got -1", hold.getMessage());
+        assertEquals(Integer.MAX_VALUE, Options.of("zHoldoff", 1L << 40).intAtLeast("zHoldoff", 0, "values", ""));
+
+        assertEquals(1.0, Options.of("kThreshold", 1.0).doubleIn("kThreshold", 0, true, 1, false, ""));
+        OptionException open = assertThrows(OptionException.class, () -> Options.of("kThreshold", 0.0).doubleIn("kThreshold", 0, true, 1, false, ""));
+        assertEquals("option 'kThreshold' must be in (0, 1], got 0.0", open.getMessage());
+        assertThrows(OptionException.class, () -> Options.of("alpha", 1.0).doubleIn("alpha", 0, true, 1, true, ""));
+        assertThrows(OptionException.class, () -> Options.of("alpha", Double.NaN).doubleIn("alpha", 0, true, 1, true, ""));
+
+        assertEquals(0.0, Options.of("eSpike", 0.0).doubleIn("eSpike", 0, false, Double.POSITIVE_INFINITY, true, "0: off"));
+        OptionException spike = assertThrows(OptionException.class,
+                () -> Options.of("eSpike", -1.0).doubleIn("eSpike", 0, false, Double.POSITIVE_INFINITY, true, "0: off"));
+        assertEquals("option 'eSpike' must be a number >= 0 (0: off), got -1.0", spike.getMessage());
+        for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NaN}) {
+            assertThrows(OptionException.class,
+                    () -> Options.of("eSpike", bad).doubleIn("eSpike", 0, false, Double.POSITIVE_INFINITY, true, "0: off"));
+        }
+        OptionException clip = assertThrows(OptionException.class, () -> VaeDetector.config(Options.of("clip", 0.0)));
+        assertEquals("option 'clip' must be a number > 0, got 0.0", clip.getMessage());
+    }
+
+    @Test
+    void detectorsUseTheRangeChecks() {
+        OptionException size = assertThrows(OptionException.class, () -> TTestDetector.create(Options.of("field", "v", "size", 1L)));
+        assertEquals("option 'size' must be in [2, 10000000] values, got 1", size.getMessage());
+        OptionException minHistory = assertThrows(OptionException.class,
+                () -> RobustZDetector.create(Options.of("field", "v", "zHistory", 50L, "zMinHistory", 51L)));
+        assertEquals("option 'zMinHistory' must be in [3, 50] values (at most zHistory), got 51", minHistory.getMessage());
+        OptionException lags = assertThrows(OptionException.class, () -> VaeDetector.config(Options.of("lags", 0L)));
+        assertEquals("option 'lags' must be in [1, 1000] steps, got 0", lags.getMessage());
+        OptionException window = assertThrows(OptionException.class, () -> EntropyDetector.create(Options.of("field", "v", "eWindow", 1L)));
+        assertEquals("option 'eWindow' must be in [2, 100000] values, got 1", window.getMessage());
+    }
 }

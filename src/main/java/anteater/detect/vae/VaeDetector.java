@@ -140,26 +140,22 @@ public final class VaeDetector implements Detector {
 
     /** The network and training settings of the options. */
     public static VaeConfig config(Options o) throws OptionException {
-        VaeConfig c;
+        int latent = o.intIn("latent", 1, 1024, "", "");
+        int epochs = o.intIn("epochs", 1, 10_000, "", "");
+        double learningRate = o.doubleIn("learningRate", 0, true, 1, true, "");
+        double clip = o.doubleIn("clip", 0, true, Double.POSITIVE_INFINITY, true, "");
+        int lags = o.intIn("lags", 1, 1000, "steps", "");
+        int[] hidden;
         try {
-            c = VaeConfig.defaults().withNet(VaeConfig.parseHidden(o.getString("hidden")), o.getInt("latent"),
-                    o.getDouble("learningRate")).withEpochs(o.getInt("epochs"))
-                    .withInput(o.getDouble("clip"), o.getInt("lags"));
+            hidden = VaeConfig.parseHidden(o.getString("hidden"));
         } catch (NumberFormatException e) {
             throw new OptionException("option 'hidden' must be layer sizes separated by commas, e.g. '64,32'; got '"
                     + o.getString("hidden") + "'");
         }
-        for (int h : c.hidden()) {
+        for (int h : hidden) {
             if (h < 1 || h > 4096) throw new OptionException("option 'hidden': layer sizes must be in [1, 4096], got " + h);
         }
-        if (c.latent() < 1 || c.latent() > 1024) throw new OptionException("option 'latent' must be in [1, 1024], got " + c.latent());
-        if (c.epochs() < 1 || c.epochs() > 10_000) throw new OptionException("option 'epochs' must be in [1, 10000], got " + c.epochs());
-        if (!(c.learningRate() > 0 && c.learningRate() < 1)) {
-            throw new OptionException("option 'learningRate' must be in (0, 1), got " + c.learningRate());
-        }
-        if (!(c.clip() > 0) || Double.isInfinite(c.clip())) throw new OptionException("option 'clip' must be a number > 0, got " + c.clip());
-        if (c.lags() < 1 || c.lags() > 1000) throw new OptionException("option 'lags' must be in [1, 1000] steps, got " + c.lags());
-        return c;
+        return VaeConfig.defaults().withNet(hidden, latent, learningRate).withEpochs(epochs).withInput(clip, lags);
     }
 
     /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
@@ -167,20 +163,14 @@ public final class VaeDetector implements Detector {
         VaeConfig c = config(o);
         NdThreads.configure();
         Threshold t = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
-        double smooth = o.getDouble("smooth");
-        if (!(smooth > 0 && smooth <= 1)) throw new OptionException("option 'smooth' must be in (0, 1] (1: no smoothing), got " + smooth);
-        double ratio = o.getDouble("ratio");
-        if (!(ratio > 0 && ratio <= 1)) throw new OptionException("option 'ratio' must be in (0, 1], got " + ratio);
-        long warmup = o.getLong("warmup");
-        if (warmup < 1 || warmup > 1_000_000) throw new OptionException("option 'warmup' must be in [1, 1000000] windows, got " + warmup);
-        long upd = o.getLong("updateInterval");
-        if (upd < 0) throw new OptionException("option 'updateInterval' must be >= 0 windows (0: never fine-tune), got " + upd);
+        double smooth = o.doubleIn("smooth", 0, true, 1, false, "1: no smoothing");
+        double ratio = o.doubleIn("ratio", 0, true, 1, false, "");
+        long warmup = o.intIn("warmup", 1, 1_000_000, "windows", "");
+        long upd = o.intAtLeast("updateInterval", 0, "windows", "0: never fine-tune");
         long step = o.getDuration("step").toNanos();
         if (step < 0) throw new OptionException("option 'step' must be >= 0 (0: from the data), got " + o.getDuration("step"));
-        long top = o.getLong("topMetrics");
-        if (top < 1 || top > 1000) throw new OptionException("option 'topMetrics' must be in [1, 1000], got " + top);
-        long persist = o.getLong("persist");
-        if (persist < 0 || persist > 1_000_000) throw new OptionException("option 'persist' must be in [0, 1000000] steps (0: off), got " + persist);
+        long top = o.intIn("topMetrics", 1, 1000, "", "");
+        long persist = o.intIn("persist", 0, 1_000_000, "steps", "0: off");
         int maxGroups = o.maxGroups();
         String path = o.getString("model");
         if (model == null && path != null && !path.isEmpty()) {
