@@ -34,6 +34,7 @@ public final class OptionTable {
         add("q", OptionKind.DOUBLE, false, 0.01, "vae: risk of the POT threshold (share of normal steps above it), in (0, 1)");
         add("threshold", OptionKind.STRING, false, "pot", "vae: pot | quantile (1-q quantile of training scores) | a fixed number");
         add("persist", OptionKind.INT, false, 600L, "vae: a metric above its calibration cap for more than N steps counts only up to the cap (accept a new level); 0: off");
+        add("relearn", OptionKind.INT, false, 0L, "vae: after N consecutive anomalous windows, train a new model on them (accept a new normal); 0: never");
         add("ratio", OptionKind.DOUBLE, false, 0.5, "vae: a window is anomalous when this share of its steps is, in (0, 1]");
         add("warmup", OptionKind.INT, false, 100L, "vae: windows collected before the first online training (without 'model')");
         add("updateInterval", OptionKind.INT, false, 100L, "vae: fine-tune on normal windows every N windows; 0: never");

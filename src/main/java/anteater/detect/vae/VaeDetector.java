@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VaeDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(VaeDetector.class);
-    static final int STATE_VERSION = 3;
+    static final int STATE_VERSION = 4;
     /** Rows kept for training or fine-tuning, per group. */
     static final int MAX_BUFFER = 20_000;
     /** Rows a fine-tuning needs at least. */
@@ -67,6 +67,7 @@ public final class VaeDetector implements Detector {
     private final long stepOption;
     private final int topMetrics;
     private int persist;
+    private int relearn;
     private final VaeModel shared;
     private final double sharedThreshold;
     private final GroupTable<GroupState> groups;
@@ -92,6 +93,11 @@ public final class VaeDetector implements Detector {
         /** Per metric, consecutive steps its contribution has been above its cap (option persist). */
         int[] runs = new int[0];
         Future<VaeModel> pending;
+        /** Whether the pending training is a relearning (option relearn): installed as a new model, not a fine-tuning. */
+        boolean relearning;
+        /** Consecutive anomalous windows, and their rows (option relearn). */
+        long anomalousRun;
+        final ArrayDeque<double[]> recent = new ArrayDeque<>();
 
         void setMetrics(List<String> m) {
             if (metrics.equals(m)) return;
@@ -110,8 +116,23 @@ public final class VaeDetector implements Detector {
         }
 
         void keep(double[] row) {
-            if (buffer.size() >= MAX_BUFFER) buffer.pollFirst();
-            buffer.addLast(row);
+            keep(buffer, row);
+        }
+
+        static void keep(ArrayDeque<double[]> rows, double[] row) {
+            if (rows.size() >= MAX_BUFFER) rows.pollFirst();
+            rows.addLast(row);
+        }
+
+        /** Forget the inputs of the model in use (its lags, smoothing, persist runs): a new model starts afresh. */
+        void restart() {
+            buffer.clear();
+            for (int j = 0; j < last.length; j++) last[j] = Double.NaN;
+            tail = new double[0][];
+            ewma = Double.NaN;
+            runs = new int[0];
+            anomalousRun = 0;
+            recent.clear();
         }
     }
 
@@ -186,6 +207,7 @@ public final class VaeDetector implements Detector {
         VaeDetector det = new VaeDetector(c, t, smooth, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
                 maxGroups, model);
         det.persist = (int) persist;
+        det.relearn = o.intIn("relearn", 0, 1_000_000, "windows", "0: never");
         if (persist > 0 && model != null && model.caps().length == 0) {
             LOG.warn("vae: option 'persist' needs a model file of version 3 (retrain it); persistent metrics are not capped");
         }
@@ -243,22 +265,19 @@ public final class VaeDetector implements Detector {
         Future<VaeModel> f = g.pending;
         g.pending = null;
         try {
+            boolean relearnt = g.relearning;
+            g.relearning = false;
             VaeModel m = f.get();
             boolean first = g.model == null;
             g.model = m;
             g.setMetrics(m.metrics());
-            if (first) {
-                // the warm-up rows were for the initial training; from now on only rows judged normal are kept
-                g.buffer.clear();
-                for (int j = 0; j < g.last.length; j++) g.last[j] = Double.NaN;
-                g.tail = new double[0][];
-                g.ewma = Double.NaN;
-                g.runs = new int[0];
-            }
+            // the warm-up rows (or a relearning's) were for this training; from now on only rows judged normal are kept
+            if (first || relearnt) g.restart();
             g.threshold = threshold.of(m.calibrationSorted(smooth));
-            LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key, first ? "new" : "fine-tuned",
-                    m.size(), fmt(g.threshold));
+            LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key,
+                    first ? "new" : relearnt ? "relearnt (new normal)" : "fine-tuned", m.size(), fmt(g.threshold));
         } catch (Exception e) {
+            g.relearning = false;
             LOG.warn("vae group {}: training failed: {}", key, e.toString());
         }
     }
@@ -397,7 +416,12 @@ public final class VaeDetector implements Detector {
                     count, n, w.tags().isEmpty() ? w.name() : w.name() + " " + w.tags(), thr, max, top);
             a = new Anomaly("vae", w.name(), w.tags(), w.tmax(), Math.max(0, (w.tmax() - w.tmin()) / 1_000_000_000L),
                     m.metrics().get(top0), max, count, n, contributions, desc, values);
-        } else if (updateInterval > 0) {
+            noteAnomalous(key, g, r.rows());
+        } else {
+            g.anomalousRun = 0;
+            g.recent.clear();
+        }
+        if (!anomalous && updateInterval > 0) {
             for (double[] row : r.rows()) g.keep(row);
             g.sinceUpdate++;
             if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS) {
@@ -409,6 +433,24 @@ public final class VaeDetector implements Detector {
             }
         }
         out.add(new Verdict(w.name(), w.tmax(), new LinkedHashMap<>(w.tags()), f, a));
+    }
+
+    /**
+     * Accepting a new normal, per group (option relearn): once the group has been anomalous for {@code relearn}
+     * consecutive windows, a fresh model is trained in the background on the rows of those windows and replaces the
+     * current one (which goes on judging until then), with a threshold from the new rows.
+     */
+    private void noteAnomalous(String key, GroupState g, double[][] rows) {
+        if (relearn <= 0) return;
+        g.anomalousRun++;
+        for (double[] row : rows) GroupState.keep(g.recent, row);
+        if (g.anomalousRun < relearn || g.pending != null || g.recent.size() < MIN_FINE_TUNE_ROWS) return;
+        double[][] train = g.recent.toArray(new double[0][]);
+        List<String> metrics = List.copyOf(g.model.metrics());
+        LOG.info("vae group {}: anomalous for {} windows, accepting a new normal: training on their {} rows", key,
+                g.anomalousRun, train.length);
+        g.pending = submit(() -> VaeTrainer.train(train, metrics, config, VaeTrainer.SILENT));
+        g.relearning = g.pending != null;
     }
 
     /**
@@ -497,11 +539,9 @@ public final class VaeDetector implements Detector {
                 o.writeInt(b.length);
                 o.write(b);
             }
-            o.writeInt(g.buffer.size());
-            for (double[] row : g.buffer) {
-                o.writeInt(row.length);
-                for (double v : row) o.writeFloat((float) v);
-            }
+            writeRows(o, g.buffer);
+            o.writeLong(g.anomalousRun);
+            writeRows(o, g.recent);
         });
     }
 
@@ -551,17 +591,34 @@ public final class VaeDetector implements Detector {
                 if (!g.model.metrics().equals(ms)) throw new IOException("model metrics differ from the group's");
                 g.threshold = threshold.of(g.model.calibrationSorted(smooth));
             }
-            int nb = i.readInt();
-            if (nb < 0 || nb > MAX_BUFFER) throw new IOException("bad buffer size " + nb);
-            for (int k = 0; k < nb; k++) {
-                int len = i.readInt();
-                if (len < 0 || len > MAX_METRICS) throw new IOException("bad row length " + len);
-                double[] row = new double[len];
-                for (int j = 0; j < len; j++) row[j] = i.readFloat();
-                g.buffer.addLast(row);
+            readRows(i, g.buffer);
+            if (v >= 4) {
+                g.anomalousRun = i.readLong();
+                if (g.anomalousRun < 0) throw new IOException("bad anomalous run " + g.anomalousRun);
+                readRows(i, g.recent);
             }
             return g;
         });
+    }
+
+    private static void writeRows(DataOutputStream o, ArrayDeque<double[]> rows) throws IOException {
+        o.writeInt(rows.size());
+        for (double[] row : rows) {
+            o.writeInt(row.length);
+            for (double v : row) o.writeFloat((float) v);
+        }
+    }
+
+    private static void readRows(DataInputStream i, ArrayDeque<double[]> rows) throws IOException {
+        int nb = i.readInt();
+        if (nb < 0 || nb > MAX_BUFFER) throw new IOException("bad buffer size " + nb);
+        for (int k = 0; k < nb; k++) {
+            int len = i.readInt();
+            if (len < 0 || len > MAX_METRICS) throw new IOException("bad row length " + len);
+            double[] row = new double[len];
+            for (int j = 0; j < len; j++) row[j] = i.readFloat();
+            rows.addLast(row);
+        }
     }
 
     @Override
