@@ -264,9 +264,9 @@ public final class VaeDetector implements Detector {
         if (g.pending == null || !g.pending.isDone()) return;
         Future<VaeModel> f = g.pending;
         g.pending = null;
+        boolean relearnt = g.relearning;
+        g.relearning = false;
         try {
-            boolean relearnt = g.relearning;
-            g.relearning = false;
             VaeModel m = f.get();
             boolean first = g.model == null;
             g.model = m;
@@ -277,7 +277,10 @@ public final class VaeDetector implements Detector {
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key,
                     first ? "new" : relearnt ? "relearnt (new normal)" : "fine-tuned", m.size(), fmt(g.threshold));
         } catch (Exception e) {
-            g.relearning = false;
+            if (relearnt) { // try again after another full run, not at every window
+                g.anomalousRun = 0;
+                g.recent.clear();
+            }
             LOG.warn("vae group {}: training failed: {}", key, e.toString());
         }
     }
