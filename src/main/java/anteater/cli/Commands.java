@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The subcommands of anteater.jar. */
-@Command(name = "anteater", mixinStandardHelpOptions = true, version = "anteater 0.1.0",
+@Command(name = "anteater", mixinStandardHelpOptions = true, scope = picocli.CommandLine.ScopeType.INHERIT, version = "anteater 0.1.0",
         description = "AI anomaly detection for Kapacitor. With no arguments: a UDF agent on stdin/stdout.",
         subcommands = {
             Commands.Agent.class,

@@ -28,7 +28,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
 
-    @Option(names = {"-o", "--option"}, description = "vae option name=value (hidden, latent, epochs, learningRate, q, threshold)")
+    @Option(names = {"-o", "--option"}, description = "vae option name=value: hidden, latent, epochs, learningRate, lags, clip (the model); q, threshold, smooth (the threshold it reports)")
     List<String> optionArgs = new ArrayList<>();
 
     @Override
