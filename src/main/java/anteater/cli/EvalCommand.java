@@ -57,6 +57,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-baselines", description = "skip the baselines")
     boolean noBaselines;
 
+    @Option(names = "--seeds", split = ",", description = "vae: train with each of these seeds (e.g. 42,1,2) and report "
+            + "the spread; the first seed's results are the main table, CSVs and plot")
+    List<Long> seeds = new ArrayList<>();
+
     static final double[] SWEEP = {0.1, 0.03, 0.01, 0.003, 0.001, 0.0001};
 
     @Override
@@ -81,7 +85,12 @@ final class EvalCommand implements Callable<Integer> {
         double q = o.getDouble("q");
         Threshold thr = Threshold.parse(o.has("threshold") ? o.getString("threshold") : "pot", q);
         List<Method> methods = new ArrayList<>();
-        methods.add(new DetectorMethod(o, window, name -> new EpochLog(name)));
+        if (!seeds.isEmpty() && !detector.equals("vae")) {
+            System.err.println("--seeds is for --detector vae");
+            return 2;
+        }
+        if (seeds.isEmpty()) methods.add(new DetectorMethod(o, window, name -> new EpochLog(name)));
+        for (Long s : seeds) methods.add(new DetectorMethod(o, window, name -> new EpochLog(name + " seed " + s), s));
         if (!noBaselines) {
             methods.add(Baselines.random(thr, 1));
             methods.add(Baselines.zscore(thr));
@@ -119,6 +128,7 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         print(System.out, table, methods.get(0).name());
+        if (seeds.size() > 1) printSeeds(System.out, table, methods.subList(0, seeds.size()));
         if (nabReport != null) nabReport.print(System.out);
         System.out.println();
         System.out.println("## mean point-wise F1 by POT risk q (thresholds from training scores only)");
@@ -204,6 +214,38 @@ final class EvalCommand implements Callable<Integer> {
             out.println();
             out.printf(Locale.ROOT, "%s beats pca on %d of %d series by F1, on %d by AUC-PR%n", main, f1, m.size(), auc);
         }
+    }
+
+    /** Per seed the means over the series, then their mean and standard deviation over the seeds. */
+    static void printSeeds(PrintStream out, Map<String, Map<String, Scores>> table, List<Method> runs) {
+        out.println();
+        out.println("## training seeds");
+        out.println("| run | mean F1 | mean AUC-PR | mean best F1 (oracle) | beats pca by F1 |");
+        out.println("|---|---|---|---|---|");
+        Map<String, Scores> pca = table.get("pca");
+        double[][] v = new double[runs.size()][];
+        for (int k = 0; k < runs.size(); k++) {
+            Map<String, Scores> t = table.get(runs.get(k).name());
+            double f1 = 0, auc = 0, best = 0;
+            int beats = 0;
+            for (Map.Entry<String, Scores> e : t.entrySet()) {
+                f1 += e.getValue().f1() / t.size();
+                auc += (Double.isNaN(e.getValue().aucPr()) ? 0 : e.getValue().aucPr()) / t.size();
+                best += (Double.isNaN(e.getValue().bestF1()) ? 0 : e.getValue().bestF1()) / t.size();
+                if (pca != null && e.getValue().f1() > pca.get(e.getKey()).f1()) beats++;
+            }
+            v[k] = new double[] {f1, auc, best};
+            out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s |%n", runs.get(k).name(), f1, auc, best,
+                    pca == null ? "" : beats + " of " + t.size());
+        }
+        StringBuilder b = new StringBuilder("| **mean ± sd over " + runs.size() + " seeds** |");
+        for (int c = 0; c < 3; c++) {
+            double m = 0, ss = 0;
+            for (double[] r : v) m += r[c] / v.length;
+            for (double[] r : v) ss += (r[c] - m) * (r[c] - m);
+            b.append(String.format(Locale.ROOT, " **%.3f** ± %.3f |", m, Math.sqrt(ss / (v.length - 1))));
+        }
+        out.println(b.append(" |"));
     }
 
     static String row(String name, Scores x) {

@@ -6,6 +6,7 @@ import anteater.detect.OptionException;
 import anteater.detect.Options;
 import anteater.detect.Verdict;
 import anteater.detect.Window;
+import anteater.detect.vae.VaeConfig;
 import anteater.detect.vae.VaeDetector;
 import anteater.detect.vae.VaeModel;
 import anteater.detect.vae.VaeTrainer;
@@ -26,16 +27,23 @@ public final class DetectorMethod implements Method {
     private final Options options;
     private final int window;
     private final Function<String, VaeTrainer.Progress> progress;
+    /** The VAE's training seed; null: the configuration's default. */
+    private final Long seed;
 
     public DetectorMethod(Options options, int window, Function<String, VaeTrainer.Progress> progress) {
+        this(options, window, progress, null);
+    }
+
+    public DetectorMethod(Options options, int window, Function<String, VaeTrainer.Progress> progress, Long seed) {
         this.options = options;
         this.window = window;
         this.progress = progress;
+        this.seed = seed;
     }
 
     @Override
     public String name() {
-        return options.detector();
+        return seed == null ? options.detector() : options.detector() + "-seed" + seed;
     }
 
     static List<Window> windows(String name, List<String> metrics, double[][] rows, long[] times, int size) {
@@ -61,7 +69,8 @@ public final class DetectorMethod implements Method {
     private Result runVae(Dataset d) throws Exception {
         VaeModel model = null;
         if (!options.has("model")) {
-            model = VaeTrainer.train(d.train(), d.metrics(), VaeDetector.config(options), progress.apply(d.name()));
+            VaeConfig c = VaeDetector.config(options);
+            model = VaeTrainer.train(d.train(), d.metrics(), seed == null ? c : c.withSeed(seed), progress.apply(d.name()));
         }
         VaeDetector det = VaeDetector.create(options, model);
         int n = d.test().length;

@@ -29,6 +29,10 @@ public record VaeConfig(int[] hidden, int latent, int epochs, double learningRat
                 DEFAULT_LAGS);
     }
 
+    public VaeConfig withSeed(long s) {
+        return new VaeConfig(hidden, latent, epochs, learningRate, batch, patience, validation, s, clip, lags);
+    }
+
     public VaeConfig withEpochs(int e) {
         return new VaeConfig(hidden, latent, e, learningRate, batch, patience, validation, seed, clip, lags);
     }
