@@ -1,0 +1,172 @@
+package anteater.detect.vae;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+
+/** What {@link VaeDetector} keeps per group: metrics, model and threshold, scoring inputs, row buffers; and its snapshot form. */
+final class GroupState {
+    long stepNs;
+    final List<String> metrics = new ArrayList<>();
+    final Map<String, Integer> index = new HashMap<>();
+    double[] last = new double[0];
+    VaeModel model;
+    double threshold = Double.POSITIVE_INFINITY;
+    final ArrayDeque<double[]> buffer = new ArrayDeque<>();
+    long windows;
+    long sinceUpdate;
+    long imputed;
+    /** The last lags - 1 raw rows scored (inputs of the next steps). */
+    double[][] tail = new double[0][];
+    /** Smoothed step score so far (NaN: none yet). */
+    double ewma = Double.NaN;
+    /** Per metric, consecutive steps its contribution has been above its cap (option persist). */
+    int[] runs = new int[0];
+    Future<VaeModel> pending;
+    /** Whether the pending training is a relearning (option relearn): installed as a new model, not a fine-tuning. */
+    boolean relearning;
+    /** Consecutive anomalous windows, and their rows (option relearn). */
+    long anomalousRun;
+    final ArrayDeque<double[]> recent = new ArrayDeque<>();
+
+    void setMetrics(List<String> m) {
+        if (metrics.equals(m)) return;
+        metrics.clear();
+        last = new double[0];
+        index.clear();
+        for (String s : m) addMetric(s);
+    }
+
+    void addMetric(String m) {
+        index.put(m, metrics.size());
+        metrics.add(m);
+        int old = last.length;
+        last = Arrays.copyOf(last, metrics.size());
+        Arrays.fill(last, old, last.length, Double.NaN);
+    }
+
+    void keep(double[] row) {
+        keep(buffer, row);
+    }
+
+    static void keep(ArrayDeque<double[]> rows, double[] row) {
+        if (rows.size() >= VaeDetector.MAX_BUFFER) rows.pollFirst();
+        rows.addLast(row);
+    }
+
+    /** Forget the inputs of the model in use (its lags, smoothing, persist runs): a new model starts afresh. */
+    void restart() {
+        buffer.clear();
+        for (int j = 0; j < last.length; j++) last[j] = Double.NaN;
+        tail = new double[0][];
+        ewma = Double.NaN;
+        runs = new int[0];
+        anomalousRun = 0;
+        recent.clear();
+    }
+
+    /** Writes this group's state (the model by reference when it is the shared pretrained one). */
+    void write(DataOutputStream o, VaeModel shared) throws IOException {
+        o.writeLong(stepNs);
+        o.writeLong(windows);
+        o.writeLong(sinceUpdate);
+        o.writeLong(imputed);
+        o.writeInt(metrics.size());
+        for (String s : metrics) o.writeUTF(s);
+        for (double v : last) o.writeDouble(v);
+        o.writeDouble(ewma);
+        o.writeInt(tail.length);
+        for (double[] row : tail) for (double v : row) o.writeDouble(v);
+        o.writeInt(runs.length);
+        for (int v : runs) o.writeInt(v);
+        if (model == null) {
+            o.writeByte(0);
+        } else if (model == shared) {
+            o.writeByte(1);
+        } else {
+            o.writeByte(2);
+            byte[] b = model.toBytes();
+            o.writeInt(b.length);
+            o.write(b);
+        }
+        writeRows(o, buffer);
+        o.writeLong(anomalousRun);
+        writeRows(o, recent);
+    }
+
+    /** Reads a group's state written by {@link #write} in snapshot format {@code version} (1 to 4); the threshold is the caller's. */
+    static GroupState read(DataInputStream i, int version, VaeModel shared) throws IOException {
+        GroupState g = new GroupState();
+        g.stepNs = i.readLong();
+        g.windows = i.readLong();
+        g.sinceUpdate = i.readLong();
+        g.imputed = i.readLong();
+        int d = i.readInt();
+        if (d < 0 || d > VaeDetector.MAX_METRICS) throw new IOException("bad metric count " + d);
+        List<String> ms = new ArrayList<>(d);
+        for (int j = 0; j < d; j++) ms.add(i.readUTF());
+        g.setMetrics(ms);
+        for (int j = 0; j < d; j++) g.last[j] = i.readDouble();
+        if (version >= 2) {
+            g.ewma = i.readDouble();
+            int nt = i.readInt();
+            if (nt < 0 || nt > 1000) throw new IOException("bad tail length " + nt);
+            g.tail = new double[nt][d];
+            for (double[] row : g.tail) for (int j = 0; j < d; j++) row[j] = i.readDouble();
+        }
+        if (version >= 3) {
+            int nr = i.readInt();
+            if (nr != 0 && nr != d) throw new IOException("bad run count " + nr);
+            g.runs = new int[nr];
+            for (int j = 0; j < nr; j++) g.runs[j] = i.readInt();
+        }
+        int kind = i.readByte();
+        if (kind == 1) {
+            if (shared == null) throw new IOException("snapshot uses a pretrained model but option 'model' is not set");
+            g.model = shared;
+        } else if (kind == 2) {
+            int len = i.readInt();
+            if (len < 1 || len > 1_000_000_000) throw new IOException("bad model length " + len);
+            byte[] b = new byte[len];
+            i.readFully(b);
+            g.model = VaeModel.fromBytes(b);
+        } else if (kind != 0) {
+            throw new IOException("bad model kind " + kind);
+        }
+        if (g.model != null && !g.model.metrics().equals(ms)) throw new IOException("model metrics differ from the group's");
+        readRows(i, g.buffer);
+        if (version >= 4) {
+            g.anomalousRun = i.readLong();
+            if (g.anomalousRun < 0) throw new IOException("bad anomalous run " + g.anomalousRun);
+            readRows(i, g.recent);
+        }
+        return g;
+    }
+
+    private static void writeRows(DataOutputStream o, ArrayDeque<double[]> rows) throws IOException {
+        o.writeInt(rows.size());
+        for (double[] row : rows) {
+            o.writeInt(row.length);
+            for (double v : row) o.writeFloat((float) v);
+        }
+    }
+
+    private static void readRows(DataInputStream i, ArrayDeque<double[]> rows) throws IOException {
+        int nb = i.readInt();
+        if (nb < 0 || nb > VaeDetector.MAX_BUFFER) throw new IOException("bad buffer size " + nb);
+        for (int k = 0; k < nb; k++) {
+            int len = i.readInt();
+            if (len < 0 || len > VaeDetector.MAX_METRICS) throw new IOException("bad row length " + len);
+            double[] row = new double[len];
+            for (int j = 0; j < len; j++) row[j] = i.readFloat();
+            rows.addLast(row);
+        }
+    }
+}
