@@ -114,4 +114,23 @@ class RelearnTest {
         b.close();
         c.close();
     }
+
+    @Test
+    void readsSnapshotsOfVersion3() throws Exception {
+        List<Window> ws = shiftedWindows();
+        Options o = options(0);
+        VaeDetector a = VaeDetector.create(o);
+        feed(a, ws, 0, SHIFT_WINDOW);
+        byte[] v4 = VaeDetectorTest.snapshot(a);
+        // version 4 = version 3 + per group the relearn run (long) and its rows (int count, here 0)
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 12);
+        java.nio.ByteBuffer.wrap(v3).putInt(0, 3);
+        assertEquals(4, java.nio.ByteBuffer.wrap(v4).getInt(0));
+        VaeDetector b = (VaeDetector) Detectors.create(o);
+        b.load(new DataInputStream(new ByteArrayInputStream(v3)));
+        List<Verdict> va = feed(a, ws, SHIFT_WINDOW, SHIFT_WINDOW + 20), vb = feed(b, ws, SHIFT_WINDOW, SHIFT_WINDOW + 20);
+        for (int i = 0; i < va.size(); i++) assertEquals(va.get(i).fields(), vb.get(i).fields(), "window " + (SHIFT_WINDOW + i));
+        a.close();
+        b.close();
+    }
 }
