@@ -205,6 +205,11 @@ public final class VaeDetector implements Detector {
         g.relearning = false;
         try {
             VaeModel m = f.get();
+            if (relearnt && g.anomalousRun == 0) {
+                // the group came back to normal while the new model trained: the old normal holds, keep its model
+                LOG.info("vae group {}: back to normal before the relearnt model was ready; it is dropped", key);
+                return;
+            }
             boolean first = g.model == null;
             g.model = m;
             g.setMetrics(m.metrics());

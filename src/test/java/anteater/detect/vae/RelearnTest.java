@@ -133,4 +133,21 @@ class RelearnTest {
         a.close();
         b.close();
     }
+
+    @Test
+    void aRelearningFinishedAfterTheGroupCameBackToNormalIsDropped() throws Exception {
+        // anomalous for exactly N windows (the relearning starts at the last), then the old level again
+        int end = SHIFT_WINDOW + RELEARN;
+        List<Window> ws = shifted(SHIFT_WINDOW, end);
+        VaeDetector d = VaeDetector.create(options(RELEARN));
+        feed(d, ws, 0, SHIFT_WINDOW);
+        VaeModel before = d.model(KEY);
+        List<Verdict> out = new ArrayList<>();
+        for (int i = SHIFT_WINDOW; i < end + 30; i++) d.process(ws.get(i), out); // no waiting: training runs meanwhile
+        assertTrue(d.awaitTraining(120_000));
+        List<Verdict> after = feed(d, ws, end + 30, end + 40);
+        assertEquals(before, d.model(KEY), "the old model is kept");
+        assertTrue(after.stream().noneMatch(RelearnTest::anomalous), "the old level is normal for the old model");
+        d.close();
+    }
 }
