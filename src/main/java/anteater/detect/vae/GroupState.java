@@ -34,6 +34,8 @@ final class GroupState {
     boolean relearning;
     /** Consecutive anomalous windows, and their rows (option relearn). */
     long anomalousRun;
+    /** Relearnt models installed so far (option relearn). */
+    long relearnings;
     final ArrayDeque<double[]> recent = new ArrayDeque<>();
 
     void setMetrics(List<String> m) {
@@ -98,6 +100,7 @@ final class GroupState {
         }
         writeRows(o, buffer);
         o.writeLong(anomalousRun);
+        o.writeLong(relearnings);
         writeRows(o, recent);
     }
 
@@ -145,6 +148,8 @@ final class GroupState {
         if (version >= 4) {
             g.anomalousRun = i.readLong();
             if (g.anomalousRun < 0) throw new IOException("bad anomalous run " + g.anomalousRun);
+            g.relearnings = i.readLong();
+            if (g.relearnings < 0) throw new IOException("bad relearning count " + g.relearnings);
             readRows(i, g.recent);
         }
         return g;

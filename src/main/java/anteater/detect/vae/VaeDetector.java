@@ -215,6 +215,7 @@ public final class VaeDetector implements Detector {
             g.setMetrics(m.metrics());
             // the warm-up rows (or a relearning's) were for this training; from now on only rows judged normal are kept
             if (first || relearnt) g.restart();
+            if (relearnt) g.relearnings++;
             g.threshold = threshold.of(m.calibrationSorted(smooth));
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key,
                     first ? "new" : relearnt ? "relearnt (new normal)" : "fine-tuned", m.size(), fmt(g.threshold));
@@ -351,6 +352,7 @@ public final class VaeDetector implements Detector {
         f.put("top_metrics", top.toString());
         f.put("imputed", (long) r.imputed());
         f.put("warming_up", false);
+        if (relearn > 0) f.put("relearnings", g.relearnings);
         Anomaly a = null;
         if (anomalous) {
             int top0 = order[0];

@@ -66,6 +66,9 @@ class RelearnTest {
         List<Verdict> von = feed(on, ws, SHIFT_WINDOW, ws.size()), voff = feed(off, ws, SHIFT_WINDOW, ws.size());
         for (int i = 0; i < RELEARN; i++) assertTrue(anomalous(von.get(i)), "the shift alerts first: window " + (SHIFT_WINDOW + i));
         assertNotSame(before, on.model(KEY), "a new model was trained");
+        assertEquals(0L, von.get(0).fields().get("relearnings"));
+        assertEquals(1L, von.get(von.size() - 1).fields().get("relearnings"), "points count the relearnings");
+        assertEquals(null, voff.get(0).fields().get("relearnings"), "without relearn the field is left out");
         long lateOn = von.subList(RELEARN + 10, von.size()).stream().filter(RelearnTest::anomalous).count();
         long lateOff = voff.subList(RELEARN + 10, voff.size()).stream().filter(RelearnTest::anomalous).count();
         int late = von.size() - RELEARN - 10;
@@ -122,8 +125,8 @@ class RelearnTest {
         VaeDetector a = VaeDetector.create(o);
         feed(a, ws, 0, SHIFT_WINDOW);
         byte[] v4 = VaeDetectorTest.snapshot(a);
-        // version 4 = version 3 + per group the relearn run (long) and its rows (int count, here 0)
-        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 12);
+        // version 4 = version 3 + per group the relearn run and count (longs) and its rows (int count, here 0)
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 20);
         java.nio.ByteBuffer.wrap(v3).putInt(0, 3);
         assertEquals(4, java.nio.ByteBuffer.wrap(v4).getInt(0));
         VaeDetector b = (VaeDetector) Detectors.create(o);
