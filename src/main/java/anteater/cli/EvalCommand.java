@@ -190,30 +190,42 @@ final class EvalCommand implements Callable<Integer> {
             out.println("## " + e.getKey());
             out.println("| series | precision | recall | F1 | event recall | false alarms/day | AUC-PR | best F1 (oracle) | PA-F1 |");
             out.println("|---|---|---|---|---|---|---|---|---|");
-            double[] sum = new double[8];
-            int n = 0;
-            for (Map.Entry<String, Scores> s : e.getValue().entrySet()) {
-                Scores x = s.getValue();
-                out.println(row(s.getKey(), x));
-                double[] v = {x.precision(), x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(), x.bestF1(), x.pointAdjustedF1()};
-                for (int i = 0; i < 8; i++) sum[i] += Double.isNaN(v[i]) ? 0 : v[i];
-                n++;
-            }
-            for (int i = 0; i < 8; i++) sum[i] /= Math.max(1, n);
+            for (Map.Entry<String, Scores> s : e.getValue().entrySet()) out.println(row(s.getKey(), s.getValue()));
+            double[] sum = means(e.getValue());
             out.println(String.format(Locale.ROOT, "| **mean** | %.3f | %.3f | **%.3f** | %.3f | %.1f | **%.3f** | %.3f | %.3f |",
                     sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]));
         }
         Map<String, Scores> pca = table.get("pca");
         Map<String, Scores> m = table.get(main);
         if (pca != null && m != null) {
-            int f1 = 0, auc = 0;
-            for (String k : m.keySet()) {
-                if (m.get(k).f1() > pca.get(k).f1()) f1++;
-                if (m.get(k).aucPr() > pca.get(k).aucPr()) auc++;
-            }
+            int[] beats = beats(m, pca);
             out.println();
-            out.printf(Locale.ROOT, "%s beats pca on %d of %d series by F1, on %d by AUC-PR%n", main, f1, m.size(), auc);
+            out.printf(Locale.ROOT, "%s beats pca on %d of %d series by F1, on %d by AUC-PR%n", main, beats[0], m.size(), beats[1]);
         }
+    }
+
+    /**
+     * Means over the series of precision, recall, F1, event recall, false alarms/day, AUC-PR, oracle F1 and
+     * point-adjusted F1 (a NaN counts as 0).
+     */
+    static double[] means(Map<String, Scores> series) {
+        double[] sum = new double[8];
+        for (Scores x : series.values()) {
+            double[] v = {x.precision(), x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(), x.bestF1(), x.pointAdjustedF1()};
+            for (int i = 0; i < 8; i++) sum[i] += Double.isNaN(v[i]) ? 0 : v[i];
+        }
+        for (int i = 0; i < 8; i++) sum[i] /= Math.max(1, series.size());
+        return sum;
+    }
+
+    /** {series where m's F1 is above the other's, series where its AUC-PR is}. */
+    static int[] beats(Map<String, Scores> m, Map<String, Scores> other) {
+        int f1 = 0, auc = 0;
+        for (String k : m.keySet()) {
+            if (m.get(k).f1() > other.get(k).f1()) f1++;
+            if (m.get(k).aucPr() > other.get(k).aucPr()) auc++;
+        }
+        return new int[] {f1, auc};
     }
 
     /** Per seed the means over the series, then their mean and standard deviation over the seeds. */
@@ -226,17 +238,10 @@ final class EvalCommand implements Callable<Integer> {
         double[][] v = new double[runs.size()][];
         for (int k = 0; k < runs.size(); k++) {
             Map<String, Scores> t = table.get(runs.get(k).name());
-            double f1 = 0, auc = 0, best = 0;
-            int beats = 0;
-            for (Map.Entry<String, Scores> e : t.entrySet()) {
-                f1 += e.getValue().f1() / t.size();
-                auc += (Double.isNaN(e.getValue().aucPr()) ? 0 : e.getValue().aucPr()) / t.size();
-                best += (Double.isNaN(e.getValue().bestF1()) ? 0 : e.getValue().bestF1()) / t.size();
-                if (pca != null && e.getValue().f1() > pca.get(e.getKey()).f1()) beats++;
-            }
-            v[k] = new double[] {f1, auc, best};
-            out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s |%n", runs.get(k).name(), f1, auc, best,
-                    pca == null ? "" : beats + " of " + t.size());
+            double[] mean = means(t);
+            v[k] = new double[] {mean[2], mean[5], mean[6]};
+            out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s |%n", runs.get(k).name(), v[k][0], v[k][1], v[k][2],
+                    pca == null ? "" : beats(t, pca)[0] + " of " + t.size());
         }
         StringBuilder b = new StringBuilder("| **mean ± sd over " + runs.size() + " seeds** |");
         for (int c = 0; c < 3; c++) {
