@@ -119,7 +119,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
                 Path csv = m == methods.get(0) ? out.resolve(d.name() + ".csv") : out.resolve(m.name()).resolve(d.name() + ".csv");
                 writeCsv(csv, r);
-                if (r.calibration() != null) writeCalibration(csv.resolveSibling(d.name() + ".calibration.csv"), r.calibration());
+                if (r.calibration() != null) writeCalibration(calibrationPath(csv), r.calibration());
                 if (m == methods.get(0) && d.name().equals(plot)) {
                     Path png = out.resolve(d.name() + ".png");
                     Plotter.plot(d, r, m.name(), png);
@@ -142,6 +142,12 @@ final class EvalCommand implements Callable<Integer> {
             System.out.println(b);
         }
         return 0;
+    }
+
+    /** {@code <name>.calibration.csv} beside {@code <name>.csv} (NAB names have a folder: it is already in csv). */
+    static Path calibrationPath(Path csv) {
+        String f = csv.getFileName().toString();
+        return csv.resolveSibling(f.substring(0, f.length() - ".csv".length()) + ".calibration.csv");
     }
 
     static void writeCsv(Path p, Method.Result r) throws java.io.IOException {
