@@ -1,21 +1,25 @@
 package anteater.rca;
 
 import anteater.sink.AnomalyEvent;
+import anteater.sink.KafkaProps;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads anomaly events of all agents (gala JSON) from the Kafka anomaly topic as a consumer group member and
  * hands them to the engine, so causes found by other agents count as candidates too. Own thread; unparseable
- * messages are counted and logged once per minute.
+ * messages are counted and logged once per minute; a failing poll (authentication, a broker away) is retried
+ * with a backoff of 1 to 30 s, so the input comes back when Kafka does.
  */
 public final class KafkaAnomalySource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAnomalySource.class);
@@ -28,6 +32,7 @@ public final class KafkaAnomalySource implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long parsed;
     private volatile long bad;
+    private volatile long failures;
 
     public KafkaAnomalySource(org.apache.kafka.clients.consumer.Consumer<String, String> consumer, String topic,
                               Consumer<AnomalyEvent> sink) {
@@ -38,24 +43,9 @@ public final class KafkaAnomalySource implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    /** A consumer with the Kafka section's connection and security settings; its thread is started. */
     public static KafkaAnomalySource open(RcaConfig.KafkaIn cfg, Consumer<AnomalyEvent> sink) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", cfg.bootstrap());
-        p.put("group.id", cfg.groupId());
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", StringDeserializer.class.getName());
-        p.put("auto.offset.reset", "latest");
-        p.put("enable.auto.commit", "true");
-        p.put("client.id", "anteater-rca");
-        String auth = cfg.authType() == null ? "" : cfg.authType().toLowerCase(java.util.Locale.ROOT);
-        if (auth.equals("sasl_plaintext")) {
-            p.put("security.protocol", "SASL_PLAINTEXT");
-            p.put("sasl.mechanism", "PLAIN");
-            p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                    + cfg.username().replace("\"", "\\\"") + "\" password=\"" + cfg.password().replace("\"", "\\\"") + "\";");
-        } else if (!auth.isEmpty() && !auth.equals("plaintext")) {
-            throw new IllegalArgumentException("Kafka.auth_type must be empty, plaintext or sasl_plaintext, got '" + cfg.authType() + "'");
-        }
+        Properties p = KafkaProps.consumer(cfg.connection(), cfg.bootstrap(), "anteater-rca", cfg.groupId());
         KafkaAnomalySource s = new KafkaAnomalySource(new KafkaConsumer<>(p), cfg.topic(), sink);
         s.start();
         return s;
@@ -66,10 +56,26 @@ public final class KafkaAnomalySource implements AutoCloseable {
     }
 
     private void loop() {
+        long backoffMs = 0;
         try {
             consumer.subscribe(List.of(topic));
             while (running) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, String> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                    backoffMs = 0;
+                } catch (WakeupException | InterruptException e) {
+                    break;
+                } catch (KafkaException e) {
+                    // authentication, authorisation, a broker away: keep trying, slower each time, up to 30 s
+                    backoffMs = Math.min(30_000, Math.max(1_000, backoffMs * 2));
+                    failures++;
+                    warnings.warn("poll", System.currentTimeMillis(), "rca: kafka input on " + topic + ": " + e
+                            + " (retrying in " + backoffMs / 1000 + " s)");
+                    if (!pause(backoffMs)) break;
+                    continue;
+                }
+                for (ConsumerRecord<String, String> r : records) {
                     if (r.value() == null) continue;
                     try {
                         sink.accept(GalaAnomalyJson.parse(r.value()));
@@ -94,6 +100,25 @@ public final class KafkaAnomalySource implements AutoCloseable {
         }
     }
 
+    /** Sleeps up to {@code ms}, waking early on close; false when closing. */
+    private boolean pause(long ms) {
+        synchronized (this) {
+            long end = System.currentTimeMillis() + ms;
+            try {
+                for (long left = ms; running && left > 0; left = end - System.currentTimeMillis()) wait(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return running;
+    }
+
+    /** Polls that failed (and were retried). */
+    public long failures() {
+        return failures;
+    }
+
     public long parsed() {
         return parsed;
     }
@@ -105,6 +130,9 @@ public final class KafkaAnomalySource implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        synchronized (this) {
+            notifyAll();
+        }
         consumer.wakeup();
         try {
             thread.join(5000);

@@ -1,5 +1,7 @@
 package anteater.rca;
 
+import anteater.sink.AnteaterConfig;
+import anteater.sink.ConfigException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,7 @@ import java.util.Locale;
  * <pre>
  * Arangodb: {url: http://localhost:8529, db_name: spider, username: "", password: "", timeout: 5s}
  * Kafka:    {server: localhost, port: 9092, model_topic: gala_anteater_hybrid_model,
- *            rca_topic: gala_cause_inference, group_id: anteater-rca, auth_type: "", username, password}
+ *            rca_topic: gala_cause_inference, group_id: anteater-rca, auth_type, sasl_mechanism, ssl_..., properties}
  * Rca:
  *   enabled: false            # start the engine at all
  *   source: file              # file | arangodb
@@ -48,12 +50,15 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         }
     }
 
-    /** Where anomaly events of other agents are read from. */
-    public record KafkaIn(String bootstrap, String topic, String groupId, String authType, String username, String password) {
+    /**
+     * Where anomaly events of other agents are read from; {@code connection} is the Kafka section the producer
+     * uses too (security protocol, SASL mechanism, SSL trust, extra properties).
+     */
+    public record KafkaIn(String bootstrap, String topic, String groupId, AnteaterConfig.Kafka connection) {
         @Override
         public String toString() {
-            return "KafkaIn[bootstrap=" + bootstrap + ", topic=" + topic + ", group=" + groupId + ", auth=" + authType
-                    + ", password=" + (password == null || password.isEmpty() ? "<none>" : "<hidden>") + "]";
+            return "KafkaIn[bootstrap=" + bootstrap + ", topic=" + topic + ", group=" + groupId + ", auth="
+                    + connection.protocol() + "]";
         }
     }
 
@@ -104,9 +109,14 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         String server = text(k, "server", "localhost");
         String port = text(k, "port", "9092");
         String bootstrap = server.contains(":") || port.isEmpty() ? server : server + ":" + port;
+        AnteaterConfig.Kafka connection;
+        try {
+            connection = AnteaterConfig.of(root).kafka();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         KafkaIn kafka = new KafkaIn(bootstrap, text(k, "model_topic", "gala_anteater_hybrid_model"),
-                text(k, "group_id", "anteater-rca"), text(k, "auth_type", ""), text(k, "username", ""),
-                text(k, "password", ""));
+                text(k, "group_id", "anteater-rca"), connection);
         if (source.equals("file") && r.path("enabled").asBoolean(false) && fileText.isEmpty()) {
             throw new IllegalArgumentException("Rca.file is required when Rca.source is file: a JSON topology file");
         }

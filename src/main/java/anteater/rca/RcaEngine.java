@@ -85,9 +85,18 @@ public final class RcaEngine implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         RcaEngine e = new RcaEngine(cfg, t, publisher, System::currentTimeMillis);
+        // every input that can fail is opened before the thread starts and the bus is subscribed: a failed start
+        // leaves nothing running (the topology is closed; the caller releases the publisher)
+        if (cfg.kafkaInput()) {
+            try {
+                e.addInput(KafkaAnomalySource.open(cfg.kafka(), e::offer));
+            } catch (RuntimeException ex) {
+                t.close();
+                throw new IllegalArgumentException("Kafka input: " + ex.getMessage(), ex);
+            }
+        }
         e.start();
         e.subscribe(EventBus.global());
-        if (cfg.kafkaInput()) e.addInput(KafkaAnomalySource.open(cfg.kafka(), e::offer));
         LOG.info("rca: started, topology {}, depth {}, window -{}s/+{}s, topic {}", t.describe(), cfg.depth(),
                 cfg.valid().toSeconds(), cfg.future().toSeconds(), cfg.topic());
         instance = e;

@@ -3,6 +3,7 @@ package anteater.rca;
 import anteater.detect.OptionException;
 import anteater.sink.AnteaterConfig;
 import anteater.sink.ConfigException;
+import anteater.sink.EventPublisher;
 import anteater.sink.Sinks;
 
 /**
@@ -25,9 +26,11 @@ public final class RcaLauncher {
             throw new ConfigException("config " + cfg.source() + ": " + e.getMessage());
         }
         if (!rc.enabled()) return;
+        EventPublisher publisher = Sinks.publisher(cfg);
         try {
-            RcaEngine.startOnce(rc, Sinks.publisher(cfg));
-        } catch (IllegalArgumentException e) {
+            RcaEngine.startOnce(rc, publisher);
+        } catch (RuntimeException e) {
+            publisher.close();
             throw new ConfigException("config " + cfg.source() + ": Rca: " + e.getMessage());
         }
         if (!hookAdded) {

@@ -75,6 +75,11 @@ public final class AnteaterConfig {
         }
     }
 
+    /** A config tree already read (e.g. {@link #tree()} of another config); null or missing: the defaults. */
+    public static AnteaterConfig of(JsonNode root) throws ConfigException {
+        return new AnteaterConfig(null, root == null || root.isNull() ? MissingNode.getInstance() : root);
+    }
+
     /** The file named by {@code -Danteater.config} or {@code ANTEATER_CONFIG}, else the defaults. */
     public static AnteaterConfig fromEnvironment() throws ConfigException {
         String p = System.getProperty(PROPERTY);

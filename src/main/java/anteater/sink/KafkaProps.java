@@ -2,9 +2,14 @@ package anteater.sink;
 
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
-/** Producer properties from the config's Kafka section: durable (idempotent, acks=all) and patient. */
-final class KafkaProps {
+/**
+ * Client properties from the config's Kafka section: the producer's are durable (idempotent, acks=all) and patient;
+ * a consumer (RCA's input) gets the same connection and security settings.
+ */
+public final class KafkaProps {
     private KafkaProps() {
     }
 
@@ -30,7 +35,37 @@ final class KafkaProps {
         p.put("reconnect.backoff.max.ms", "2000");
         p.put("retry.backoff.ms", "200");
         p.put("retry.backoff.max.ms", "2000");
+        connection(p, k, key -> true);
+        return p;
+    }
+
+    /**
+     * Consumer properties for {@code groupId} reading from {@code bootstrap}, with the section's security settings
+     * and extra {@code properties}; starts at the latest offset and commits automatically.
+     */
+    public static Properties consumer(AnteaterConfig.Kafka k, String bootstrap, String clientId, String groupId) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("client.id", clientId);
+        p.put("group.id", groupId);
+        p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        p.put("auto.offset.reset", "latest");
+        p.put("enable.auto.commit", "true");
+        p.put("reconnect.backoff.ms", "200");
+        p.put("reconnect.backoff.max.ms", "2000");
+        // the section's extra properties are meant for the producer: pass on only those a consumer knows
+        connection(p, k, ConsumerConfig.configNames()::contains);
+        return p;
+    }
+
+    /** Security protocol, SASL and SSL settings, then the section's extra properties that {@code extra} accepts (they win). */
+    private static void connection(Properties p, AnteaterConfig.Kafka k, Predicate<String> extra) {
         String protocol = k.protocol();
+        if (protocol == null) {
+            throw new IllegalArgumentException("Kafka.auth_type must be one of: plaintext, sasl_plaintext, sasl_ssl, ssl "
+                    + "(or empty for plaintext), got '" + k.authType + "'");
+        }
         p.put("security.protocol", protocol);
         if (protocol.startsWith("SASL")) {
             p.put("sasl.mechanism", k.saslMechanism);
@@ -55,8 +90,9 @@ final class KafkaProps {
             }
             if (Boolean.FALSE.equals(k.sslCheckHostname)) p.put("ssl.endpoint.identification.algorithm", "");
         }
-        for (Map.Entry<String, String> e : k.properties.entrySet()) p.put(e.getKey(), String.valueOf(e.getValue()));
-        return p;
+        for (Map.Entry<String, String> e : k.properties.entrySet()) {
+            if (extra.test(e.getKey())) p.put(e.getKey(), String.valueOf(e.getValue()));
+        }
     }
 
     private static String jaasEscape(String s) {

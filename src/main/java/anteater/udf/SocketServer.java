@@ -28,6 +28,8 @@ public final class SocketServer implements AutoCloseable {
     private final int maxFrame;
     private final AtomicLong connections = new AtomicLong();
     private volatile boolean closed;
+    private long acceptFailures; // accept loop only
+    private long lastAcceptWarnMs = Long.MIN_VALUE / 2;
 
     private SocketServer(Path path, ServerSocketChannel channel, int maxFrame) {
         this.path = path;
@@ -60,14 +62,37 @@ public final class SocketServer implements AutoCloseable {
         }
     }
 
-    /** Accepts connections until closed. */
+    /**
+     * Accepts connections until closed. A failing accept (out of file descriptors, say) never ends the server: the
+     * live connections keep running, the failure is logged at most once a minute and accepting resumes after a
+     * pause of 0.1 to 2 s (doubling while it keeps failing).
+     */
     public void serve() throws IOException {
+        long pauseMs = 0;
         while (!closed) {
             SocketChannel c;
             try {
                 c = channel.accept();
+                pauseMs = 0;
             } catch (ClosedChannelException e) {
                 return;
+            } catch (IOException e) {
+                if (closed) return;
+                pauseMs = Math.min(2_000, Math.max(100, pauseMs * 2));
+                acceptFailures++;
+                long now = System.currentTimeMillis();
+                if (now - lastAcceptWarnMs >= 60_000) {
+                    lastAcceptWarnMs = now;
+                    LOG.warn("accepting a connection on {} failed: {} ({} failures so far; retrying)", path,
+                            e.getMessage(), acceptFailures);
+                }
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                continue;
             }
             long id = connections.incrementAndGet();
             Thread t = new Thread(() -> handle(c, id), "conn-" + id);

@@ -1,17 +1,22 @@
 package anteater.rca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.sink.AnomalyEvent;
+import anteater.sink.AnteaterConfig;
+import anteater.sink.KafkaProps;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.junit.jupiter.api.Test;
 
 class KafkaAnomalySourceTest {
@@ -81,5 +86,46 @@ class KafkaAnomalySourceTest {
         assertTrue(mc.closed(), "consumer closed on close()");
         assertEquals("m1_sli_42", got.get(0).entityId());
         assertEquals("m2_proc_7", got.get(1).entityId());
+    }
+
+    @Test
+    void aFailingPollIsRetriedNotTheEndOfTheInput() throws Exception {
+        String topic = "gala_anteater_hybrid_model";
+        MockConsumer<String, String> mc = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        mc.schedulePollTask(() -> mc.setPollException(new AuthenticationException("SASL authentication failed")));
+        mc.schedulePollTask(() -> {
+            mc.rebalance(List.of(tp));
+            mc.updateBeginningOffsets(Map.of(tp, 0L));
+            mc.addRecord(new ConsumerRecord<>(topic, 0, 0, "k", NEW_FORM));
+        });
+        List<AnomalyEvent> got = new CopyOnWriteArrayList<>();
+        try (KafkaAnomalySource s = new KafkaAnomalySource(mc, topic, got::add)) {
+            s.start();
+            RcaEngineTest.await(() -> got.size() == 1, "the event after the failed poll");
+            assertEquals(1, s.failures());
+        }
+    }
+
+    @Test
+    void theConsumerUsesTheProducersSecuritySettings() throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.createTempFile("ca", ".pem");
+        ca.toFile().deleteOnExit();
+        AnteaterConfig k = AnteaterConfig.parse(null, ("""
+                Kafka: {server: kafka1, port: 9093, auth_type: sasl_ssl, sasl_mechanism: SCRAM-SHA-512, username: u,
+                        password: p, ssl_cafile: CA, group_id: g,
+                        properties: {compression.type: lz4, fetch.max.bytes: 1048576}}
+                Rca: {kafka_input: true}
+                """).replace("CA", ca.toString()));
+        RcaConfig.KafkaIn in = RcaConfig.from(k.tree()).kafka();
+        Properties p = KafkaProps.consumer(in.connection(), in.bootstrap(), "anteater-rca", in.groupId());
+        assertEquals("kafka1:9093", p.get("bootstrap.servers"));
+        assertEquals("SASL_SSL", p.get("security.protocol"));
+        assertEquals("SCRAM-SHA-512", p.get("sasl.mechanism"));
+        assertTrue(p.get("sasl.jaas.config").toString().startsWith("org.apache.kafka.common.security.scram.ScramLoginModule"));
+        assertEquals(ca.toString(), p.get("ssl.truststore.location"));
+        assertEquals("1048576", p.get("fetch.max.bytes"), "extra properties a consumer knows are passed on");
+        assertFalse(p.containsKey("compression.type"), "producer-only properties are not");
+        assertEquals("g", p.get("group.id"));
     }
 }

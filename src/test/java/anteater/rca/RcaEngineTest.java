@@ -3,6 +3,7 @@ package anteater.rca;
 import static anteater.rca.Fixtures.T0;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.sink.AnomalyEvent;
@@ -182,6 +183,33 @@ class RcaEngineTest {
         assertTrue(r.warn("TIMEOUT", 1_000, "slow"), "another reason has its own interval");
         assertFalse(r.warn("UNAVAILABLE", 59_999, "down"));
         assertTrue(r.warn("UNAVAILABLE", 60_000, "down"));
+    }
+
+    @Test
+    void aFailedStartLeavesNothingRunning() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("topo", ".json");
+        java.nio.file.Files.writeString(f, GraphTopologyTest.FILE);
+        try {
+            // the Kafka input cannot be made (port out of range): the start fails with the reason
+            RcaConfig c = RcaConfig.from(new ObjectMapper(new YAMLFactory()).readTree(
+                    "Kafka: {server: 'localhost:99999'}\nRca: {enabled: true, kafka_input: true, file: '" + f + "'}"));
+            long before = rcaThreads();
+            for (int i = 0; i < 3; i++) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> RcaEngine.startOnce(c, new Recorder()));
+                assertTrue(e.getMessage().startsWith("Kafka input: "), e.getMessage());
+            }
+            assertEquals(null, RcaEngine.instance());
+            assertEquals(before, rcaThreads(), "no engine thread left running after failed starts");
+        } finally {
+            RcaEngine.stopInstance();
+            java.nio.file.Files.deleteIfExists(f);
+        }
+    }
+
+    private static long rcaThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && (t.getName().equals("rca") || t.getName().equals("rca-kafka"))).count();
     }
 
     @Test

@@ -81,6 +81,38 @@ class SocketServerIT {
         }
     }
 
+    @Test
+    void keepsServingWhenAcceptFails() throws Exception {
+        Path sock = dir.resolve("fd.sock");
+        Path log = dir.resolve("fd-server.log");
+        // few file descriptors: accept() fails with "Too many open files" long before the clients stop connecting
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n 128 && exec \"$@\"", "serve"));
+        cmd.addAll(AgentProcessIT.java("serve", "--socket", sock.toString()));
+        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<SocketChannel> held = new ArrayList<>();
+        try {
+            waitForSocket(sock, server);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(log).contains("accepting a connection on")) {
+                assertTrue(System.nanoTime() < deadline, "accept never failed with " + held.size() + " connections");
+                assertTrue(server.isAlive(), "server exited: " + Files.readString(log));
+                if (held.size() < 120) held.add(SocketChannel.open(UnixDomainSocketAddress.of(sock)));
+                else Thread.sleep(50);
+            }
+            assertTrue(server.isAlive(), "server exited: " + Files.readString(log));
+            for (SocketChannel c : held) c.close();
+            held.clear();
+            // once descriptors are free again, a new task node is served as before
+            List<Udf.Response> after = session(sock, 9);
+            assertEquals(7, after.stream().filter(Udf.Response::hasPoint).count());
+            assertTrue(server.isAlive());
+        } finally {
+            for (SocketChannel c : held) c.close();
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     static void waitForSocket(Path sock, Process server) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
