@@ -143,15 +143,21 @@ public final class Agent {
 
     private int fail(String message) {
         LOG.error("{}: {}", name, message);
+        // queued requests are dropped. The handler is closed on the worker, after the request it may be in the
+        // middle of (an init that loads ND4J or makes a Kafka producer): closed from here, it could miss what that
+        // request creates. The error goes out once that request is done (so it is the last response), or after 2 s.
         work.clear();
+        java.util.concurrent.CountDownLatch idle = new java.util.concurrent.CountDownLatch(1);
+        work.offer(idle::countDown);
+        work.offer(handler::close);
         work.offer(STOP);
         try {
-            worker.join(2000);
+            idle.await(2, java.util.concurrent.TimeUnit.SECONDS);
+            writer.send(error(message));
+            worker.join(10_000); // the handler flushes its sinks within its own deadline
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writer.send(error(message));
-        handler.close();
         writer.close();
         return 1;
     }

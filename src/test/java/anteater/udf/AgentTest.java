@@ -282,4 +282,61 @@ class AgentTest {
         t.join(5000);
         assertFalse(t.isAlive());
     }
+
+    @Test
+    void aProtocolErrorDuringASlowInitClosesTheHandlerAfterTheInit() throws Exception {
+        CountDownLatch inInit = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Handler slow = new Handler() {
+            final AnomalyHandler inner = new AnomalyHandler();
+
+            @Override public Udf.InfoResponse info() { return inner.info(); }
+            @Override public boolean ready() { return inner.ready(); }
+            @Override public Udf.SnapshotResponse snapshot() { return inner.snapshot(); }
+            @Override public Udf.RestoreResponse restore(Udf.RestoreRequest r) { return inner.restore(r); }
+            @Override public void window(Window w, Consumer<Udf.Response> out) { inner.window(w, out); }
+
+            @Override
+            public Udf.InitResponse init(Udf.InitRequest r) {
+                inInit.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Udf.InitResponse resp = inner.init(r);
+                calls.add("init done");
+                return resp;
+            }
+
+            @Override
+            public void close() {
+                calls.add("close");
+                inner.close();
+                closed.countDown();
+            }
+        };
+        PipedOutputStream toAgent = new PipedOutputStream();
+        PipedInputStream agentIn = new PipedInputStream(toAgent, 1 << 16);
+        PipedOutputStream agentOut = new PipedOutputStream();
+        DataInputStream fromAgent = new DataInputStream(new PipedInputStream(agentOut, 1 << 16));
+        int[] code = {-1};
+        Thread t = new Thread(() -> code[0] = new Agent(agentIn, agentOut, slow, 1 << 20, "slow-init").run());
+        t.start();
+        Frames.write(toAgent, Frames.init("field", "x"));
+        assertTrue(inInit.await(5, TimeUnit.SECONDS));
+        Frames.write(toAgent, Udf.Request.getDefaultInstance()); // a protocol error while init runs
+        toAgent.flush();
+        Udf.Response first = Udf.Response.parseDelimitedFrom(fromAgent); // after the 2 s the error does not wait for
+        assertTrue(first.hasError(), first.toString());
+        assertEquals(List.of(), calls, "the handler is not closed under a running init");
+        release.countDown();
+        assertTrue(closed.await(5, TimeUnit.SECONDS));
+        assertEquals(List.of("init done", "close"), calls, "closed after the init, so nothing it made is left open");
+        t.join(5000);
+        assertFalse(t.isAlive());
+        assertEquals(1, code[0]);
+    }
 }
