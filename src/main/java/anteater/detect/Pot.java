@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Peaks-over-threshold (Siffer et al., "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017):
  * the tail of the scores above an initial high quantile is fitted by a generalised Pareto distribution
- * (Grimshaw's method), which gives the score exceeded with probability {@code q}.
+ * (maximum likelihood in Grimshaw's parametrisation), which gives the score exceeded with probability {@code q}.
  *
  * <p>{@code threshold = t + (sigma / gamma) * ((q * n / nPeaks)^(-gamma) - 1)}, or
  * {@code t - sigma * ln(q * n / nPeaks)} when gamma is 0.
@@ -63,7 +63,16 @@ public final class Pot {
         return s[lo] + (h - lo) * (s[hi] - s[lo]);
     }
 
-    /** {gamma, sigma} of a GPD fitted to positive excesses y by maximum likelihood (Grimshaw's reduction). */
+    /**
+     * {gamma, sigma} of a GPD fitted to positive excesses y by maximum likelihood, in Grimshaw's
+     * parametrisation: for theta = gamma / sigma the likelihood is maximised in closed form by
+     * gamma(theta) = mean(ln(1 + theta y)), sigma = gamma / theta, which leaves a search over theta alone.
+     * theta ranges over (-1/ymax, 0) and (0, 2 (mean - ymin) / ymin^2] (Grimshaw's bounds on the roots);
+     * the profile likelihood is evaluated on a grid, log-spaced towards both ends of each range (a root-sign
+     * search on an even grid misses roots near 0 when the upper bound is huge, as it is when the smallest
+     * excess is tiny), the best grid point is refined by golden-section search, and the exponential tail
+     * (gamma = 0) competes too. Shapes below -1, where the likelihood is unbounded, are not considered.
+     */
     static double[] grimshaw(double[] y) {
         double ymin = Double.MAX_VALUE, ymax = 0, mean = 0;
         for (double v : y) {
@@ -72,74 +81,91 @@ public final class Pot {
             mean += v;
         }
         mean /= y.length;
-        ymin = Math.max(ymin, 1e-12 * Math.max(ymax, 1e-300));
-        // candidates: gamma = 0 (exponential tail) and the roots of u(theta) v(theta) - 1
-        double bestLl = logLikelihood(y, 0, mean);
-        double bestGamma = 0, bestSigma = mean;
-        double eps = 1e-8 / Math.max(mean, 1e-300);
-        double[][] ranges = {
-            {-1.0 / ymax + eps, -eps},
-            {eps, 2 * (mean - ymin) / (ymin * ymin)},
-        };
-        for (double[] range : ranges) {
-            if (!(range[1] > range[0])) continue;
-            for (double theta : roots(y, range[0], range[1])) {
-                double v = 1;
-                for (double yi : y) v += Math.log1p(theta * yi) / y.length;
-                double gamma = v - 1;
-                double sigma = gamma / theta;
-                if (!(sigma > 0) || !Double.isFinite(sigma)) continue;
-                double ll = logLikelihood(y, gamma, sigma);
-                if (ll > bestLl) {
-                    bestLl = ll;
-                    bestGamma = gamma;
-                    bestSigma = sigma;
+        double[] best = {0, mean, logLikelihood(y, 0, mean)};
+        if (!(ymax > 0)) return new double[] {best[0], best[1]};
+        ymin = Math.max(ymin, 1e-9 * ymax);
+        double lowest = 1e-9 / ymax; // |theta| below this is the exponential tail to double precision
+        double upper = Math.max(2 * (mean - ymin) / (ymin * ymin), 2 * lowest);
+        int grid = 120;
+        // negative side: theta = -s / ymax, s in (0, 1), log-spaced towards 0 and towards 1
+        double[] neg = new double[2 * grid];
+        for (int i = 0; i < grid; i++) {
+            double f = (double) i / (grid - 1);
+            double s = Math.exp(Math.log(1e-9) * (1 - f) + Math.log(0.5) * f);
+            neg[i] = -s / ymax;
+            neg[2 * grid - 1 - i] = -(1 - s) / ymax;
+        }
+        // positive side: log-spaced from lowest to upper
+        double[] pos = new double[2 * grid];
+        for (int i = 0; i < pos.length; i++) {
+            double f = (double) i / (pos.length - 1);
+            pos[i] = Math.exp(Math.log(lowest) * (1 - f) + Math.log(upper) * f);
+        }
+        for (double[] thetas : new double[][] {neg, pos}) {
+            java.util.Arrays.sort(thetas);
+            int bi = -1;
+            double bl = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < thetas.length; i++) {
+                double l = profile(y, thetas[i]);
+                if (l > bl) {
+                    bl = l;
+                    bi = i;
                 }
             }
-        }
-        return new double[] {bestGamma, bestSigma};
-    }
-
-    private static double w(double[] y, double theta) {
-        double u = 0, v = 0;
-        for (double yi : y) {
-            double a = 1 + theta * yi;
-            u += 1 / a;
-            v += Math.log(a);
-        }
-        u /= y.length;
-        v = 1 + v / y.length;
-        return u * v - 1;
-    }
-
-    /** Sign changes of w on a grid (denser near the ends, where roots lie), refined by bisection. */
-    private static double[] roots(double[] y, double a, double b) {
-        int grid = 200;
-        double[] found = new double[grid];
-        int k = 0;
-        double prevX = a, prevW = w(y, a);
-        for (int i = 1; i <= grid; i++) {
-            double f = (double) i / grid;
-            double x = a + (b - a) * f * f * (3 - 2 * f); // smoothstep spacing
-            double wx = w(y, x);
-            if (Double.isFinite(prevW) && Double.isFinite(wx) && Math.signum(prevW) != Math.signum(wx)) {
-                double lo = prevX, hi = x, wlo = prevW;
-                for (int it = 0; it < 100; it++) {
-                    double mid = 0.5 * (lo + hi);
-                    double wm = w(y, mid);
-                    if (Math.signum(wm) == Math.signum(wlo)) {
-                        lo = mid;
-                        wlo = wm;
-                    } else {
-                        hi = mid;
-                    }
-                }
-                found[k++] = 0.5 * (lo + hi);
+            if (bi < 0) continue;
+            int l0 = bi, h0 = bi; // the nearest distinct grid points on either side bracket the maximum
+            while (l0 > 0 && thetas[l0] == thetas[bi]) l0--;
+            while (h0 < thetas.length - 1 && thetas[h0] == thetas[bi]) h0++;
+            double lo = thetas[l0], hi = thetas[h0];
+            double theta = goldenMax(y, lo, hi);
+            if (profile(y, thetas[bi]) > profile(y, theta)) theta = thetas[bi];
+            double l = profile(y, theta);
+            if (l > best[2]) {
+                double gamma = gammaOf(y, theta);
+                best = new double[] {gamma, gamma / theta, l};
             }
-            prevX = x;
-            prevW = wx;
         }
-        return Arrays.copyOf(found, k);
+        return new double[] {best[0], best[1]};
+    }
+
+    private static double gammaOf(double[] y, double theta) {
+        double g = 0;
+        for (double yi : y) g += Math.log1p(theta * yi);
+        return g / y.length;
+    }
+
+    /** The log-likelihood at gamma(theta), sigma(theta); -infinity where that is not a valid GPD (or gamma < -1). */
+    private static double profile(double[] y, double theta) {
+        if (theta == 0 || !Double.isFinite(theta)) return Double.NEGATIVE_INFINITY;
+        double gamma = gammaOf(y, theta);
+        double sigma = gamma / theta;
+        if (!(gamma >= -1) || !(sigma > 0) || !Double.isFinite(sigma) || Math.abs(gamma) < 1e-12) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return logLikelihood(y, gamma, sigma);
+    }
+
+    /** The theta in [lo, hi] of the largest profile likelihood, by golden-section search. */
+    private static double goldenMax(double[] y, double lo, double hi) {
+        double r = (Math.sqrt(5) - 1) / 2;
+        double c = hi - r * (hi - lo), d = lo + r * (hi - lo);
+        double fc = profile(y, c), fd = profile(y, d);
+        for (int it = 0; it < 80 && hi - lo > 1e-14 * Math.max(Math.abs(lo), Math.abs(hi)); it++) {
+            if (fc >= fd) {
+                hi = d;
+                d = c;
+                fd = fc;
+                c = hi - r * (hi - lo);
+                fc = profile(y, c);
+            } else {
+                lo = c;
+                c = d;
+                fc = fd;
+                d = lo + r * (hi - lo);
+                fd = profile(y, d);
+            }
+        }
+        return fc >= fd ? c : d;
     }
 
     static double logLikelihood(double[] y, double gamma, double sigma) {
