@@ -253,7 +253,12 @@ public final class VaeDetector implements Detector {
         if (d == 0 || g.buffer.size() < 2) return;
         double[][] rows = new double[g.buffer.size()][];
         int i = 0;
-        for (double[] r : g.buffer) rows[i++] = Arrays.copyOf(r, d);
+        for (double[] r : g.buffer) {
+            // rows kept before a metric first appeared are shorter: its cells there were never observed
+            double[] row = Arrays.copyOf(r, d);
+            Arrays.fill(row, r.length, d, Double.NaN);
+            rows[i++] = row;
+        }
         fillGaps(rows, d);
         List<String> metrics = List.copyOf(g.metrics);
         LOG.info("vae group {}: warm-up done ({} windows, {} rows, {} metrics), training", key, g.windows, rows.length, d);

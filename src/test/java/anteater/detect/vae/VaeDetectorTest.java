@@ -164,6 +164,42 @@ class VaeDetectorTest {
     }
 
     @Test
+    void aMetricThatAppearsDuringWarmUpIsNotLearnedAsZeroBeforeIt() throws Exception {
+        // metric 'mem' (about 10) is absent from the first 30 of 60 warm-up windows
+        List<Window> ws = Synthetic.windows(Synthetic.rows(1400, 5), 20, 0);
+        List<Window> late = new ArrayList<>();
+        for (int i = 0; i < ws.size(); i++) {
+            Window src = ws.get(i);
+            if (i >= 30) {
+                late.add(src);
+                continue;
+            }
+            Window w = new Window("node", "host=a", java.util.Map.of("host", "a"), false, 20);
+            long t = 0;
+            for (int k = 0; k < 20; k++) {
+                t = (i * 20L + k) * Synthetic.STEP;
+                w.notePoint(t);
+                for (String m : Synthetic.METRICS) {
+                    if (!m.equals("mem")) w.add(m, t, src.series(m).value(k));
+                }
+            }
+            w.end(null, null, null, false, t);
+            late.add(w);
+        }
+        VaeDetector d = VaeDetector.create(onlineOptions(60, 0));
+        List<Verdict> out = new ArrayList<>();
+        for (Window w : late.subList(0, 60)) d.process(w, out);
+        assertTrue(d.awaitTraining(120_000), "training did not finish in 2 minutes");
+        for (Window w : late.subList(60, late.size())) d.process(w, out); // the model is installed here
+        VaeModel m = d.model("host=a");
+        int mem = m.metrics().indexOf("mem");
+        assertTrue(mem >= 0, m.metrics().toString());
+        // its cells before it appeared take its observed mean, so it is normalised as the other metrics are
+        assertEquals(10, m.normaliser().mean(mem), 1.0, "mean of 'mem'");
+        assertTrue(m.normaliser().scale(mem) < 5, "scale of 'mem' " + m.normaliser().scale(mem));
+    }
+
+    @Test
     void refusesBadOptionsWithClearMessages() {
         OptionException e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "q", 2.0)));
         assertTrue(e.getMessage().contains("'q'"), e.getMessage());
