@@ -200,6 +200,11 @@ final class EvalCommand implements Callable<Integer> {
             double[] sum = means(e.getValue());
             out.println(String.format(Locale.ROOT, "| **mean** | %.3f | %.3f | **%.3f** | %.3f | %.1f | **%.3f** | %.3f | %.3f |",
                     sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]));
+            int undef = undefined(e.getValue());
+            if (undef > 0) {
+                out.printf(Locale.ROOT, "(event recall, AUC-PR and oracle F1: means over the %d series with labelled "
+                        + "anomalies; %d have none)%n", e.getValue().size() - undef, undef);
+            }
         }
         Map<String, Scores> pca = table.get("pca");
         Map<String, Scores> m = table.get(main);
@@ -212,16 +217,38 @@ final class EvalCommand implements Callable<Integer> {
 
     /**
      * Means over the series of precision, recall, F1, event recall, false alarms/day, AUC-PR, oracle F1 and
-     * point-adjusted F1 (a NaN counts as 0).
+     * point-adjusted F1. A NaN (undefined: a series without labelled anomalies has no event recall, AUC-PR or
+     * oracle F1) is left out of its column's mean; {@link #undefined} counts them.
      */
     static double[] means(Map<String, Scores> series) {
         double[] sum = new double[8];
+        int[] n = new int[8];
         for (Scores x : series.values()) {
-            double[] v = {x.precision(), x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(), x.bestF1(), x.pointAdjustedF1()};
-            for (int i = 0; i < 8; i++) sum[i] += Double.isNaN(v[i]) ? 0 : v[i];
+            double[] v = values(x);
+            for (int i = 0; i < 8; i++) {
+                if (Double.isNaN(v[i])) continue;
+                sum[i] += v[i];
+                n[i]++;
+            }
         }
-        for (int i = 0; i < 8; i++) sum[i] /= Math.max(1, series.size());
+        for (int i = 0; i < 8; i++) sum[i] = n[i] == 0 ? Double.NaN : sum[i] / n[i];
         return sum;
+    }
+
+    /** How many series have an undefined (NaN) event recall, AUC-PR or oracle F1, the most of the three. */
+    static int undefined(Map<String, Scores> series) {
+        int most = 0;
+        for (int i : new int[] {3, 5, 6}) {
+            int k = 0;
+            for (Scores x : series.values()) if (Double.isNaN(values(x)[i])) k++;
+            most = Math.max(most, k);
+        }
+        return most;
+    }
+
+    private static double[] values(Scores x) {
+        return new double[] {x.precision(), x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(),
+            x.bestF1(), x.pointAdjustedF1()};
     }
 
     /** {series where m's F1 is above the other's, series where its AUC-PR is}. */

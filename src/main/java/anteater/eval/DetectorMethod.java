@@ -79,20 +79,27 @@ public final class DetectorMethod implements Method {
         // the threshold each step was judged by: with online fine-tuning it changes as new models are installed
         double[] stepThr = new double[n];
         Arrays.fill(stepThr, Double.NaN);
-        long t0 = d.testTimes()[0];
-        long step = n > 1 ? d.testTimes()[1] - t0 : 1;
+        // each test row takes the score of the step it fell into (steps start at the times given, in order).
+        // Rows map to steps by time within their own window: with gaps the detector fills in steps no row has,
+        // and with repeated times several rows share a step, so a step's position is not a row's index
+        long[] rowTimes = d.testTimes();
+        int[] span = new int[2]; // the rows of the window being processed
         det.setStepListener((w, times, scores, thr) -> {
-            for (int k = 0; k < times.length; k++) {
-                long idx = (times[k] - t0) / step;
-                if (idx >= 0 && idx < n) {
-                    score[(int) idx] = scores[k];
-                    stepThr[(int) idx] = thr;
+            for (int i = span[0]; i < span[1]; i++) {
+                int k = Arrays.binarySearch(times, rowTimes[i]);
+                if (k < 0) k = -k - 2; // the last step starting before the row's time
+                if (k >= 0 && k < scores.length) {
+                    score[i] = scores[k];
+                    stepThr[i] = thr;
                 }
             }
         });
         List<Verdict> out = new ArrayList<>();
         String key = null;
+        int next = 0;
         for (Window w : windows(d.name(), d.metrics(), d.test(), d.testTimes(), window)) {
+            span[0] = next;
+            span[1] = next = Math.min(n, next + window);
             key = w.groupKey();
             det.process(w, out);
             // replayed as if in real time: a fine-tuning (about a second) ends long before the next window

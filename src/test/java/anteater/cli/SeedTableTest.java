@@ -1,5 +1,6 @@
 package anteater.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.eval.Dataset;
@@ -40,5 +41,20 @@ class SeedTableTest {
         assertTrue(out.contains("| vae-seed1 | 0.500 | 0.700 | 0.600 | 2 of 2 |"), out);
         // mean 0.4, sample sd of {0.3, 0.5} = 0.141
         assertTrue(out.contains("| **mean ± sd over 2 seeds** | **0.400** ± 0.141 | **0.600** ± 0.141 | **0.500** ± 0.141 |"), out);
+    }
+
+    @Test
+    void anUndefinedScoreIsLeftOutOfItsMeanNotCountedAsZero() {
+        Map<String, Scores> t = new LinkedHashMap<>();
+        t.put("a", new Scores(0.5, 0.5, 0.5, 1.0, 2, 0.2, 0.8, 0.9, 0.7));
+        // no labelled anomaly: event recall, AUC-PR and oracle F1 undefined
+        t.put("quiet", new Scores(0, 0, 0, Double.NaN, 0, 0.4, Double.NaN, Double.NaN, 0));
+        double[] m = EvalCommand.means(t);
+        assertEquals(1.0, m[3], 1e-12, "event recall");
+        assertEquals(0.8, m[5], 1e-12, "AUC-PR");
+        assertEquals(0.9, m[6], 1e-12, "oracle F1");
+        assertEquals(0.25, m[2], 1e-12, "F1 is defined on both");
+        assertEquals(0.3, m[4], 1e-12, "false alarms per day too");
+        assertEquals(1, EvalCommand.undefined(t));
     }
 }
