@@ -27,25 +27,40 @@ final class OptionArgs {
             }
             try {
                 o.add(name, switch (s.kind()) {
-                    case BOOL -> Boolean.parseBoolean(v);
+                    case BOOL -> bool(v);
                     case INT -> Long.parseLong(v);
                     case DOUBLE -> Double.parseDouble(v);
                     case STRING -> v;
                     case DURATION -> duration(v);
                 });
-            } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
-                throw new OptionException("option '" + name + "' takes a " + s.kind() + " value, got '" + v + "'");
+            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+                throw new OptionException("option '" + name + "' takes " + switch (s.kind()) {
+                    case BOOL -> "true or false";
+                    case INT -> "an integer";
+                    case DOUBLE -> "a number";
+                    case DURATION -> "a duration (250ms, 10s, 5m, 1h, 1d, a number of seconds or PT10S)";
+                    case STRING -> "a string";
+                } + ", got '" + v + "'");
             }
         }
         return o;
     }
 
-    /** 10s, 5m, 1h, 250ms, or ISO-8601 (PT10S). */
+    private static boolean bool(String v) {
+        String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("true")) return true;
+        if (s.equals("false")) return false;
+        throw new IllegalArgumentException("not a boolean: " + v);
+    }
+
+    /** 10s, 5m, 1h, 1d, 250ms, a number of seconds, or ISO-8601 (PT10S); anything else throws IllegalArgumentException. */
     static Duration duration(String v) {
         String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.isEmpty()) throw new IllegalArgumentException("empty duration");
         if (s.startsWith("pt") || s.startsWith("p")) return Duration.parse(v.trim().toUpperCase(java.util.Locale.ROOT));
         if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
         char u = s.charAt(s.length() - 1);
+        if (!Character.isDigit(u) && "smhd".indexOf(u) < 0) throw new IllegalArgumentException("unknown unit " + u);
         long n = Long.parseLong(Character.isDigit(u) ? s : s.substring(0, s.length() - 1));
         return switch (u) {
             case 'h' -> Duration.ofHours(n);
