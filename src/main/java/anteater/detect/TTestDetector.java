@@ -55,7 +55,9 @@ public final class TTestDetector implements Detector {
             }
             if (n == 0) continue;
             History h = state.get(field);
-            if (h == null || h.size() == 0) {
+            // the first window(s) seed the history; one value has no spread to test against (any difference would
+            // be significant, and an anomalous window never joins the history), so judging starts at two values
+            if (h == null || h.size() < 2) {
                 if (h == null) {
                     h = new History(size);
                     state.put(field, h);

@@ -185,4 +185,31 @@ class TTestDetectorTest {
         assertFalse(again.size() == 0);
         org.junit.jupiter.api.Assertions.assertArrayEquals(fromA.toByteArray(), again.toByteArray());
     }
+
+    @Test
+    void aOnePointSeedDoesNotMakeEveryLaterWindowAnomalous() throws Exception {
+        TTestDetector d = detector(300, 0.001);
+        Random r = new Random(4);
+        List<Verdict> out = new ArrayList<>();
+        d.process(window("a", 0, new double[] {10}, "hotend"), out);
+        for (int i = 1; i <= 100; i++) {
+            d.process(window("a", i * 10 * SEC, new double[] {10 + 0.01 * r.nextGaussian()}, "hotend"), out);
+        }
+        long anomalous = out.stream().filter(v -> Boolean.TRUE.equals(v.fields().get("is_anomaly"))).count();
+        assertEquals(99, out.size(), "two one-point windows seed the history, the other 99 are judged");
+        assertTrue(anomalous <= 2, anomalous + " of 99 one-point windows of the same level flagged");
+    }
+
+    @Test
+    void aHugeValueInTheSeedDoesNotPoisonTheGroup() throws Exception {
+        TTestDetector d = detector(8, 0.001);
+        Random r = new Random(5);
+        List<Verdict> out = new ArrayList<>();
+        d.process(window("a", 0, new double[] {1, 2, 1e154, 1.5}, "hotend"), out);
+        for (int i = 1; i <= 50; i++) d.process(window("a", i * 10 * SEC, normal(r, 4, 1.5, 0.3), "hotend"), out);
+        long anomalous = out.stream().filter(v -> Boolean.TRUE.equals(v.fields().get("is_anomaly"))).count();
+        assertTrue(anomalous <= 2, anomalous + " of 50 normal windows flagged after a 1e154 seed value");
+        assertTrue(((Number) out.get(out.size() - 1).fields().get("history_stddev")).doubleValue() < 10,
+                "the huge value has left the history");
+    }
 }

@@ -76,7 +76,23 @@ class WelchTest {
         assertFalse(Double.isNaN(r.pValue));
         Welch single = run(new double[] {3}, new double[] {1, 2, 3, 4});
         assertFalse(Double.isNaN(single.pValue));
+        // one value against the history: the prediction-interval t with n - 1 degrees of freedom
+        double s = Math.sqrt(5.0 / 3);
+        assertEquals((3 - 2.5) / (s * Math.sqrt(1 + 1.0 / 4)), single.t, 1e-12);
+        assertEquals(3.0, single.df);
         Welch both = run(new double[] {3}, new double[] {3});
         assertEquals(1.0, both.pValue);
+    }
+
+    @Test
+    void largeVariancesDoNotOverflowTheDegreesOfFreedom() {
+        // equal sizes and variances: df = 2 (n - 1) whatever the scale; a^2 alone would overflow at 1e300
+        Welch r = Welch.test(10, 0, 1e300, 10, 1e140, 1e300);
+        assertEquals(18.0, r.df, 1e-9);
+        assertEquals(1.0, r.pValue, 1e-6, "a difference far below the spread");
+        // a spread beyond double range: nothing is significant against it (it used to give p = 0)
+        Welch inf = Welch.test(4, 1, Double.POSITIVE_INFINITY, 10, 0, 1);
+        assertEquals(1.0, inf.pValue);
+        assertEquals(0.0, inf.t);
     }
 }
