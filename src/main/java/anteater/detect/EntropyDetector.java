@@ -143,7 +143,7 @@ public final class EntropyDetector implements Detector {
         if (st.patterns.size() == 0) {
             // the first window's distribution is the field's normal: established from the start
             st.patterns.add(p);
-            for (long k = 1; k < recur; k++) st.patterns.match(0);
+            st.patterns.setMatches(0, recur);
             return new double[] {0, 0};
         }
         double[] c = st.patterns.closest(p, window);

@@ -65,12 +65,15 @@ public final class Options {
         return (List<String>) (List<?>) Collections.unmodifiableList(l);
     }
 
-    /** The fields to analyse (option 'field', repeatable): at least one, none empty. */
+    /** The fields to analyse (option 'field', repeatable): at least one, none empty, none twice. */
     public List<String> fields() throws OptionException {
         List<String> fields = getStrings("field");
         if (fields.isEmpty()) throw new OptionException("option 'field' is required: name at least one field, e.g. .field('value')");
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String f : fields) {
             if (f.isEmpty()) throw new OptionException("option 'field': empty field name");
+            // twice would judge each value twice: two verdicts with the same tags and time, and a double history
+            if (!seen.add(f)) throw new OptionException("option 'field': '" + f + "' is named twice");
         }
         return fields;
     }

@@ -56,6 +56,11 @@ final class Patterns {
         return new double[] {best, min};
     }
 
+    /** Sets pattern i's match count (e.g. to make the first pattern established from the start). */
+    void setMatches(int i, long n) {
+        matched.get(i)[0] = n;
+    }
+
     void match(int i) {
         matched.get(i)[0]++;
     }

@@ -182,4 +182,16 @@ class EntropyDetectorTest {
         assertEquals(1, p.closest(new double[] {0.5, 0.5}, 10)[0]);
         assertEquals(20 * Math.log(2), p.closest(new double[] {0, 1}, 10)[1], 1e-12, "{0,1} is forgotten");
     }
+
+    @Test
+    void aLargeRecurDoesNotStallTheFirstJudgement() throws Exception {
+        // the first pattern used to be made established by counting up to eRecur one by one (1e12: ~45 min)
+        EntropyDetector d = detector("eRecur", 1_000_000_000_000L);
+        double[] v = new double[600];
+        java.util.Random r = new java.util.Random(2);
+        for (int i = 0; i < v.length; i++) v[i] = r.nextGaussian();
+        List<Verdict> out = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> feed(d, v, 0, v.length));
+        assertTrue(out.stream().anyMatch(x -> x != null), "judged after calibration");
+    }
 }

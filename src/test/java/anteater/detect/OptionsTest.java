@@ -86,4 +86,12 @@ class OptionsTest {
         OptionException window = assertThrows(OptionException.class, () -> EntropyDetector.create(Options.of("field", "v", "eWindow", 1L)));
         assertEquals("option 'eWindow' must be in [2, 100000] values, got 1", window.getMessage());
     }
+
+    @Test
+    void aFieldNamedTwiceIsRefused() throws OptionException {
+        OptionException e = assertThrows(OptionException.class,
+                () -> Options.of("field", "value", "field", "value").fields());
+        assertTrue(e.getMessage().contains("'value' is named twice"), e.getMessage());
+        assertEquals(List.of("a", "b"), Options.of("field", "a", "field", "b").fields());
+    }
 }
