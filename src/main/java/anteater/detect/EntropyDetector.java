@@ -170,9 +170,14 @@ public final class EntropyDetector implements Detector {
             for (int i = 0; i < n; i++) {
                 double v = s.value(i);
                 boolean spiky = false;
+                double z = 0;
                 if (st.z != null) {
-                    if (st.z.size >= SPIKE_MIN_HISTORY) spiky = spike.score(st.z, v, scratch) > spikeThr;
-                    else st.z.smoothed(v);
+                    if (st.z.size >= SPIKE_MIN_HISTORY) {
+                        z = spike.score(st.z, v, scratch);
+                        spiky = z > spikeThr;
+                    } else {
+                        st.z.smoothed(v);
+                    }
                     st.z.add(v);
                     st.z.addDiff(v);
                 }
@@ -180,7 +185,10 @@ public final class EntropyDetector implements Detector {
                 if (!st.ready()) continue;
                 double[] j = judge(st);
                 boolean changed = j[1] > 0;
-                st.quiet = t.note(st.quiet, changed || spiky, holdoff, j[0], s.time(i), v);
+                // a spike is scored on the entropy limit's scale (limit x z / eSpike), so a value flagged only as a
+                // spike has anomaly_score above threshold, like any other flagged value
+                double score = spiky ? Math.max(j[0], limit * z / spikeThr) : j[0];
+                st.quiet = t.note(st.quiet, changed || spiky, holdoff, score, s.time(i), v);
                 if (t.justFlagged && t.flagged == 1) firstSpike[0] = !changed;
             }
             Verdict verdict = t.verdict(w, "entropy", field, limit, Map.of("patterns", (long) st.patterns.size()), s,

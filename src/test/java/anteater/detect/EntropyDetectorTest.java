@@ -127,6 +127,11 @@ class EntropyDetectorTest {
         Anomaly a = verdicts.get(700).anomaly();
         assertNotNull(a);
         assertTrue(a.description().contains("spiked"), a.description());
+        // flagged as a spike only: its score is on the threshold's scale, above it
+        double score = ((Number) verdicts.get(700).fields().get("anomaly_score")).doubleValue();
+        double thr = ((Number) verdicts.get(700).fields().get("threshold")).doubleValue();
+        assertTrue(score > thr, "anomaly_score " + score + " vs threshold " + thr);
+        assertTrue(a.score() > thr, "event score " + a.score());
     }
 
     @Test
