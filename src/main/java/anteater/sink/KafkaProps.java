@@ -14,9 +14,7 @@ public final class KafkaProps {
     }
 
     static Properties producer(AnteaterConfig.Kafka k, String clientId) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", k.bootstrap());
-        p.put("client.id", clientId);
+        Properties p = base(k.bootstrap(), clientId);
         p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
         p.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
         // no duplicates, no loss: every in-sync replica has it before it counts as produced
@@ -30,9 +28,6 @@ public final class KafkaProps {
         p.put("linger.ms", "5");
         // send() runs on our delivery thread only; still, give the loop a chance to see close() quickly
         p.put("max.block.ms", "5000");
-        // notice a returning broker within ~2 s
-        p.put("reconnect.backoff.ms", "200");
-        p.put("reconnect.backoff.max.ms", "2000");
         p.put("retry.backoff.ms", "200");
         p.put("retry.backoff.max.ms", "2000");
         connection(p, k, key -> true);
@@ -44,18 +39,24 @@ public final class KafkaProps {
      * and extra {@code properties}; starts at the latest offset and commits automatically.
      */
     public static Properties consumer(AnteaterConfig.Kafka k, String bootstrap, String clientId, String groupId) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("client.id", clientId);
+        Properties p = base(bootstrap, clientId);
         p.put("group.id", groupId);
         p.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
         p.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
         p.put("auto.offset.reset", "latest");
         p.put("enable.auto.commit", "true");
-        p.put("reconnect.backoff.ms", "200");
-        p.put("reconnect.backoff.max.ms", "2000");
         // the section's extra properties are meant for the producer: pass on only those a consumer knows
         connection(p, k, ConsumerConfig.configNames()::contains);
+        return p;
+    }
+
+    private static Properties base(String bootstrap, String clientId) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("client.id", clientId);
+        // notice a returning broker within ~2 s
+        p.put("reconnect.backoff.ms", "200");
+        p.put("reconnect.backoff.max.ms", "2000");
         return p;
     }
 
