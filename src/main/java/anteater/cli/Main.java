@@ -13,6 +13,25 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * A command that fails on its input (a missing or malformed file, a bad option) says so in one line on stderr;
+     * anything else is a defect and keeps its stack trace.
+     */
+    static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String name = "anteater " + cmd.getCommandName();
+        if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                || e instanceof anteater.detect.OptionException || e instanceof IllegalArgumentException) {
+            String m = e.getMessage();
+            if (e instanceof java.nio.file.NoSuchFileException) m = "no such file: " + m;
+            else if (e instanceof java.io.EOFException && (m == null || m.isEmpty())) m = "file ended early (truncated?)";
+            System.err.println(name + ": " + (m == null || m.isEmpty() ? e.toString() : m));
+            return 2;
+        }
+        System.err.println(name + ": failed: " + e);
+        e.printStackTrace(System.err);
+        return 1;
+    }
+
     public static void main(String[] args) {
         Logging.init();
         if (args.length == 0) {
@@ -23,7 +42,8 @@ public final class Main {
             System.exit(StdioAgent.run(System.in, frames, Integer.getInteger("anteater.maxFrame",
                     anteater.udf.FrameReader.DEFAULT_MAX_FRAME)));
         }
-        int code = new CommandLine(new Commands()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new Commands()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::failed).execute(args);
         System.exit(code);
     }
 }

@@ -40,6 +40,10 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(input + ": " + t.rows().length + " rows; training needs at least 10");
             return 2;
         }
+        if (t.metrics().isEmpty()) {
+            System.err.println(input + ": no numeric metric in the file (string and boolean fields and time columns are not metrics)");
+            return 2;
+        }
         System.err.printf(Locale.ROOT, "training on %d rows x %d metrics (%s)%n", t.rows().length, t.metrics().size(), c);
         long t0 = System.nanoTime();
         int[] epochs = {0};
@@ -51,14 +55,29 @@ final class TrainCommand implements Callable<Integer> {
             });
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        Threshold thr = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
+        double[] calibration = m.calibrationSorted(o.getDouble("smooth"));
+        if (calibration.length == 0 || !Double.isFinite(calibration[calibration.length - 1])) {
+            System.err.println(input + ": training gave no finite scores (loss not finite?); no model written");
+            return 1;
+        }
+        double threshold = thr.of(calibration);
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
-            m.write(os);
+        // written beside, then moved over --out: a failed write never leaves a partial model file under its name
+        // (not createTempFile: its mode 0600 would keep a Kapacitor running as another user from reading the model)
+        Path tmp = (parent == null ? Path.of(".") : parent).resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        try {
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE))) {
+                m.write(os);
+            }
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Threshold thr = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
         System.err.printf(Locale.ROOT, "trained in %.1f s (%d epochs, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
-                secs, epochs[0], secs / Math.max(1, epochs[0]), thr.of(m.calibrationSorted(o.getDouble("smooth"))), thr.method(), o.getDouble("q"), out,
+                secs, epochs[0], secs / Math.max(1, epochs[0]), threshold, thr.method(), o.getDouble("q"), out,
                 Files.size(out));
         return 0;
     }

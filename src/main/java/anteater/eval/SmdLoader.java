@@ -57,32 +57,11 @@ public final class SmdLoader {
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     }
 
-    /** A numeric CSV with a header line; fills {@code header}. */
+    /** A numeric CSV with a header line (see {@link CsvTable}); fills {@code header}. */
     public static double[][] readCsv(Path p, List<String> header) throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        try (BufferedReader r = open(p)) {
-            String line = r.readLine();
-            if (line == null) throw new IOException(p + ": empty file");
-            header.addAll(Arrays.asList(line.trim().split(",")));
-            int d = header.size();
-            int ln = 1;
-            while ((line = r.readLine()) != null) {
-                ln++;
-                if (line.isBlank()) continue;
-                String[] parts = line.split(",");
-                if (parts.length != d) throw new IOException(p + ":" + ln + ": " + parts.length + " columns, header has " + d);
-                double[] row = new double[d];
-                for (int j = 0; j < d; j++) {
-                    try {
-                        row[j] = parts[j].isEmpty() ? Double.NaN : Double.parseDouble(parts[j]);
-                    } catch (NumberFormatException e) {
-                        throw new IOException(p + ":" + ln + ": column " + header.get(j) + " is not a number: '" + parts[j] + "'");
-                    }
-                }
-                rows.add(row);
-            }
-        }
-        return rows.toArray(new double[0][]);
+        CsvTable t = CsvTable.read(p, false);
+        header.addAll(t.header);
+        return t.rows;
     }
 
     static int[] readLabels(Path p) throws IOException {

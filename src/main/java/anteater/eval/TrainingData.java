@@ -6,16 +6,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Training rows for {@code train} from a file: CSV (header = metric ids; a {@code time} or {@code timestamp}
- * column is dropped), InfluxDB line protocol, or Prometheus {@code query_range} JSON. Line protocol and
+ * column is dropped; see {@link CsvTable}), InfluxDB line protocol (see {@link LinePoint}; one series per
+ * measurement, since a model is for one group; all lines with a timestamp or none), or Prometheus
+ * {@code query_range} JSON. Line protocol and
  * Prometheus rows are the distinct timestamps in order, gaps forward-filled (cells before a metric's first value
  * take its first value). Metric ids: the field name, or {@code <measurement>.<field>} when several measurements
  * are present; for Prometheus the metric name, with its labels when a name has several series.
@@ -35,60 +35,50 @@ public final class TrainingData {
     }
 
     static Table csv(Path p) throws IOException {
-        List<String> header = new ArrayList<>();
-        double[][] rows = SmdLoader.readCsv(p, header);
-        int drop = -1;
-        for (int j = 0; j < header.size(); j++) {
-            String h = header.get(j).trim().toLowerCase(java.util.Locale.ROOT);
-            if (h.equals("time") || h.equals("timestamp")) drop = j;
-        }
-        if (drop >= 0) {
-            header.remove(drop);
-            for (int i = 0; i < rows.length; i++) {
-                double[] r = new double[rows[i].length - 1];
-                for (int j = 0, k = 0; j < rows[i].length; j++) if (j != drop) r[k++] = rows[i][j];
-                rows[i] = r;
-            }
-        }
-        return new Table(header, fillNaN(rows));
+        CsvTable t = CsvTable.read(p, true);
+        return new Table(t.header, fillNaN(t.rows));
     }
 
     static Table lineProtocol(Path p) throws IOException {
         // time -> (measurement, field) -> value
         TreeMap<Long, Map<String, Double>> byTime = new TreeMap<>();
         Map<String, String[]> ids = new LinkedHashMap<>();
-        Set<String> measurements = new HashSet<>();
+        Map<String, String> tagSets = new LinkedHashMap<>(); // measurement -> its tag set
+        int timed = 0, untimed = 0;
         try (BufferedReader r = SmdLoader.open(p)) {
             String line;
             int ln = 0;
             while ((line = r.readLine()) != null) {
                 ln++;
-                line = line.trim();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] parts = splitUnescaped(line, ' ');
-                if (parts.length < 2) throw new IOException(p + ":" + ln + ": not line protocol (measurement,tags fields [time])");
-                String measurement = splitUnescaped(parts[0], ',')[0];
-                long t = parts.length > 2 ? Long.parseLong(parts[2]) : ln;
-                measurements.add(measurement);
+                if (line.isBlank() || line.stripLeading().startsWith("#")) continue;
+                LinePoint lp;
+                try {
+                    lp = LinePoint.parse(line.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(p + ":" + ln + ": not line protocol: " + e.getMessage());
+                }
+                String seen = tagSets.putIfAbsent(lp.measurement(), lp.tags());
+                if (seen != null && !seen.equals(lp.tags())) {
+                    throw new IOException(p + ":" + ln + ": measurement '" + lp.measurement() + "' has several series ("
+                            + (seen.isEmpty() ? "no tags" : seen) + "; " + (lp.tags().isEmpty() ? "no tags" : lp.tags())
+                            + "): a model is for one group, so give one series per measurement (e.g. one host)");
+                }
+                if (lp.time() == null) untimed++;
+                else timed++;
+                if (timed > 0 && untimed > 0) {
+                    throw new IOException(p + ":" + ln + ": some lines have a timestamp and some do not");
+                }
+                long t = lp.time() == null ? ln : lp.time();
                 Map<String, Double> row = byTime.computeIfAbsent(t, k -> new LinkedHashMap<>());
-                for (String kv : splitUnescaped(parts[1], ',')) {
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) continue;
-                    String f = kv.substring(0, eq), v = kv.substring(eq + 1);
-                    if (v.endsWith("i") || v.endsWith("u")) v = v.substring(0, v.length() - 1);
-                    double x;
-                    try {
-                        x = Double.parseDouble(v);
-                    } catch (NumberFormatException e) {
-                        continue; // strings and booleans are not metrics
-                    }
-                    String key = measurement + "." + f;
-                    ids.putIfAbsent(key, new String[] {measurement, f});
-                    row.put(key, x);
+                for (Map.Entry<String, Double> f : lp.fields().entrySet()) {
+                    if (!Double.isFinite(f.getValue())) continue;
+                    String key = lp.measurement() + "." + f.getKey();
+                    ids.putIfAbsent(key, new String[] {lp.measurement(), f.getKey()});
+                    row.put(key, f.getValue());
                 }
             }
         }
-        boolean qualify = measurements.size() > 1;
+        boolean qualify = tagSets.size() > 1;
         List<String> keys = new ArrayList<>(ids.keySet());
         List<String> metrics = new ArrayList<>();
         for (String k : keys) metrics.add(qualify ? k : ids.get(k)[1]);
@@ -119,11 +109,27 @@ public final class TrainingData {
             keys.add(id);
             for (JsonNode v : s.path("values")) {
                 long t = Math.round(v.get(0).asDouble() * 1000);
-                double x = Double.parseDouble(v.get(1).asText());
+                double x = promValue(v.get(1).asText());
                 if (Double.isFinite(x)) byTime.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(id, x);
             }
         }
         return new Table(keys, rowsOf(byTime, keys));
+    }
+
+    /** A Prometheus sample value: a number, NaN, or +Inf / -Inf (non-finite ones are missing). */
+    private static double promValue(String s) throws IOException {
+        switch (s) {
+            case "+Inf", "Inf", "-Inf", "NaN" -> {
+                return Double.NaN;
+            }
+            default -> {
+                try {
+                    return Double.parseDouble(s);
+                } catch (NumberFormatException e) {
+                    throw new IOException("not a Prometheus sample value: '" + s + "'");
+                }
+            }
+        }
     }
 
     private static double[][] rowsOf(TreeMap<Long, Map<String, Double>> byTime, List<String> keys) {
@@ -159,28 +165,6 @@ public final class TrainingData {
             for (double[] r : rows) if (Double.isNaN(r[j])) r[j] = Double.isNaN(first) ? 0 : first;
         }
         return rows;
-    }
-
-    /** Splits on sep, honouring backslash escapes and double quotes. */
-    static String[] splitUnescaped(String s, char sep) {
-        List<String> out = new ArrayList<>();
-        StringBuilder b = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 1 < s.length()) {
-                b.append(s.charAt(++i));
-            } else if (c == '"') {
-                quoted = !quoted;
-            } else if (c == sep && !quoted) {
-                out.add(b.toString());
-                b.setLength(0);
-            } else {
-                b.append(c);
-            }
-        }
-        out.add(b.toString());
-        return out.toArray(new String[0]);
     }
 
 }

@@ -42,4 +42,56 @@ class TrainingDataTest {
         assertEquals(List.of("up", "load"), q.metrics());
         assertArrayEquals(new double[] {0, 0.7}, q.rows()[1]);
     }
+
+    static java.io.IOException refused(Path dir, String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> TrainingData.read(p), text);
+    }
+
+    @Test
+    void csvIsReadAsCsv(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("q.csv");
+        // quoted names, spaces after commas, a byte order mark, an ISO time column, an empty last cell, Infinity
+        Files.writeString(c, "\uFEFF\"timestamp\", \"cpu\", mem\n2024-01-01T00:00:00Z, 1, 2\n"
+                + "2024-01-01T00:01:00Z, 3,\n2024-01-01T00:02:00Z, Infinity, 7\n");
+        TrainingData.Table t = TrainingData.read(c);
+        assertEquals(List.of("cpu", "mem"), t.metrics());
+        assertArrayEquals(new double[] {3, 2}, t.rows()[1], "an empty last cell is missing, forward-filled");
+        assertArrayEquals(new double[] {3, 7}, t.rows()[2], "a non-finite value is missing");
+        org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "dup.csv", "a,a,b\n1,2,3\n").getMessage()
+                .contains("column 'a' is named twice"));
+        org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "t2.csv", "time,a,Time\n1,2,3\n").getMessage()
+                .contains("more than one time column"));
+        org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "bad.csv", "a,b\n1,2\n3,x\n").getMessage()
+                .contains("bad.csv:3: column b is not a number: 'x'"), refused(dir, "bad.csv", "a,b\n1,2\n3,x\n").getMessage());
+    }
+
+    @Test
+    void lineProtocolEscapesStringsAndSeries(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("e.lp");
+        Files.writeString(p, String.join("\n",
+                "cp\\,u,host=a\\ b a\\,b=1,f\\=x=2,s=\"x,bogus=5\",q=\"has \\\" quote, and space\",v=3i,ok=true 1000",
+                "cp\\,u,host=a\\ b a\\,b=4,f\\=x=5,v=6i 2000", ""));
+        TrainingData.Table t = TrainingData.read(p);
+        assertEquals(List.of("a,b", "f=x", "v"), t.metrics(), "escaped keys kept whole; strings and booleans are no metrics");
+        assertArrayEquals(new double[] {1, 2, 3}, t.rows()[0]);
+        assertArrayEquals(new double[] {4, 5, 6}, t.rows()[1]);
+        org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "two.lp", "cpu,host=a v=1 1\ncpu,host=b v=2 1\n")
+                .getMessage().contains("measurement 'cpu' has several series (host=a; host=b)"));
+        org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "mixed.lp", "cpu v=1 1000\ncpu v=2\n")
+                .getMessage().contains("mixed.lp:2: some lines have a timestamp and some do not"));
+        org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "float.lp", "cpu v=1 1000.5\n")
+                .getMessage().contains("float.lp:1: not line protocol: timestamp '1000.5' is not an integer"));
+    }
+
+    @Test
+    void prometheusInfinitiesAreMissing(@TempDir Path dir) throws Exception {
+        Path j = dir.resolve("inf.json");
+        Files.writeString(j, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                + "{\"metric\":{\"__name__\":\"lat\"},\"values\":[[1,\"1\"],[2,\"+Inf\"],[3,\"-Inf\"],[4,\"4\"]]}]}}");
+        TrainingData.Table t = TrainingData.read(j);
+        assertEquals(2, t.rows().length, "rows with only non-finite samples are gone");
+        assertArrayEquals(new double[] {4}, t.rows()[1]);
+    }
 }

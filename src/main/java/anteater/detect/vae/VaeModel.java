@@ -192,6 +192,14 @@ public final class VaeModel {
     }
 
     public static VaeModel read(InputStream is) throws IOException {
+        try {
+            return readChecked(is);
+        } catch (java.io.EOFException e) {
+            throw new IOException("VAE model file ends early (truncated or not fully written)", e);
+        }
+    }
+
+    private static VaeModel readChecked(InputStream is) throws IOException {
         DataInputStream in = new DataInputStream(is);
         byte[] magic = new byte[MAGIC.length];
         in.readFully(magic);

@@ -99,4 +99,16 @@ class VaeModelTest {
         assertArrayEquals(java.util.Arrays.copyOfRange(base, nVal, base.length),
                 java.util.Arrays.copyOfRange(cal, 0, cal.length - nVal), 0.0);
     }
+
+    @Test
+    void aTruncatedModelFileIsRefusedWithAMessage() throws IOException {
+        byte[] b = model.toBytes();
+        for (int cut : new int[] {3, 12, 40, b.length / 2, b.length - 1}) {
+            IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(java.util.Arrays.copyOf(b, cut)),
+                    "cut at " + cut);
+            assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), "cut at " + cut + ": " + e);
+        }
+        IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(java.util.Arrays.copyOf(b, 12)));
+        assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+    }
 }

@@ -1,0 +1,94 @@
+package anteater.eval;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A numeric CSV with a header line of column names, read as CSV (quoted names and cells, surrounding spaces
+ * trimmed, a UTF-8 byte order mark dropped). Empty cells and non-finite numbers are missing (NaN). A column named
+ * {@code time} or {@code timestamp} (any case) is dropped when asked, whatever it holds. A column name given twice
+ * is refused; so is a cell that is not a number, with its file and line.
+ */
+public final class CsvTable {
+    private static final CsvMapper CSV = CsvMapper.builder()
+            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .enable(CsvParser.Feature.TRIM_SPACES)
+            .build();
+
+    public final List<String> header;
+    public final double[][] rows;
+
+    private CsvTable(List<String> header, double[][] rows) {
+        this.header = header;
+        this.rows = rows;
+    }
+
+    private static BufferedReader withoutBom(BufferedReader r) throws IOException {
+        r.mark(1);
+        if (r.read() != '\uFEFF') r.reset();
+        return r;
+    }
+
+    public static boolean isTimeColumn(String name) {
+        String h = name.toLowerCase(Locale.ROOT);
+        return h.equals("time") || h.equals("timestamp");
+    }
+
+    public static CsvTable read(Path p, boolean dropTime) throws IOException {
+        try (BufferedReader r = withoutBom(SmdLoader.open(p));
+             MappingIterator<String[]> it = CSV.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(r)) {
+            if (!it.hasNextValue()) throw new IOException(p + ": empty file");
+            String[] names = it.nextValue();
+            List<String> header = new ArrayList<>();
+            boolean[] keep = new boolean[names.length];
+            Set<String> seen = new HashSet<>();
+            for (int j = 0; j < names.length; j++) {
+                String n = names[j];
+                if (n.isEmpty()) throw new IOException(p + ":1: column " + (j + 1) + " has no name");
+                boolean time = isTimeColumn(n);
+                if (!seen.add(time ? "\0time" : n)) {
+                    throw new IOException(p + ":1: " + (time ? "more than one time column" : "column '" + n + "' is named twice"));
+                }
+                keep[j] = !(dropTime && time);
+                if (keep[j]) header.add(n);
+            }
+            List<double[]> rows = new ArrayList<>();
+            long next = it.getCurrentLocation().getLineNr(); // where the next row starts (after the header's newline)
+            while (it.hasNextValue()) {
+                long line = next;
+                String[] cells = it.nextValue();
+                next = it.getCurrentLocation().getLineNr();
+                if (cells.length == 1 && cells[0].isEmpty()) continue; // a blank line
+                if (cells.length != names.length) {
+                    throw new IOException(p + ":" + line + ": " + cells.length + " columns, header has " + names.length);
+                }
+                double[] row = new double[header.size()];
+                for (int j = 0, k = 0; j < cells.length; j++) {
+                    if (!keep[j]) continue;
+                    String c = cells[j];
+                    double v;
+                    try {
+                        v = c.isEmpty() ? Double.NaN : Double.parseDouble(c);
+                    } catch (NumberFormatException e) {
+                        throw new IOException(p + ":" + line + ": column " + names[j] + " is not a number: '" + c + "'");
+                    }
+                    row[k++] = Double.isFinite(v) ? v : Double.NaN;
+                }
+                rows.add(row);
+            }
+            return new CsvTable(header, rows.toArray(new double[0][]));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(p + ": not a readable CSV file: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package anteater.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One line of InfluxDB line protocol, {@code measurement[,tag=value...] field=value[,field=value...] [time]},
+ * tokenised in that order with its escapes: {@code \,} and {@code \ } in the measurement, {@code \,} {@code \=}
+ * {@code \ } in tag keys, tag values and field keys; string field values in double quotes with {@code \"} and
+ * {@code \\}. Numeric fields (floats, {@code 12i}, {@code 12u}) are kept; strings and booleans are not metrics.
+ *
+ * @param tags the tag set as {@code k=v,...} sorted by key (identifies the series), "" for none
+ * @param time the timestamp, null when the line has none
+ */
+public record LinePoint(String measurement, String tags, Map<String, Double> fields, Long time) {
+
+    public static LinePoint parse(String line) {
+        Cursor c = new Cursor(line);
+        String measurement = c.until(",  ".toCharArray(), false);
+        if (measurement.isEmpty()) throw new IllegalArgumentException("no measurement");
+        java.util.TreeMap<String, String> tags = new java.util.TreeMap<>();
+        while (c.peek() == ',') {
+            c.next();
+            String k = c.until("= ".toCharArray(), true);
+            if (c.peek() != '=') throw new IllegalArgumentException("tag '" + k + "' has no value");
+            c.next();
+            tags.put(k, c.until(", ".toCharArray(), true));
+        }
+        if (c.peek() != ' ') throw new IllegalArgumentException("no field set after the measurement and tags");
+        c.skipSpaces();
+        Map<String, Double> fields = new LinkedHashMap<>();
+        int count = 0;
+        while (true) {
+            String k = c.until("=, ".toCharArray(), true);
+            if (k.isEmpty() || c.peek() != '=') throw new IllegalArgumentException("field " + (count + 1) + " has no key=value");
+            c.next();
+            count++;
+            if (c.peek() == '"') {
+                c.quoted(); // a string field: not a metric
+            } else {
+                String v = c.until(", ".toCharArray(), false);
+                Double x = number(v);
+                if (x != null) fields.put(k, x);
+                else if (!isBool(v)) throw new IllegalArgumentException("field '" + k + "' has value '" + v + "'");
+            }
+            if (c.peek() != ',') break;
+            c.next();
+        }
+        c.skipSpaces();
+        String rest = c.rest().strip();
+        Long time = null;
+        if (!rest.isEmpty()) {
+            try {
+                time = Long.parseLong(rest);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("timestamp '" + rest + "' is not an integer");
+            }
+        }
+        List<String> ts = new ArrayList<>();
+        tags.forEach((k, v) -> ts.add(k + "=" + v));
+        return new LinePoint(measurement, String.join(",", ts), fields, time);
+    }
+
+    private static Double number(String v) {
+        if (v.isEmpty()) return null;
+        char last = v.charAt(v.length() - 1);
+        String n = last == 'i' || last == 'u' ? v.substring(0, v.length() - 1) : v;
+        try {
+            return last == 'i' || last == 'u' ? (double) Long.parseLong(n) : Double.parseDouble(n);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static boolean isBool(String v) {
+        return switch (v) {
+            case "t", "T", "true", "True", "TRUE", "f", "F", "false", "False", "FALSE" -> true;
+            default -> false;
+        };
+    }
+
+    private static final class Cursor {
+        private final String s;
+        private int i;
+
+        Cursor(String s) {
+            this.s = s;
+        }
+
+        char peek() {
+            return i < s.length() ? s.charAt(i) : '\0';
+        }
+
+        void next() {
+            i++;
+        }
+
+        void skipSpaces() {
+            while (peek() == ' ') i++;
+        }
+
+        String rest() {
+            return s.substring(Math.min(i, s.length()));
+        }
+
+        /** Up to the first unescaped stop character; a backslash escapes the next character (kept when not). */
+        String until(char[] stops, boolean escapesEquals) {
+            StringBuilder b = new StringBuilder();
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (c == '\\' && i + 1 < s.length()) {
+                    char n = s.charAt(i + 1);
+                    if (n == ',' || n == ' ' || (escapesEquals && n == '=') || n == '\\') {
+                        b.append(n);
+                        i += 2;
+                        continue;
+                    }
+                }
+                for (char st : stops) if (c == st) return b.toString();
+                b.append(c);
+                i++;
+            }
+            return b.toString();
+        }
+
+        /** A double-quoted string starting here, with \" and \\ escapes. */
+        String quoted() {
+            StringBuilder b = new StringBuilder();
+            i++; // opening quote
+            while (i < s.length()) {
+                char c = s.charAt(i);
+                if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == '"' || s.charAt(i + 1) == '\\')) {
+                    b.append(s.charAt(i + 1));
+                    i += 2;
+                } else if (c == '"') {
+                    i++;
+                    return b.toString();
+                } else {
+                    b.append(c);
+                    i++;
+                }
+            }
+            throw new IllegalArgumentException("unterminated string field");
+        }
+    }
+}
