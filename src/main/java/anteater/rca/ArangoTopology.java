@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The topology gala-spider keeps in ArangoDB: collection {@code Timestamps} (one document per snapshot, key =
  * epoch seconds), vertex collection {@code ObserveEntities_<ts>} per snapshot, one edge collection per relation.
  * A lookup takes the newest snapshot at or before the event time (refused if older than the tolerance), then
- * traverses the relation collections from the entity, bounded in depth. Every value reaches AQL as a bind
+ * traverses the relation collections from the entity, bounded in depth, for the entities, and reads every edge
+ * between those entities (a traversal that visits each entity once returns a spanning tree, not all edges). Every value reaches AQL as a bind
  * parameter (collections as {@code @@name}); the query texts are constants but for the list of edge-collection
  * placeholders.
  */
@@ -46,8 +47,13 @@ public final class ArangoTopology implements Topology {
     static final String SNAPSHOT_AQL = "FOR t IN @@timestamps FILTER TO_NUMBER(t._key) <= @t "
             + "SORT TO_NUMBER(t._key) DESC LIMIT 1 RETURN t._key";
 
-    static final String TRAVERSAL_AQL = "FOR v, e IN 0..@depth ANY @start %s "
-            + "OPTIONS {order: \"bfs\", uniqueVertices: \"global\"} RETURN {v: v, e: e}";
+    /** The entities within depth hops (each visited once: the traversal's own edges would be a spanning tree only). */
+    static final String TRAVERSAL_AQL = "FOR v IN 0..@depth ANY @start %s "
+            + "OPTIONS {order: \"bfs\", uniqueVertices: \"global\"} RETURN {v: v}";
+
+    /** Every edge between those entities, of each relation collection (%s: one subquery per collection). */
+    static final String EDGES_AQL = "FOR e IN FLATTEN([%s]) RETURN e";
+    static final String EDGES_OF = "(FOR x IN @@r%d FILTER x._from IN @ids AND x._to IN @ids RETURN x)";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long RELATION_REFRESH_MS = 600_000;
@@ -146,24 +152,34 @@ public final class ArangoTopology implements Topology {
             throw e;
         }
         Map<String, Entity> entities = new LinkedHashMap<>();
-        Map<String, Edge> edges = new LinkedHashMap<>();
+        List<String> ids = new ArrayList<>();
         for (JsonNode row : rows) {
             JsonNode v = row.path("v");
             if (v.isObject()) {
                 Entity en = entityOf(v);
-                if (en != null) entities.putIfAbsent(en.id(), en);
-            }
-            JsonNode e = row.path("e");
-            if (e.isObject()) {
-                String id = e.path("_id").asText("");
-                String rel = id.contains("/") ? id.substring(0, id.indexOf('/')) : e.path("type").asText("");
-                edges.putIfAbsent(id.isEmpty() ? edges.size() + "" : id,
-                        new Edge(keyOf(e.path("_from").asText("")), keyOf(e.path("_to").asText("")), rel));
+                if (en != null && entities.putIfAbsent(en.id(), en) == null) ids.add(v.path("_id").asText());
             }
         }
         if (!entities.containsKey(entityId)) {
             throw new TopologyException(TopologyException.Reason.ENTITY_MISSING, "entity " + entityId
                     + " is not in snapshot ObserveEntities_" + key);
+        }
+        // all edges among the entities found (those that close a cycle too: sli-proc-container-host has one)
+        StringBuilder subs = new StringBuilder();
+        Map<String, Object> eb = new LinkedHashMap<>();
+        eb.put("ids", ids);
+        for (int i = 0; i < rels.size(); i++) {
+            if (i > 0) subs.append(", ");
+            subs.append(String.format(java.util.Locale.ROOT, EDGES_OF, i));
+            eb.put("@r" + i, rels.get(i));
+        }
+        Map<String, Edge> edges = new LinkedHashMap<>();
+        for (JsonNode e : query(String.format(EDGES_AQL, subs), eb, "edges")) {
+            if (!e.isObject()) continue;
+            String id = e.path("_id").asText("");
+            String rel = id.contains("/") ? id.substring(0, id.indexOf('/')) : e.path("type").asText("");
+            edges.putIfAbsent(id.isEmpty() ? edges.size() + "" : id,
+                    new Edge(keyOf(e.path("_from").asText("")), keyOf(e.path("_to").asText("")), rel));
         }
         return new Neighbourhood(entityId, snapSec * 1000L, entities, new ArrayList<>(edges.values()));
     }

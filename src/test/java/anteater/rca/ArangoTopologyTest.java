@@ -88,6 +88,7 @@ class ArangoTopologyTest {
             for (long s : snapshots) if (s <= t) best = s;
             return best == null ? List.of() : List.of(ArangoStub.JSON.getNodeFactory().textNode(String.valueOf(best)));
         }
+        if (query.contains("@ids")) return edgesAmong(query, bind);
         assertTrue(query.contains("ANY @start"), query);
         int depth = bind.path("depth").asInt(-1);
         assertTrue(depth >= 0, "depth bound: " + bind);
@@ -139,6 +140,50 @@ class ArangoTopologyTest {
         return rows;
     }
 
+    /** The edges query: every fixture edge of the bound collections with both ends among the bound ids. */
+    Object edgesAmong(String query, JsonNode bind) {
+        Set<String> ids = new HashSet<>();
+        bind.path("ids").forEach(n -> ids.add(n.asText()));
+        Set<String> colls = new HashSet<>();
+        for (Iterator<String> it = bind.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (k.startsWith("@r")) {
+                colls.add(bind.get(k).asText());
+                assertTrue(query.contains("@" + k + " "), "placeholder @" + k + " used in " + query);
+            }
+        }
+        String prefix = "ObserveEntities_" + SNAP + "/";
+        List<JsonNode> rows = new ArrayList<>();
+        int eid = 0;
+        for (String[] e : edges) {
+            eid++;
+            if (!colls.contains(e[0]) || !ids.contains(prefix + e[1]) || !ids.contains(prefix + e[2])) continue;
+            ObjectNode ed = ArangoStub.JSON.createObjectNode();
+            ed.put("_key", String.valueOf(eid));
+            ed.put("_id", e[0] + "/" + eid);
+            ed.put("_from", prefix + e[1]);
+            ed.put("_to", prefix + e[2]);
+            ed.put("type", e[0]);
+            rows.add(ed);
+        }
+        return rows;
+    }
+
+    @Test
+    void edgesThatCloseACycleAreKept() throws Exception {
+        // a process in a container on the host: sli -> proc, proc runs_on host, proc belongs_to container,
+        // container runs_on host; the traversal reaches host and container once each, by one edge each
+        vertex("m1_container_c1", "container");
+        edge("belongs_to", PROC, "m1_container_c1");
+        edge("runs_on", "m1_container_c1", "m1_host");
+        Neighbourhood n = topo.around(PROC, (SNAP + 30) * 1000, 1);
+        assertEquals(Set.of(PROC, "m1_host", "m1_sli_42", "m1_container_c1"), n.entities().keySet());
+        assertTrue(n.edges().contains(new Edge("m1_container_c1", "m1_host", "runs_on")), n.edges().toString());
+        assertTrue(n.edges().contains(new Edge(PROC, "m1_container_c1", "belongs_to")), n.edges().toString());
+        assertTrue(n.edges().contains(new Edge(PROC, "m1_host", "runs_on")), n.edges().toString());
+        assertEquals(4, n.edges().size(), n.edges().toString());
+    }
+
     @Test
     void readsTheNeighbourhoodOfTheNearestSnapshotWithBindParameters() throws Exception {
         Neighbourhood n = topo.around(PROC, (SNAP + 30) * 1000, 2);
@@ -156,7 +201,7 @@ class ArangoTopologyTest {
         assertEquals(4, n.edges().size());
 
         List<ArangoStub.Request> cursors = stub.cursorCreates();
-        assertEquals(2, cursors.size());
+        assertEquals(3, cursors.size(), "snapshot, traversal, edges among the entities");
         JsonNode snapReq = cursors.get(0).json();
         assertEquals(ArangoTopology.SNAPSHOT_AQL, snapReq.path("query").asText());
         assertEquals(SNAP + 30, snapReq.path("bindVars").path("t").asLong());
@@ -168,9 +213,11 @@ class ArangoTopologyTest {
             if (f.getKey().startsWith("@r")) bound.add(f.getValue().asText());
         });
         assertEquals(new TreeSet<>(ArangoTopology.RELATIONS), bound);
-        // 5 rows in batches of 2: the driver had to continue the cursor twice
+        JsonNode eq = cursors.get(2).json();
+        assertEquals(5, eq.path("bindVars").path("ids").size(), "the entities' ids are bound, not written into the AQL");
+        // 5 traversal rows and 4 edges in batches of 2: the driver had to continue the cursors 2 + 1 times
         long continuations = stub.requests.stream().filter(r -> r.path().startsWith("/_db/spider/_api/cursor/")).count();
-        assertEquals(2, continuations, stub.requests.toString());
+        assertEquals(3, continuations, stub.requests.toString());
         // basic auth with the configured user
         String expected = "Basic " + Base64.getEncoder().encodeToString("rca:s3cret-pw".getBytes(StandardCharsets.UTF_8));
         assertEquals(expected, cursors.get(0).authorization());
