@@ -41,7 +41,11 @@ public final class RcaEngine implements AutoCloseable {
     private final CauseInference inference;
     private final EventPublisher publisher;
     private final LongSupplier wallMs;
-    private final BlockingQueue<AnomalyEvent> queue;
+    private final BlockingQueue<Incoming> queue;
+
+    /** An event and whether it may trigger inference (it was published; suppressed ones are evidence only). */
+    private record Incoming(AnomalyEvent event, boolean trigger) {
+    }
     private final AnomalyStore store;
     private final List<Pending> pending = new ArrayList<>();
     private final Set<String> trigger;
@@ -149,8 +153,13 @@ public final class RcaEngine implements AutoCloseable {
 
     /** Enqueues an event; never blocks. False (and counted) if the queue is full or the engine stopped. */
     public boolean offer(AnomalyEvent e) {
+        return offer(e, true);
+    }
+
+    /** As {@link #offer(AnomalyEvent)}; {@code published} false: evidence only, never a trigger. */
+    public boolean offer(AnomalyEvent e, boolean published) {
         if (!running || e == null) return false;
-        if (queue.offer(e)) {
+        if (queue.offer(new Incoming(e, published))) {
             received.incrementAndGet();
             return true;
         }
@@ -160,14 +169,14 @@ public final class RcaEngine implements AutoCloseable {
     }
 
     private void loop() {
-        List<AnomalyEvent> batch = new ArrayList<>();
+        List<Incoming> batch = new ArrayList<>();
         while (running) {
             try {
-                AnomalyEvent e = queue.poll(200, TimeUnit.MILLISECONDS);
+                Incoming e = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (e != null) {
                     batch.add(e);
                     queue.drainTo(batch, 1000);
-                    for (AnomalyEvent x : batch) accept(x);
+                    for (Incoming x : batch) accept(x.event(), x.trigger());
                     batch.clear();
                 }
                 processDue();
@@ -179,12 +188,12 @@ public final class RcaEngine implements AutoCloseable {
         }
     }
 
-    private void accept(AnomalyEvent e) {
+    private void accept(AnomalyEvent e, boolean mayTrigger) {
         if (!store.add(e)) {
             duplicates.incrementAndGet();
             return;
         }
-        if (!trigger.contains(e.eventType())) return;
+        if (!mayTrigger || !trigger.contains(e.eventType())) return;
         if (pending.size() >= MAX_PENDING) {
             pending.remove(0);
             failed.incrementAndGet();

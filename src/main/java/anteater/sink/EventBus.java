@@ -2,7 +2,6 @@ package anteater.sink;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,21 +13,31 @@ public final class EventBus {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
     private static final EventBus GLOBAL = new EventBus();
 
-    private final List<Consumer<AnomalyEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** Receives every anomaly event of this JVM; {@code published}: it was sent (not suppressed). */
+    public interface Listener {
+        void event(AnomalyEvent e, boolean published);
+    }
+
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public AutoCloseable subscribe(Listener listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
 
     public static EventBus global() {
         return GLOBAL;
     }
 
-    public AutoCloseable subscribe(Consumer<AnomalyEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+    /** A published event. */
+    public void post(AnomalyEvent e) {
+        post(e, true);
     }
 
-    public void post(AnomalyEvent e) {
-        for (Consumer<AnomalyEvent> l : listeners) {
+    public void post(AnomalyEvent e, boolean published) {
+        for (Listener l : listeners) {
             try {
-                l.accept(e);
+                l.event(e, published);
             } catch (RuntimeException ex) {
                 LOG.warn("event listener failed: {}", ex.toString());
             }

@@ -36,8 +36,11 @@ final class EventSink implements AnomalySink {
         try {
             AnomalyEvent e = factory.create(anomaly);
             events.incrementAndGet();
-            bus.post(e);
-            if (!suppressor.admit(e.entityId(), e.metric(), e.timestampMs())) {
+            boolean admitted = suppressor.admit(e.entityId(), e.metric(), e.timestampMs());
+            // every anomalous window is evidence for RCA; only a published one may trigger a cause event, whose
+            // event_id a consumer must be able to join to an event on the anomaly topic
+            bus.post(e, admitted);
+            if (!admitted) {
                 suppressed.incrementAndGet();
                 EventStats.SUPPRESSED.incrementAndGet();
                 return;

@@ -51,6 +51,30 @@ class RcaEngineTest {
     final double[] f = Fixtures.shared(5);
 
     @Test
+    void aSuppressedWindowIsEvidenceButNoTrigger() throws Exception {
+        Recorder pub = new Recorder();
+        AtomicLong wall = new AtomicLong(0);
+        EventBus bus = new EventBus();
+        try (RcaEngine e = new RcaEngine(cfg("future: 3m, grace: 1h"), Fixtures.host(), pub, wall::get)) {
+            e.start();
+            e.subscribe(bus);
+            // the cpu anomaly was suppressed (not on the anomaly topic) but is still a candidate cause;
+            // the second sli window was suppressed too: it must not get a cause event of its own
+            bus.post(Fixtures.event("m1_cpu", "cpu_usage", T0, 9, Fixtures.values(1, f, 0, 5), "sys"), false);
+            bus.post(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, Fixtures.values(2, f, 0, 5), "app"), true);
+            bus.post(Fixtures.event("m1_sli_1", "sli_rtt", T0 + 60_000, 8, Fixtures.values(2, f, 0, 5), "app"), false);
+            bus.post(Fixtures.event("m2_proc_9", "proc_cpu", T0 + 600_000, 3, new double[0], "sys"), true);
+            await(() -> pub.sent.size() == 1, "a cause event");
+            Thread.sleep(300);
+            assertEquals(1, pub.sent.size(), "only the published window triggers");
+            assertEquals(1, e.stats().inferred());
+            JsonNode j = new ObjectMapper().readTree(pub.sent.get(0).json());
+            assertEquals("m1_cpu", j.path("Resource").path("cause_metrics").get(0).path("entity_id").asText(),
+                    "a suppressed anomaly still counts as a cause");
+        }
+    }
+
+    @Test
     void busEventsLeadToACauseEventOnceTheFutureWindowHasPassedInEventTime() throws Exception {
         Recorder pub = new Recorder();
         AtomicLong wall = new AtomicLong(0);

@@ -39,7 +39,11 @@ class FileSinkTest {
         Path file = dir.resolve("events.jsonl");
         EventBus bus = new EventBus();
         List<AnomalyEvent> seen = new ArrayList<>();
-        bus.subscribe(seen::add);
+        List<Boolean> published = new ArrayList<>();
+        bus.subscribe((e, pub) -> {
+            seen.add(e);
+            published.add(pub);
+        });
         // 12 anomalous 5-minute windows of one group: with 10-minute suppression every other one goes out
         List<Anomaly> found = TestAnomalies.ttest("cpu", Map.of("host", "h1"), "usage", 3, 12, 11);
         assertEquals(12, found.size());
@@ -48,6 +52,7 @@ class FileSinkTest {
         sink.close(Duration.ofSeconds(5));
 
         assertEquals(12, seen.size(), "RCA sees every anomalous window");
+        assertEquals(6, published.stream().filter(b -> b).count(), "and knows which were published (may trigger)");
         List<JsonNode> events = lines(file);
         assertEquals(6, events.size(), "window tmax advances 5 min per window; 10 min suppression");
         long prev = -1;
