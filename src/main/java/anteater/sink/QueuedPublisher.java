@@ -113,7 +113,7 @@ abstract class QueuedPublisher implements EventPublisher {
      */
     protected abstract boolean deliver(Msg m);
 
-    /** Called when the queue is empty for a moment (e.g. to flush a file). */
+    /** Called when the queue is empty for a moment, and at least every 200 ms under steady traffic (e.g. to flush a file). */
     protected void idle() {
     }
 
@@ -123,6 +123,7 @@ abstract class QueuedPublisher implements EventPublisher {
     private void loop() {
         Msg pending = null;
         long pauseMs = 100;
+        long idleNs = System.nanoTime();
         while (true) {
             try {
                 if (pending == null) {
@@ -134,6 +135,7 @@ abstract class QueuedPublisher implements EventPublisher {
             if (closing && System.nanoTime() > deadlineNs) break;
             if (pending == null) {
                 idle();
+                idleNs = System.nanoTime();
                 if (closing) break;
                 EventStats.maybeLog();
                 continue;
@@ -150,6 +152,12 @@ abstract class QueuedPublisher implements EventPublisher {
             if (done) {
                 pending = null;
                 pauseMs = 100;
+                // under steady traffic the queue is never empty: still flush at least every 200 ms, so that a
+                // file's lines are not held in memory (and lost on a kill) for as long as the traffic lasts
+                if (System.nanoTime() - idleNs > 200_000_000L) {
+                    idle();
+                    idleNs = System.nanoTime();
+                }
             } else {
                 try {
                     long left = closing ? TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime()) : pauseMs;

@@ -129,4 +129,25 @@ class FileSinkTest {
         ConfigException e = assertThrows(ConfigException.class, () -> Sinks.forTask(new Options(), cfg, new EventBus()));
         assertTrue(e.getMessage().contains("cannot be written"), e.getMessage());
     }
+
+    @Test
+    void linesReachTheFileWhileTrafficIsSteady(@TempDir Path dir) throws Exception {
+        // a queue that is never empty for long: lines must still be written as they come, not at the end
+        Path file = dir.resolve("steady.jsonl");
+        FilePublisher p = new FilePublisher(file, "t", 10_000);
+        try {
+            // one small event every 50 ms (the queue never waits the 200 ms that counted as idle; the 64 KiB
+            // buffer never fills): 2 s of it
+            int sent = 0;
+            long onDisk = 0;
+            for (int k = 0; k < 40 && onDisk == 0; k++) {
+                p.publish("t", "k", "{\"n\":" + sent++ + "}");
+                Thread.sleep(50);
+                onDisk = Files.size(file);
+            }
+            assertTrue(onDisk > 0, "nothing on disk after " + sent + " events of steady traffic");
+        } finally {
+            p.close(Duration.ofSeconds(5));
+        }
+    }
 }
