@@ -44,10 +44,17 @@ final class KafkaPublisher extends QueuedPublisher {
 
     @Override
     protected boolean deliver(Msg m) {
+        Thread me = Thread.currentThread();
+        boolean[] stalled = {false};
         try {
             producer.send(new ProducerRecord<>(m.topic(), m.key(), m.json()), (md, ex) -> {
                 if (ex == null) {
                     succeed();
+                } else if (Thread.currentThread() == me && ex instanceof org.apache.kafka.common.errors.TimeoutException
+                        && !closing()) {
+                    // called back inside send(): metadata or buffer space did not come within max.block.ms (the
+                    // client reports this through the callback, it does not throw): the broker is away
+                    stalled[0] = true;
                 } else if (ex instanceof RetriableException && !closing()) {
                     warnRateLimited(lastFailWarnNs, "delivery timed out, queueing the event again: " + ex.getMessage());
                     requeue(m);
@@ -56,6 +63,11 @@ final class KafkaPublisher extends QueuedPublisher {
                     warnRateLimited(lastFailWarnNs, "event to " + m.topic() + " failed: " + ex);
                 }
             });
+            if (stalled[0]) {
+                // keep the event in hand and try it again after a pause, ahead of the queue: no reordering
+                warnRateLimited(lastStallWarnNs, "broker not reachable, events wait in the queue (" + queued() + " queued)");
+                return false;
+            }
             return true;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             // metadata or buffer space did not come within max.block.ms: the broker is away; keep the event

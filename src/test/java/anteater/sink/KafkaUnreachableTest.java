@@ -44,6 +44,13 @@ class KafkaUnreachableTest {
             });
             assertEquals(500, sink.published.get());
             assertTrue(shared.dropped() >= 449, "the queue holds 50 (+1 in hand): dropped " + shared.dropped());
+            // after max.block.ms (5 s) without metadata the event in hand waits, it is not put back at the tail
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (!captured.toString(StandardCharsets.UTF_8).contains("broker not reachable") && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertFalse(captured.toString(StandardCharsets.UTF_8).contains("queueing the event again"),
+                    "a broker that is away is no delivery timeout");
             sink.close(Duration.ofSeconds(1));
         } finally {
             System.setErr(err);
@@ -52,6 +59,7 @@ class KafkaUnreachableTest {
         assertEquals(500, shared.dropped() + shared.failed(), "every event is accounted for");
         String log = captured.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("DROPPING anomaly events"), "drops are logged loudly");
+        assertTrue(log.contains("broker not reachable"), "the outage is named as such");
         assertTrue(log.contains("closed:") && log.contains("failed"), "counters are logged at close");
         assertFalse(log.contains(PASSWORD), "the password appears in no log line");
     }
