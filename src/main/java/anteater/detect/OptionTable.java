@@ -43,7 +43,7 @@ public final class OptionTable {
         // events (anteater.sink)
         add("topic", OptionKind.STRING, false, null, "events: topic of this task's anomaly events (default: Kafka.model_topic of the config)");
         add("entity", OptionKind.STRING, false, null, "events: entity_id template of {measurement}, {tags}, {<tag>} (default: {machine_id}_{measurement}_{tags})");
-        add("suppress", OptionKind.DURATION, false, null, "events: the same entity + metric is sent once per this interval of event time (default: Suppression.interval, 10m; 0s: every window)");
+        add("suppress", OptionKind.DURATION, false, null, "events: the same group (measurement and tags) + metric is sent once per this interval of event time (default: Suppression.interval, 10m; 0s: every window)");
         add("eventType", OptionKind.STRING, false, "app", "events: event_type, app | sys");
         // robustz
         add("zHistory", OptionKind.INT, false, 1000L, "robustz: values kept per field for the median and MAD");

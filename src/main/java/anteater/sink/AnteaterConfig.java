@@ -301,7 +301,7 @@ public final class AnteaterConfig {
         }
     }
 
-    /** The same entity + metric is sent once per interval at most. */
+    /** The same group (measurement and tags) + metric is sent once per interval at most. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class Suppression {
         /** Minutes (may be fractional); 0 sends every anomalous window. */

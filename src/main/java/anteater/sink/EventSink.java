@@ -36,7 +36,9 @@ final class EventSink implements AnomalySink {
         try {
             AnomalyEvent e = factory.create(anomaly);
             events.incrementAndGet();
-            boolean admitted = suppressor.admit(e.entityId(), e.metric(), e.timestampMs());
+            // keyed on the group itself (measurement and raw tags), not the rendered entity_id, which gala's
+            // character rules and length limit can make equal for different groups
+            boolean admitted = suppressor.admit(groupKey(e), e.metric(), e.timestampMs());
             // every anomalous window is evidence for RCA; only a published one may trigger a cause event, whose
             // event_id a consumer must be able to join to an event on the anomaly topic
             bus.post(e, admitted);
@@ -50,6 +52,12 @@ final class EventSink implements AnomalySink {
         } catch (RuntimeException ex) {
             LOG.warn("anomaly event of {} not sent: {}", anomaly.measurement(), ex.toString());
         }
+    }
+
+    static String groupKey(AnomalyEvent e) {
+        StringBuilder b = new StringBuilder(e.measurement() == null ? "" : e.measurement());
+        new java.util.TreeMap<>(e.labels()).forEach((k, v) -> b.append('\u0000').append(k).append('=').append(v));
+        return b.toString();
     }
 
     @Override

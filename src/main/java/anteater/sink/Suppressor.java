@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Lets the same entity + metric out once per interval of event time (the window's tmax), as gala-anteater's
+ * Lets the same group (measurement and tags) + metric out once per interval of event time (the window's tmax), as gala-anteater's
  * consumers expect; event time makes a replay behave like the live run. Not thread-safe (one task's worker).
  */
 public final class Suppressor {
@@ -24,10 +24,10 @@ public final class Suppressor {
         };
     }
 
-    /** Whether an event of this entity and metric at {@code timeMs} goes out; if so, it is remembered. */
-    public boolean admit(String entityId, String metric, long timeMs) {
+    /** Whether an event of this group (any key naming it exactly) and metric at {@code timeMs} goes out; if so, it is remembered. */
+    public boolean admit(String group, String metric, long timeMs) {
         if (intervalMs == 0) return true;
-        String key = entityId + '\u0000' + metric;
+        String key = group + '\u0000' + metric;
         Long last = lastSent.get(key);
         // |t - last| < interval: also holds a replay that goes back in time to the interval it already reported
         if (last != null && Math.abs(timeMs - last) < intervalMs) return false;

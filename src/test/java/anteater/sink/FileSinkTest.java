@@ -150,4 +150,20 @@ class FileSinkTest {
             p.close(Duration.ofSeconds(5));
         }
     }
+
+    @Test
+    void groupsWhoseEntityIdsCoincideAreSuppressedApart(@TempDir Path dir) throws Exception {
+        // gala's entity_id joins tag values with '_': {dev a_b, part c} and {dev a, part b_c} render alike
+        Path file = dir.resolve("collide.jsonl");
+        AnomalySink sink = Sinks.forTask(Options.of("field", "usage"), fileConfig(file), new EventBus());
+        List<Anomaly> a = TestAnomalies.ttest("disk", Map.of("dev", "a_b", "part", "c"), "usage", 3, 1, 5);
+        List<Anomaly> b = TestAnomalies.ttest("disk", Map.of("dev", "a", "part", "b_c"), "usage", 3, 1, 5);
+        sink.publish(a.get(0));
+        sink.publish(b.get(0));
+        sink.close(Duration.ofSeconds(5));
+        List<JsonNode> events = lines(file);
+        assertEquals(2, events.size(), "two groups, two events");
+        assertEquals(events.get(0).get("Attributes").get("entity_id").asText(),
+                events.get(1).get("Attributes").get("entity_id").asText(), "the ids do coincide");
+    }
 }
