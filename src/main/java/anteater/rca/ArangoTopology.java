@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * traverses the relation collections from the entity, bounded in depth, for the entities, and reads every edge
  * between those entities (a traversal that visits each entity once returns a spanning tree, not all edges). Every value reaches AQL as a bind
  * parameter (collections as {@code @@name}); the query texts are constants but for the list of edge-collection
- * placeholders.
+ * placeholders and the traversal's {@code WITH ObserveEntities_<n>} (n: the snapshot key parsed as a number).
  */
 public final class ArangoTopology implements Topology {
     private static final Logger LOG = LoggerFactory.getLogger(ArangoTopology.class);
@@ -48,7 +48,7 @@ public final class ArangoTopology implements Topology {
             + "SORT TO_NUMBER(t._key) DESC LIMIT 1 RETURN t._key";
 
     /** The entities within depth hops (each visited once: the traversal's own edges would be a spanning tree only). */
-    static final String TRAVERSAL_AQL = "FOR v IN 0..@depth ANY @start %s "
+    static final String TRAVERSAL_AQL = "WITH %s FOR v IN 0..@depth ANY @start %s "
             + "OPTIONS {order: \"bfs\", uniqueVertices: \"global\"} RETURN {v: v}";
 
     /** Every edge between those entities, of each relation collection (%s: one subquery per collection). */
@@ -142,7 +142,9 @@ public final class ArangoTopology implements Topology {
         }
         List<JsonNode> rows;
         try {
-            rows = query(String.format(TRAVERSAL_AQL, colls), tb, "traversal");
+            // a cluster wants the traversal's vertex collection declared, and WITH takes no bind parameter: the
+            // name is built from the snapshot key parsed as a number above, so nothing from the data enters the text
+            rows = query(String.format(TRAVERSAL_AQL, "ObserveEntities_" + snapSec, colls), tb, "traversal");
         } catch (TopologyException e) {
             if (e.getCause() instanceof ArangoDBException x && Integer.valueOf(1203).equals(x.getErrorNum())) {
                 present = null; // a collection vanished: list them again next time

@@ -90,6 +90,7 @@ class ArangoTopologyTest {
         }
         if (query.contains("@ids")) return edgesAmong(query, bind);
         assertTrue(query.contains("ANY @start"), query);
+        assertTrue(query.startsWith("WITH ObserveEntities_" + SNAP + " FOR v IN"), "the vertex collection is declared: " + query);
         int depth = bind.path("depth").asInt(-1);
         assertTrue(depth >= 0, "depth bound: " + bind);
         String start = bind.path("start").asText();
