@@ -57,8 +57,15 @@ abstract class QueuedPublisher implements EventPublisher {
             drop("the publisher is closing");
             return;
         }
-        if (queue.offer(new Msg(topic, key, json))) {
+        Msg m = new Msg(topic, key, json);
+        if (queue.offer(m)) {
             accepted.incrementAndGet();
+            // close() may have begun and the delivery thread ended between the check above and the offer: then
+            // nobody will take it, so it is counted as dropped instead of staying in the queue unaccounted for
+            if (closing && !thread.isAlive() && queue.remove(m)) {
+                accepted.decrementAndGet();
+                drop("the publisher is closing");
+            }
         } else {
             drop("the queue of " + capacity + " events is full (the destination is slow or down)");
         }
