@@ -36,7 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class VaeModel {
     static final byte[] MAGIC = "ANTVAE".getBytes(StandardCharsets.US_ASCII);
-    public static final int FORMAT_VERSION = 3;
+    /** 4: a CRC-32 of everything before it ends the file; 3: per-metric caps; 2: lags, calibration in time order. */
+    public static final int FORMAT_VERSION = 4;
 
     private final List<String> metrics;
     private final Normaliser normaliser;
@@ -164,7 +165,17 @@ public final class VaeModel {
     }
 
     public void write(OutputStream os) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeBody(new DataOutputStream(body));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body.toByteArray());
         DataOutputStream out = new DataOutputStream(os);
+        body.writeTo(out);
+        out.writeInt((int) crc.getValue());
+        out.flush();
+    }
+
+    private void writeBody(DataOutputStream out) throws IOException {
         out.write(MAGIC);
         out.writeShort(FORMAT_VERSION);
         out.writeInt(metrics.size());
@@ -182,7 +193,6 @@ public final class VaeModel {
         }
         out.writeInt(nb.size());
         nb.writeTo(out);
-        out.flush();
     }
 
     public byte[] toBytes() throws IOException {
@@ -207,6 +217,21 @@ public final class VaeModel {
         int version = in.readUnsignedShort();
         if (version < 1 || version > FORMAT_VERSION) {
             throw new IOException("VAE model format version " + version + " is not supported (this build reads 1 to " + FORMAT_VERSION + ")");
+        }
+        if (version >= 4) {
+            // the whole file is checked before any of it is believed (names, normaliser, network alike)
+            byte[] rest = in.readAllBytes();
+            if (rest.length < 4) throw new java.io.EOFException();
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(magic);
+            crc.update(version >>> 8);
+            crc.update(version & 0xff);
+            crc.update(rest, 0, rest.length - 4);
+            int stored = java.nio.ByteBuffer.wrap(rest, rest.length - 4, 4).getInt();
+            if ((int) crc.getValue() != stored) {
+                throw new IOException("VAE model file is damaged or truncated (checksum mismatch)");
+            }
+            in = new DataInputStream(new ByteArrayInputStream(rest, 0, rest.length - 4));
         }
         int d = in.readInt();
         if (d < 1 || d > 1_000_000) throw new IOException("bad metric count " + d);

@@ -108,7 +108,27 @@ class VaeModelTest {
                     "cut at " + cut);
             assertTrue(e.getMessage() != null && !e.getMessage().isEmpty(), "cut at " + cut + ": " + e);
         }
-        IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(java.util.Arrays.copyOf(b, 12)));
-        assertTrue(e.getMessage().contains("ends early"), e.getMessage());
+        for (int cut : new int[] {4, 9, 12, b.length - 1}) {
+            IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(java.util.Arrays.copyOf(b, cut)));
+            assertTrue(e.getMessage().contains("ends early") || e.getMessage().contains("truncated"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aDamagedModelFileIsRefusedAndVersion3FilesStillLoad() throws IOException {
+        byte[] b = model.toBytes();
+        assertEquals(4, ((b[6] & 0xff) << 8) | (b[7] & 0xff), "format version 4");
+        // one bit of a metric name (right after magic, version and the metric count)
+        byte[] flipped = b.clone();
+        flipped[6 + 2 + 4 + 2] ^= 0x01;
+        IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(flipped));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        // version 3: the same layout without the trailing checksum
+        byte[] v3 = java.util.Arrays.copyOf(b, b.length - 4);
+        v3[7] = 3;
+        VaeModel old = VaeModel.fromBytes(v3);
+        assertEquals(model.metrics(), old.metrics());
+        double[][] x = Synthetic.rows(50, 9);
+        assertArrayEquals(model.score(x, null, null), old.score(x, null, null), 1e-9);
     }
 }
