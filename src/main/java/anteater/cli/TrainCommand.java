@@ -28,6 +28,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
 
+    @Option(names = "--tag", description = "line protocol: train on the lines with this tag only, key=value (repeatable), e.g. --tag host=web1")
+    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+
     @Option(names = {"-o", "--option"}, description = "vae option name=value: hidden, latent, epochs, learningRate, lags, clip (the model); q, threshold, smooth (the threshold it reports)")
     List<String> optionArgs = new ArrayList<>();
 
@@ -35,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Options o = OptionArgs.parse("vae", optionArgs);
         VaeConfig c = VaeDetector.config(o);
-        TrainingData.Table t = TrainingData.read(input);
+        TrainingData.Table t = TrainingData.read(input, tags);
         if (t.rows().length < 10) {
             System.err.println(input + ": " + t.rows().length + " rows; training needs at least 10");
             return 2;

@@ -11,10 +11,17 @@ import java.util.Map;
  * {@code \ } in tag keys, tag values and field keys; string field values in double quotes with {@code \"} and
  * {@code \\}. Numeric fields (floats, {@code 12i}, {@code 12u}) are kept; strings and booleans are not metrics.
  *
- * @param tags the tag set as {@code k=v,...} sorted by key (identifies the series), "" for none
+ * @param tagMap the tag set, sorted by key
  * @param time the timestamp, null when the line has none
  */
-public record LinePoint(String measurement, String tags, Map<String, Double> fields, Long time) {
+public record LinePoint(String measurement, Map<String, String> tagMap, Map<String, Double> fields, Long time) {
+
+    /** The tag set as {@code k=v,...} sorted by key (identifies the series), "" for none. */
+    public String tags() {
+        List<String> ts = new ArrayList<>();
+        tagMap.forEach((k, v) -> ts.add(k + "=" + v));
+        return String.join(",", ts);
+    }
 
     public static LinePoint parse(String line) {
         Cursor c = new Cursor(line);
@@ -58,9 +65,15 @@ public record LinePoint(String measurement, String tags, Map<String, Double> fie
                 throw new IllegalArgumentException("timestamp '" + rest + "' is not an integer");
             }
         }
-        List<String> ts = new ArrayList<>();
-        tags.forEach((k, v) -> ts.add(k + "=" + v));
-        return new LinePoint(measurement, String.join(",", ts), fields, time);
+        return new LinePoint(measurement, tags, fields, time);
+    }
+
+    /** Whether the line's tags include every pair of {@code want}. */
+    public boolean hasTags(Map<String, String> want) {
+        for (Map.Entry<String, String> e : want.entrySet()) {
+            if (!e.getValue().equals(tagMap.get(e.getKey()))) return false;
+        }
+        return true;
     }
 
     private static Double number(String v) {

@@ -28,10 +28,17 @@ public final class TrainingData {
     }
 
     public static Table read(Path p) throws IOException {
+        return read(p, Map.of());
+    }
+
+    /** As {@link #read(Path)}; line protocol keeps only the lines whose tags include every pair of {@code tags}. */
+    public static Table read(Path p, Map<String, String> tags) throws IOException {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        boolean lp = !(n.endsWith(".json") || n.endsWith(".json.gz") || n.endsWith(".csv") || n.endsWith(".csv.gz"));
+        if (!tags.isEmpty() && !lp) throw new IOException(p + ": --tag selects series of line protocol only");
         if (n.endsWith(".json") || n.endsWith(".json.gz")) return prometheus(p);
         if (n.endsWith(".csv") || n.endsWith(".csv.gz")) return csv(p);
-        return lineProtocol(p);
+        return lineProtocol(p, tags);
     }
 
     static Table csv(Path p) throws IOException {
@@ -39,7 +46,7 @@ public final class TrainingData {
         return new Table(t.header, fillNaN(t.rows));
     }
 
-    static Table lineProtocol(Path p) throws IOException {
+    static Table lineProtocol(Path p, Map<String, String> select) throws IOException {
         // time -> (measurement, field) -> value
         TreeMap<Long, Map<String, Double>> byTime = new TreeMap<>();
         Map<String, String[]> ids = new LinkedHashMap<>();
@@ -57,11 +64,12 @@ public final class TrainingData {
                 } catch (IllegalArgumentException e) {
                     throw new IOException(p + ":" + ln + ": not line protocol: " + e.getMessage());
                 }
+                if (!select.isEmpty() && !lp.hasTags(select)) continue;
                 String seen = tagSets.putIfAbsent(lp.measurement(), lp.tags());
                 if (seen != null && !seen.equals(lp.tags())) {
                     throw new IOException(p + ":" + ln + ": measurement '" + lp.measurement() + "' has several series ("
                             + (seen.isEmpty() ? "no tags" : seen) + "; " + (lp.tags().isEmpty() ? "no tags" : lp.tags())
-                            + "): a model is for one group, so give one series per measurement (e.g. one host)");
+                            + "): a model is for one group, so give one series per measurement (e.g. --tag host=<one host>)");
                 }
                 if (lp.time() == null) untimed++;
                 else timed++;

@@ -79,6 +79,10 @@ class TrainingDataTest {
         assertArrayEquals(new double[] {4, 5, 6}, t.rows()[1]);
         org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "two.lp", "cpu,host=a v=1 1\ncpu,host=b v=2 1\n")
                 .getMessage().contains("measurement 'cpu' has several series (host=a; host=b)"));
+        Path two = dir.resolve("two.lp");
+        TrainingData.Table b = TrainingData.read(two, java.util.Map.of("host", "b"));
+        assertEquals(List.of("v"), b.metrics());
+        assertArrayEquals(new double[] {2}, b.rows()[0], "--tag host=b keeps host b's series");
         org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "mixed.lp", "cpu v=1 1000\ncpu v=2\n")
                 .getMessage().contains("mixed.lp:2: some lines have a timestamp and some do not"));
         org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "float.lp", "cpu v=1 1000.5\n")
