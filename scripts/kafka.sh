@@ -21,7 +21,7 @@
 #       Stop the broker of D (SIGTERM, then SIGKILL after S seconds).
 #   scripts/kafka.sh status --dir D
 #       Exit 0 if the broker of D is running.
-#   scripts/kafka.sh console-consumer --bootstrap HOST:PORT --topic T [args...]
+#   scripts/kafka.sh console-consumer --bootstrap-server HOST:PORT --topic T [args...]
 #       Run Kafka's console consumer from the cached jars.
 #
 # Environment:
@@ -46,7 +46,7 @@ SASL_PASSWORD=${KAFKA_SASL_PASSWORD:-anteater-secret}
 log() { printf '[kafka.sh] %s\n' "$*" >&2; }
 die() { printf '[kafka.sh] ERROR: %s\n' "$*" >&2; exit 1; }
 
-CACHE_ROOT=${ANTEATER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/anteater}
+CACHE_ROOT=${ANTEATER_CACHE:-$HOME/.cache/anteater}   # the same root as install-kapacitor.sh
 HOME_DIR=$CACHE_ROOT/kafka-$KAFKA_VERSION
 LIBS=$HOME_DIR/libs
 STAMP=$HOME_DIR/.installed

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 final class BenchVaeCommand implements Callable<Integer> {
 
     @Option(names = "--data", description = "SMD folder (default ${DEFAULT-VALUE})")
-    Path data = Path.of("/work/shared/data/smd");
+    Path data = Path.of("../shared/data/smd"); // the shared data beside the clone, as README's commands assume
 
     @Option(names = "--machine", description = "SMD machine (default ${DEFAULT-VALUE})")
     String machine = "machine-1-6";
