@@ -30,6 +30,8 @@ final class GroupState {
     /** Per metric, consecutive steps its contribution has been above its cap (option persist). */
     int[] runs = new int[0];
     Future<VaeModel> pending;
+    /** The rows of the fine-tuning in flight (null when none): a snapshot keeps them, as rows still to learn. */
+    double[][] tuning;
     /** Whether the pending training is a relearning (option relearn): installed as a new model, not a fine-tuning. */
     boolean relearning;
     /** Consecutive anomalous windows, and their rows (option relearn). */
@@ -53,6 +55,9 @@ final class GroupState {
         last = Arrays.copyOf(last, metrics.size());
         Arrays.fill(last, old, last.length, Double.NaN);
     }
+
+    /** sinceUpdate of a restored group whose fine-tuning was in flight: due at its next normal window. */
+    static final long FINE_TUNE_DUE = Long.MAX_VALUE / 4;
 
     void keep(double[] row) {
         keep(buffer, row);
@@ -78,7 +83,8 @@ final class GroupState {
     void write(DataOutputStream o, VaeModel shared) throws IOException {
         o.writeLong(stepNs);
         o.writeLong(windows);
-        o.writeLong(sinceUpdate);
+        // a fine-tuning in flight is saved as due, with its rows back in the buffer: a restored task runs it again
+        o.writeLong(tuning != null ? FINE_TUNE_DUE : sinceUpdate);
         o.writeLong(imputed);
         o.writeInt(metrics.size());
         for (String s : metrics) o.writeUTF(s);
@@ -98,7 +104,14 @@ final class GroupState {
             o.writeInt(b.length);
             o.write(b);
         }
-        writeRows(o, buffer);
+        if (tuning == null) {
+            writeRows(o, buffer);
+        } else {
+            ArrayDeque<double[]> all = new ArrayDeque<>();
+            for (double[] row : tuning) keep(all, row);
+            for (double[] row : buffer) keep(all, row);
+            writeRows(o, all);
+        }
         o.writeLong(anomalousRun);
         o.writeLong(relearnings);
         writeRows(o, recent);

@@ -167,6 +167,12 @@ public final class VaeDetector implements Detector {
     }
 
     /** Whether a group has a training in progress. */
+    /** Rows waiting to be learned by the next fine-tuning (tests). */
+    int bufferedRows(String groupKey) {
+        GroupState g = groups.get(groupKey);
+        return g == null ? 0 : g.buffer.size();
+    }
+
     public boolean training(String groupKey) {
         GroupState g = groups.get(groupKey);
         return g != null && g.pending != null && !g.pending.isDone();
@@ -201,6 +207,7 @@ public final class VaeDetector implements Detector {
         if (g.pending == null || !g.pending.isDone()) return;
         Future<VaeModel> f = g.pending;
         g.pending = null;
+        g.tuning = null;
         boolean relearnt = g.relearning;
         g.relearning = false;
         try {
@@ -374,14 +381,20 @@ public final class VaeDetector implements Detector {
             g.recent.clear();
         }
         if (!anomalous && updateInterval > 0) {
-            for (double[] row : r.rows()) g.keep(row);
-            g.sinceUpdate++;
+            // a window below the ratio may still hold steps above the threshold (a fault's first steps): only the
+            // steps judged normal themselves are learned
+            for (int i = 0; i < n; i++) if (!(scores[i] > thr)) g.keep(r.rows()[i]);
+            if (g.sinceUpdate < GroupState.FINE_TUNE_DUE) g.sinceUpdate++;
             if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS) {
-                g.sinceUpdate = 0;
                 double[][] rows = g.buffer.toArray(new double[0][]);
-                g.buffer.clear();
                 VaeModel base = m;
-                g.pending = submit(() -> VaeTrainer.fineTune(base, rows, config, FINE_TUNE_EPOCHS));
+                Future<VaeModel> job = submit(() -> VaeTrainer.fineTune(base, rows, config, FINE_TUNE_EPOCHS));
+                if (job != null) { // else the queue is full: the rows stay, and the next normal window tries again
+                    g.pending = job;
+                    g.tuning = rows;
+                    g.sinceUpdate = 0;
+                    g.buffer.clear();
+                }
             }
         }
         out.add(new Verdict(w.name(), w.tmax(), new LinkedHashMap<>(w.tags()), f, a));

@@ -200,6 +200,43 @@ class VaeDetectorTest {
     }
 
     @Test
+    void aFaultsFirstStepsAreNotLearnedAndAFineTuningInFlightSurvivesASnapshot() throws Exception {
+        double[][] x = Synthetic.rows(3600, 11);
+        Synthetic.inject(x, 3212, 3272); // starts 12 steps into window 160: 8 of its 20 steps are the fault's
+        List<Window> ws = Synthetic.windows(x, 20, 0);
+        VaeDetector d = VaeDetector.create(onlineOptions(150, 12));
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) d.process(ws.get(i), out);
+        assertTrue(d.awaitTraining(120_000), "training did not finish in 2 minutes");
+        for (int i = 150; i < 160; i++) d.process(ws.get(i), out);
+        int before = d.bufferedRows("host=a");
+        out.clear();
+        d.process(ws.get(160), out);
+        long above = (Long) out.get(0).fields().get("anomaly_count");
+        assertEquals(Boolean.FALSE, out.get(0).fields().get("is_anomaly"), "below the ratio: " + out.get(0).fields());
+        assertTrue(above > 0, "some steps above the threshold: " + out.get(0).fields());
+        assertEquals(before + 20 - above, d.bufferedRows("host=a"), "only the steps judged normal are kept");
+
+        // window 161 is anomalous; 162 on: normal again, and the 12th normal window since the model submits a fine-tuning
+        for (int i = 161; i < ws.size() && !d.training("host=a"); i++) d.process(ws.get(i), out);
+        assertTrue(d.training("host=a"), "a fine-tuning is in flight");
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        d.save(new DataOutputStream(b));
+        VaeDetector r = VaeDetector.create(onlineOptions(150, 12));
+        r.load(new DataInputStream(new ByteArrayInputStream(b.toByteArray())));
+        assertTrue(r.bufferedRows("host=a") >= VaeDetector.MIN_FINE_TUNE_ROWS, "the rows in flight are in the snapshot");
+        assertFalse(r.training("host=a"));
+        VaeModel restoredModel = r.model("host=a");
+        r.process(ws.get(ws.size() - 1), new ArrayList<>());
+        assertEquals(0, r.bufferedRows("host=a"), "the restored task submits the fine-tuning at its next normal window");
+        assertTrue(r.awaitTraining(120_000));
+        r.process(ws.get(ws.size() - 2), new ArrayList<>());
+        assertTrue(r.model("host=a") != restoredModel, "and installs it");
+        d.close();
+        r.close();
+    }
+
+    @Test
     void refusesBadOptionsWithClearMessages() {
         OptionException e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "q", 2.0)));
         assertTrue(e.getMessage().contains("'q'"), e.getMessage());
