@@ -73,7 +73,8 @@ public final class Agent {
                     case INFO -> submit(() -> writer.send(Udf.Response.newBuilder().setInfo(handler.info()).build()));
                     case INIT -> submit(() -> {
                         Udf.InitResponse r = handler.init(req.getInit());
-                        dataAllowed = r.getSuccess();
+                        // a refused second init leaves the first one in force
+                        dataAllowed = handler.ready();
                         writer.send(Udf.Response.newBuilder().setInit(r).build());
                     });
                     case SNAPSHOT -> submit(() -> writer.send(Udf.Response.newBuilder().setSnapshot(handler.snapshot()).build()));

@@ -150,8 +150,13 @@ public final class AnomalyHandler implements Handler {
             return Udf.RestoreResponse.newBuilder().setSuccess(true).build();
         } catch (SnapshotCodec.SnapshotException e) {
             return restoreFailed(e.getMessage());
+        } catch (java.io.EOFException e) {
+            return restoreFailed("snapshot state could not be read: the detector state ends early (truncated)");
         } catch (IOException | RuntimeException e) {
             return restoreFailed("snapshot state could not be read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // a length that passed every bound and still did not fit: the task must get its answer all the same
+            return restoreFailed("snapshot state could not be read: it needs more memory than the agent has (" + e.getMessage() + ")");
         } catch (OptionException e) {
             return restoreFailed(e.getMessage());
         }

@@ -339,4 +339,20 @@ class AgentTest {
         assertFalse(t.isAlive());
         assertEquals(1, code[0]);
     }
+
+    @Test
+    void aRefusedSecondInitLeavesTheFirstInForce() throws IOException {
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "x"));
+        reqs.add(Frames.init("field", "x"));
+        reqs.addAll(Frames.window("m", HOST, "x", 0, 1, 2, 3));
+        reqs.addAll(Frames.window("m", HOST, "x", 10 * SEC, 1, 2, 3));
+        Run r = run(reqs);
+        assertEquals(0, r.code, r.responses.toString());
+        List<Udf.Response> inits = r.of(Udf.Response.MessageCase.INIT);
+        assertTrue(inits.get(0).getInit().getSuccess());
+        assertFalse(inits.get(1).getInit().getSuccess(), "the second init is refused");
+        assertTrue(r.of(Udf.Response.MessageCase.ERROR).isEmpty(), "and the data still flows: " + r.responses);
+        assertEquals(1, r.of(Udf.Response.MessageCase.POINT).size(), "the first window seeds, the second is judged");
+    }
 }

@@ -210,7 +210,9 @@ public final class VaeModel {
     }
 
     private static VaeModel readChecked(InputStream is) throws IOException {
-        DataInputStream in = new DataInputStream(is);
+        // parsed from memory, so that every length is checked against the bytes there are before it is allocated
+        byte[] all = is.readAllBytes();
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
         byte[] magic = new byte[MAGIC.length];
         in.readFully(magic);
         if (!Arrays.equals(magic, MAGIC)) throw new IOException("not an anteater VAE model (bad magic)");
@@ -220,7 +222,7 @@ public final class VaeModel {
         }
         if (version >= 4) {
             // the whole file is checked before any of it is believed (names, normaliser, network alike)
-            byte[] rest = in.readAllBytes();
+            byte[] rest = java.util.Arrays.copyOfRange(all, MAGIC.length + 2, all.length);
             if (rest.length < 4) throw new java.io.EOFException();
             java.util.zip.CRC32 crc = new java.util.zip.CRC32();
             crc.update(magic);
@@ -235,6 +237,7 @@ public final class VaeModel {
         }
         int d = in.readInt();
         if (d < 1 || d > 1_000_000) throw new IOException("bad metric count " + d);
+        need(in, 2L * d, "metric names");
         List<String> metrics = new ArrayList<>(d);
         for (int j = 0; j < d; j++) metrics.add(in.readUTF());
         int lags = version == 1 ? 1 : in.readInt();
@@ -248,18 +251,21 @@ public final class VaeModel {
         if (norm.size() != d) throw new IOException("normaliser has " + norm.size() + " metrics, model has " + d);
         int nc = in.readInt();
         if (nc < 0 || nc > 100_000_000) throw new IOException("bad calibration count " + nc);
+        need(in, 4L * nc, "calibration");
         double[] cal = new double[nc];
         for (int i = 0; i < nc; i++) cal[i] = in.readFloat();
         double[] caps = new double[0];
         if (version >= 3) {
             int nk = in.readInt();
             if (nk != 0 && nk != d) throw new IOException("bad cap count " + nk + " for " + d + " metrics");
+            need(in, 4L * nk, "caps");
             caps = new double[nk];
             for (int j = 0; j < nk; j++) caps[j] = in.readFloat();
         }
         String config = in.readUTF();
         int len = in.readInt();
         if (len < 1 || len > 1_000_000_000) throw new IOException("bad network length " + len);
+        need(in, len, "network");
         byte[] nb = new byte[len];
         in.readFully(nb);
         NdThreads.configure();
@@ -269,6 +275,11 @@ public final class VaeModel {
             throw new IOException("network takes " + nIn + " inputs, model lists " + d + " metrics x " + lags + " lags");
         }
         return new VaeModel(metrics, norm, lags, net, cal, config, caps);
+    }
+
+    private static void need(DataInputStream in, long bytes, String what) throws IOException {
+        if (bytes > in.available()) throw new IOException("VAE model file: " + what + " of " + bytes + " bytes, but only "
+                + in.available() + " are left (truncated or damaged)");
     }
 
     public static VaeModel fromBytes(byte[] b) throws IOException {

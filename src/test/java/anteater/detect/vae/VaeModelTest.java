@@ -131,4 +131,35 @@ class VaeModelTest {
         double[][] x = Synthetic.rows(50, 9);
         assertArrayEquals(model.score(x, null, null), old.score(x, null, null), 1e-9);
     }
+
+    @Test
+    void aLengthLargerThanTheFileIsRefusedBeforeAllocating() throws IOException {
+        // version 3 layout (no checksum), calibration count set to 100,000,000 (400 MB of floats) in a small file
+        byte[] b = java.util.Arrays.copyOf(model.toBytes(), model.toBytes().length - 4);
+        b[7] = 3;
+        int off = 6 + 2 + 4;
+        for (String m : model.metrics()) off += 2 + m.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        off += 4; // lags
+        off += 4 + 8 + 16 * model.metrics().size(); // normaliser
+        java.nio.ByteBuffer.wrap(b, off, 4).putInt(100_000_000);
+        IOException e = assertThrows(IOException.class, () -> VaeModel.fromBytes(b));
+        assertTrue(e.getMessage().contains("calibration of 400000000 bytes, but only"), e.getMessage());
+    }
+
+    @Test
+    void aSnapshotGroupClaimingAHugeModelIsRefusedBeforeAllocating() throws IOException {
+        java.io.ByteArrayOutputStream bo = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream o = new java.io.DataOutputStream(bo);
+        for (int k = 0; k < 4; k++) o.writeLong(0); // step, windows, sinceUpdate, imputed
+        o.writeInt(0); // no metrics
+        o.writeDouble(Double.NaN); // ewma
+        o.writeInt(0); // tail
+        o.writeInt(0); // runs
+        o.writeByte(2); // an own model follows...
+        o.writeInt(999_999_999); // ...of almost 1 GB
+        o.write(new byte[100]);
+        IOException e = assertThrows(IOException.class, () -> GroupState.read(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bo.toByteArray())), 4, null));
+        assertTrue(e.getMessage().contains("model of 999999999 bytes, but only 100 are left"), e.getMessage());
+    }
 }
