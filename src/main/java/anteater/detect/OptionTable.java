@@ -85,6 +85,19 @@ public final class OptionTable {
         return SPECS.get(name);
     }
 
+    /**
+     * The detector an option belongs to (its help starts with that detector's name, e.g. "vae: ..."), or null for an
+     * option every detector reads (field, maxGroups, the events options).
+     */
+    public static synchronized String owner(String name) {
+        OptionSpec s = SPECS.get(name);
+        if (s == null) return null;
+        int colon = s.help().indexOf(':');
+        if (colon <= 0) return null;
+        String prefix = s.help().substring(0, colon);
+        return Detectors.names().contains(prefix) ? prefix : null;
+    }
+
     static Object defaultOf(String name) {
         OptionSpec s = get(name);
         if (s == null) throw new IllegalArgumentException("no such option: " + name);

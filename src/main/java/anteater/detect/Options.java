@@ -39,6 +39,11 @@ public final class Options {
         return o;
     }
 
+    /** The names given, in order. */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(values.keySet());
+    }
+
     public boolean has(String name) {
         return values.containsKey(name);
     }

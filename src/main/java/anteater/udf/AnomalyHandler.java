@@ -98,6 +98,12 @@ public final class AnomalyHandler implements Handler {
             detector = d;
             sink = s;
             LOG.info("init {}", o.canonical());
+            for (String n : o.names()) {
+                String owner = anteater.detect.OptionTable.owner(n);
+                if (owner != null && !owner.equals(o.detector())) {
+                    LOG.warn("option '{}' is an option of detector {}; detector {} ignores it", n, owner, o.detector());
+                }
+            }
             return Udf.InitResponse.newBuilder().setSuccess(true).build();
         } catch (OptionException e) {
             LOG.warn("init refused: {}", e.getMessage());

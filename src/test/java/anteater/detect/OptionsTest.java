@@ -94,4 +94,20 @@ class OptionsTest {
         assertTrue(e.getMessage().contains("'value' is named twice"), e.getMessage());
         assertEquals(List.of("a", "b"), Options.of("field", "a", "field", "b").fields());
     }
+
+    @Test
+    void eachDetectorsOptionsHaveItAsOwner() {
+        assertEquals("robustz", OptionTable.owner("zHistory"));
+        assertEquals("ttest", OptionTable.owner("size"));
+        assertEquals("vae", OptionTable.owner("lags"));
+        assertEquals("knncad", OptionTable.owner("kDim"));
+        assertEquals("entropy", OptionTable.owner("eSpike"));
+        assertEquals(null, OptionTable.owner("field"), "read by every detector");
+        assertEquals(null, OptionTable.owner("topic"), "an events option");
+        assertEquals(null, OptionTable.owner("maxGroups"));
+        for (OptionSpec s : OptionTable.all()) {
+            String o = OptionTable.owner(s.name());
+            assertTrue(o == null || Detectors.names().contains(o), s.name());
+        }
+    }
 }
