@@ -34,11 +34,10 @@ public final class TrainingData {
     /** As {@link #read(Path)}; line protocol keeps only the lines whose tags include every pair of {@code tags}. */
     public static Table read(Path p, Map<String, String> tags) throws IOException {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        boolean lp = !(n.endsWith(".json") || n.endsWith(".json.gz") || n.endsWith(".csv") || n.endsWith(".csv.gz"));
-        if (!tags.isEmpty() && !lp) throw new IOException(p + ": --tag selects series of line protocol only");
-        if (n.endsWith(".json") || n.endsWith(".json.gz")) return prometheus(p);
-        if (n.endsWith(".csv") || n.endsWith(".csv.gz")) return csv(p);
-        return lineProtocol(p, tags);
+        boolean json = n.endsWith(".json") || n.endsWith(".json.gz"), csv = n.endsWith(".csv") || n.endsWith(".csv.gz");
+        if (!json && !csv) return lineProtocol(p, tags);
+        if (!tags.isEmpty()) throw new IOException(p + ": --tag selects series of line protocol only");
+        return json ? prometheus(p) : csv(p);
     }
 
     static Table csv(Path p) throws IOException {

@@ -134,7 +134,7 @@ final class GroupState {
             g.ewma = i.readDouble();
             int nt = i.readInt();
             if (nt < 0 || nt > 1000) throw new IOException("bad tail length " + nt);
-            need(i, 8L * nt * d, "tail");
+            VaeModel.need(i, 8L * nt * d, "tail");
             g.tail = new double[nt][d];
             for (double[] row : g.tail) for (int j = 0; j < d; j++) row[j] = i.readDouble();
         }
@@ -151,7 +151,7 @@ final class GroupState {
         } else if (kind == 2) {
             int len = i.readInt();
             if (len < 1 || len > 1_000_000_000) throw new IOException("bad model length " + len);
-            need(i, len, "model");
+            VaeModel.need(i, len, "model");
             byte[] b = new byte[len];
             i.readFully(b);
             g.model = VaeModel.fromBytes(b);
@@ -170,15 +170,6 @@ final class GroupState {
         return g;
     }
 
-    /**
-     * Refuses a length that the bytes left cannot hold, before anything is allocated for it (the state is read from
-     * memory, so {@code available()} is exact): a damaged or crafted snapshot must not make the agent allocate
-     * gigabytes.
-     */
-    static void need(DataInputStream i, long bytes, String what) throws IOException {
-        if (bytes > i.available()) throw new IOException(what + " of " + bytes + " bytes, but only " + i.available() + " are left");
-    }
-
     private static void writeRows(DataOutputStream o, ArrayDeque<double[]> rows) throws IOException {
         o.writeInt(rows.size());
         for (double[] row : rows) {
@@ -193,7 +184,7 @@ final class GroupState {
         for (int k = 0; k < nb; k++) {
             int len = i.readInt();
             if (len < 0 || len > VaeDetector.MAX_METRICS) throw new IOException("bad row length " + len);
-            need(i, 4L * len, "row");
+            VaeModel.need(i, 4L * len, "row");
             double[] row = new double[len];
             for (int j = 0; j < len; j++) row[j] = i.readFloat();
             rows.addLast(row);

@@ -85,7 +85,7 @@ public final class Normaliser {
     public static Normaliser load(DataInputStream in) throws IOException {
         int d = in.readInt();
         if (d < 1 || d > 1_000_000) throw new IOException("bad normaliser size " + d);
-        if (in.available() > 0 && 16L * d > in.available()) throw new IOException("normaliser of " + d + " metrics is cut short");
+        VaeModel.need(in, 8 + 16L * d, "normaliser");
         double clip = in.readDouble();
         double[] m = new double[d], s = new double[d];
         for (int j = 0; j < d; j++) {

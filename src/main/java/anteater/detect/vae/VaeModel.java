@@ -165,12 +165,11 @@ public final class VaeModel {
     }
 
     public void write(OutputStream os) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        writeBody(new DataOutputStream(body));
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(body.toByteArray());
+        DataOutputStream body = new DataOutputStream(new java.util.zip.CheckedOutputStream(os, crc));
+        writeBody(body);
+        body.flush();
         DataOutputStream out = new DataOutputStream(os);
-        body.writeTo(out);
         out.writeInt((int) crc.getValue());
         out.flush();
     }
@@ -222,18 +221,14 @@ public final class VaeModel {
         }
         if (version >= 4) {
             // the whole file is checked before any of it is believed (names, normaliser, network alike)
-            byte[] rest = java.util.Arrays.copyOfRange(all, MAGIC.length + 2, all.length);
-            if (rest.length < 4) throw new java.io.EOFException();
+            int header = MAGIC.length + 2, body = all.length - 4;
+            if (body < header) throw new java.io.EOFException();
             java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-            crc.update(magic);
-            crc.update(version >>> 8);
-            crc.update(version & 0xff);
-            crc.update(rest, 0, rest.length - 4);
-            int stored = java.nio.ByteBuffer.wrap(rest, rest.length - 4, 4).getInt();
-            if ((int) crc.getValue() != stored) {
+            crc.update(all, 0, body);
+            if ((int) crc.getValue() != java.nio.ByteBuffer.wrap(all, body, 4).getInt()) {
                 throw new IOException("VAE model file is damaged or truncated (checksum mismatch)");
             }
-            in = new DataInputStream(new ByteArrayInputStream(rest, 0, rest.length - 4));
+            in = new DataInputStream(new ByteArrayInputStream(all, header, body - header));
         }
         int d = in.readInt();
         if (d < 1 || d > 1_000_000) throw new IOException("bad metric count " + d);
@@ -277,9 +272,13 @@ public final class VaeModel {
         return new VaeModel(metrics, norm, lags, net, cal, config, caps);
     }
 
-    private static void need(DataInputStream in, long bytes, String what) throws IOException {
-        if (bytes > in.available()) throw new IOException("VAE model file: " + what + " of " + bytes + " bytes, but only "
-                + in.available() + " are left (truncated or damaged)");
+    /**
+     * Refuses a length that the bytes left cannot hold, before anything is allocated for it: model files and
+     * snapshot states are parsed from memory, so {@code available()} is exact, and a damaged or crafted length must
+     * not make the agent allocate gigabytes.
+     */
+    static void need(DataInputStream in, long bytes, String what) throws IOException {
+        if (bytes > in.available()) throw new IOException(what + " of " + bytes + " bytes, but only " + in.available() + " are left");
     }
 
     public static VaeModel fromBytes(byte[] b) throws IOException {
