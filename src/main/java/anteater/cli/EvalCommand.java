@@ -170,7 +170,8 @@ final class EvalCommand implements Callable<Integer> {
         if (!o.detector().equals("knncad") || window != 1) return r;
         long hold = o.getLong("kHoldoff");
         double[] s = r.score().clone();
-        long quiet = 0;
+        // a flag in the probation rows holds off the first test rows too, as in the detector (and NAB's knncad)
+        long quiet = r.sinceTrainingFlag() == Integer.MAX_VALUE ? 0 : Math.max(0, hold - r.sinceTrainingFlag());
         for (int i = 0; i < s.length; i++) {
             if (quiet > 0) {
                 quiet--;
@@ -179,7 +180,7 @@ final class EvalCommand implements Callable<Integer> {
                 quiet = hold;
             }
         }
-        return new Method.Result(s, r.flag(), r.threshold(), r.calibration());
+        return new Method.Result(s, r.flag(), r.threshold(), r.calibration(), r.sinceTrainingFlag());
     }
 
     /** The (sorted) scores the method's threshold was fitted on, one per line. */

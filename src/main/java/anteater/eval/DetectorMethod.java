@@ -122,7 +122,15 @@ public final class DetectorMethod implements Method {
         }
         Detector det = Detectors.create(o);
         List<Verdict> out = new ArrayList<>();
-        for (Window w : windows(d.name(), d.metrics(), d.train(), d.trainTimes(), window)) det.process(w, out);
+        int since = Integer.MAX_VALUE;
+        for (Window w : windows(d.name(), d.metrics(), d.train(), d.trainTimes(), window)) {
+            out.clear();
+            det.process(w, out);
+            boolean f = false;
+            for (Verdict v : out) f |= Boolean.TRUE.equals(v.fields().get("is_anomaly"));
+            if (f) since = 0;
+            else if (since != Integer.MAX_VALUE) since += w.points();
+        }
         int n = d.test().length;
         double[] score = new double[n];
         boolean[] flag = new boolean[n];
@@ -144,7 +152,7 @@ public final class DetectorMethod implements Method {
             s = e;
         }
         det.close();
-        return new Result(score, flag, Double.NaN, null);
+        return new Result(score, flag, Double.NaN, null, since);
     }
 
     static double scoreOf(Verdict v) {

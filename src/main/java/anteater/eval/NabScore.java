@@ -79,7 +79,9 @@ public final class NabScore {
             int[] left = new int[ws.size()], right = new int[ws.size()];
             for (int k = 0; k < ws.size(); k++) {
                 left[k] = lowerBound(times, ws.get(k)[0]);
-                right[k] = lowerBound(times, ws.get(k)[1] + 1) - 1;
+                // the window ends at the first row with its end time, as NAB's sweeper does (timestamps.index)
+                int end = lowerBound(times, ws.get(k)[1]);
+                right[k] = end < n && times[end] == ws.get(k)[1] ? end : end - 1;
                 for (int i = left[k]; i <= right[k]; i++) window[i] = k;
             }
             int prevRight = -1;

@@ -65,6 +65,28 @@ class NabScoreTest {
     }
 
     @Test
+    void aWindowEndsAtTheFirstRowWithItsEndTime() {
+        // times 0..10, 10, 11..18 (row 11 repeats time 10); window [6, 10] is rows 6..10, as NAB's
+        // timestamps.index(end) gives, so a detection at row 11 is a false positive just after the window
+        long[] t = new long[20];
+        for (int i = 0; i < t.length; i++) t[i] = i <= 10 ? i : i - 1;
+        NabScore.File f = new NabScore.File(t, List.<long[]>of(new long[] {6, 10}));
+        boolean[] fl = new boolean[20];
+        fl[11] = true;
+        NabScore.Result r = f.score(fl, NabScore.STANDARD);
+        assertEquals(0, r.tp());
+        assertEquals(1, r.fp());
+        // p = 1/(5-1) = 0.25: sigma = 2/(1+e^1.25)-1
+        assertEquals(-1.0 + 0.11 * (2 / (1 + Math.exp(1.25)) - 1), r.raw(), EPS);
+        // an end time between two rows still ends the window at the row before it
+        NabScore.File g = new NabScore.File(new long[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18},
+                List.<long[]>of(new long[] {4, 9}));
+        boolean[] gl = new boolean[10];
+        gl[4] = true; // time 8: the window's last row
+        assertEquals(1, g.score(gl, NabScore.STANDARD).tp());
+    }
+
+    @Test
     void probationRowsAreIgnoredAndMissesCostTheFnWeight() {
         NabScore.Result none = file().score(flags(), NabScore.STANDARD);
         assertEquals(-1.0, none.raw(), EPS);
