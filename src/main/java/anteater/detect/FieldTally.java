@@ -61,7 +61,9 @@ final class FieldTally {
         f.putAll(extra);
         Anomaly a = null;
         if (anomalous) {
-            a = new Anomaly(detector, w.name(), w.tags(), firstNs, TTestDetector.spanSeconds(w), field, max, flagged, scored,
+            // stamped with the window's tmax like every detector's event (docs/kafka.md): Timestamp - duration is
+            // then the window's start, which RCA (Onset, Correlation) relies on; the first flagged value is in the text
+            a = new Anomaly(detector, w.name(), w.tags(), w.tmax(), TTestDetector.spanSeconds(w), field, max, flagged, scored,
                     List.of(new Contribution(field, max, String.format(Locale.ROOT, contribution, max))), description.get(),
                     Arrays.copyOf(s.valuesArray(), s.size()));
         }

@@ -3,7 +3,9 @@ package anteater.rca;
 import anteater.detect.Contribution;
 import anteater.sink.AnomalyEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +19,8 @@ import java.util.Map;
  * (Resource.metric, labels, score as number or string, cause_metrics / root_causes, description).
  */
 public final class GalaAnomalyJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** gala-anteater writes json.dumps(...): Python's NaN / Infinity / -Infinity tokens must be read too. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private GalaAnomalyJson() {
     }
@@ -39,7 +42,8 @@ public final class GalaAnomalyJson {
         String entityId = attrs.path("entity_id").asText("");
         if (entityId.isEmpty()) throw new IllegalArgumentException("Attributes.entity_id missing");
         String eventId = attrs.path("event_id").asText(timestampMs + "_" + entityId);
-        String eventType = attrs.path("event_type").asText("app");
+        // gala-inference takes only event_type "app" as a KPI; an event without one is evidence only
+        String eventType = attrs.path("event_type").asText("");
         String metric = first(res, "metric", "metric_id", "metrics");
         if (metric.isEmpty()) throw new IllegalArgumentException("Resource.metric missing");
         Map<String, String> labels = new LinkedHashMap<>();
@@ -75,15 +79,18 @@ public final class GalaAnomalyJson {
         return "";
     }
 
+    /** A score: a number or a numeric string; NaN, missing or unreadable is 0, infinities the largest double. */
     private static double number(JsonNode v) {
-        if (v.isNumber()) return v.asDouble();
-        if (v.isTextual()) {
+        double d;
+        if (v.isNumber()) d = v.asDouble();
+        else if (v.isTextual()) {
             try {
-                return Double.parseDouble(v.asText().trim());
+                d = Double.parseDouble(v.asText().trim());
             } catch (NumberFormatException e) {
                 return 0.0;
             }
-        }
-        return 0.0;
+        } else return 0.0;
+        if (Double.isNaN(d)) return 0.0;
+        return Double.isInfinite(d) ? (d > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE) : d;
     }
 }

@@ -27,8 +27,9 @@ public final class Keywords {
         // host and unknown types: by the metric's name
         if (m.contains("mem")) return "memory";
         if (m.contains("cpu")) return "cpu";
-        if (m.contains("disk") || m.contains("block") || m.contains("io")) return "disk";
         if (m.contains("net") || m.contains("tcp") || m.contains("nic") || m.contains("rtt")) return "network";
+        // "io" as a word of the name (io_wait, read_io, bio), not inside connection, ratio, session, version
+        if (m.contains("disk") || m.contains("block") || m.matches(".*(^|[_.:])b?io([_.:]|$).*")) return "disk";
         return "process";
     }
 }

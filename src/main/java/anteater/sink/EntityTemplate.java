@@ -124,10 +124,13 @@ public final class EntityTemplate {
 
     /** gala's rule: characters outside the allowed set become ':', at most 254 characters. */
     public static String sanitise(String s) {
+        // by code point, as gala-spider's escape_entity_id (a Python str): a character outside the BMP (two Java
+        // chars) is one ':' and counts once towards the 254
         StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_LENGTH));
-        for (int i = 0; i < s.length() && sb.length() < MAX_LENGTH; i++) {
-            char c = s.charAt(i);
-            sb.append(allowed(c) ? c : ':');
+        for (int i = 0; i < s.length() && sb.length() < MAX_LENGTH; ) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            sb.append(cp < 128 && allowed((char) cp) ? (char) cp : ':');
         }
         return sb.toString();
     }

@@ -88,9 +88,12 @@ public final class EventJson {
         for (Map.Entry<String, String> l : new java.util.TreeMap<>(labels).entrySet()) n.put(l.getKey(), l.getValue());
     }
 
-    /** JSON has no NaN or infinity: NaN becomes null, infinities the largest finite double. */
+    /**
+     * JSON has no NaN or infinity: NaN becomes 0 (not null: gala-inference computes max(0, score), which fails on
+     * None), infinities the largest finite double.
+     */
     private static void number(ObjectNode n, String key, double v) {
-        if (Double.isNaN(v)) n.putNull(key);
+        if (Double.isNaN(v)) n.put(key, 0.0);
         else if (Double.isInfinite(v)) n.put(key, v > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE);
         else n.put(key, v);
     }

@@ -96,19 +96,40 @@ final class FilePublisher extends QueuedPublisher {
     }
 
     private boolean write(String topic, ByteBuffer b) {
+        int from = b.position();
+        FileChannel ch = null;
+        long start = -1;
         try {
-            FileChannel ch = channels.get(topic);
+            ch = channels.get(topic);
             if (ch == null) {
                 ch = open(pathOf(topic));
                 channels.put(topic, ch);
             }
+            start = ch.size();
             // one write call per burst of whole lines: appends from other processes land between lines
             while (b.hasRemaining()) ch.write(b);
             return true;
         } catch (IOException e) {
+            // a full device (or file size limit) can take part of the burst and refuse the rest: take the part back,
+            // so the file never holds a partial line, and retry the whole burst later
+            int written = b.position() - from;
+            b.position(from);
+            if (written > 0 && ch != null) takeBack(ch, start, written, topic);
             LOG.warn("{}: cannot append to {}: {}", name, pathOf(topic), e.toString());
             return false;
         }
+    }
+
+    private void takeBack(FileChannel ch, long start, int written, String topic) {
+        try {
+            if (ch.size() == start + written) {
+                ch.truncate(start);
+                return;
+            }
+        } catch (IOException ignored) {
+            // reported below
+        }
+        LOG.warn("{}: {} ends with a partial line ({} bytes) that could not be taken back", name, pathOf(topic), written);
     }
 
     @Override
