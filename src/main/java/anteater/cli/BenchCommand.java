@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--jvm-opts", split = " ", description = "JVM options of the agent (default: ${DEFAULT-VALUE})")
     List<String> jvmOpts = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
-            "-XX:+DisplayVMOutputToStderr", "-Xlog:all=warning:stderr"));
+            "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr"));
 
     @Option(names = "--points", description = "points per measured run (default ${DEFAULT-VALUE})")
     int points = 5_000_000;

@@ -11,7 +11,7 @@ import java.util.List;
 public final class AgentServer implements AutoCloseable {
     /** JVM flags of the agent, as in kapacitor.conf.example. */
     public static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
-            "-Xmx256m", "-XX:+DisplayVMOutputToStderr", "-Xlog:all=warning:stderr");
+            "-Xmx256m", "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr");
 
     private final Process process;
     private final Path socket;

@@ -77,7 +77,7 @@ public final class Agent {
                         dataAllowed = handler.ready();
                         writer.send(Udf.Response.newBuilder().setInit(r).build());
                     });
-                    case SNAPSHOT -> submit(() -> writer.send(Udf.Response.newBuilder().setSnapshot(handler.snapshot()).build()));
+                    case SNAPSHOT -> submit(() -> writer.send(Udf.Response.newBuilder().setSnapshot(restorable(handler.snapshot())).build()));
                     case RESTORE -> submit(() -> writer.send(Udf.Response.newBuilder()
                             .setRestore(handler.restore(req.getRestore())).build()));
                     case BEGIN -> {
@@ -161,6 +161,20 @@ public final class Agent {
         }
         writer.close();
         return 1;
+    }
+
+    /**
+     * Kapacitor keeps the bytes and sends them back as a RestoreRequest of exactly the same frame size at every later
+     * start of the task: a snapshot above this agent's frame limit would fail all of them. Such a snapshot is not
+     * given (empty: Kapacitor stores nothing for this node and the next start begins with empty state).
+     */
+    private Udf.SnapshotResponse restorable(Udf.SnapshotResponse s) {
+        int frame = Udf.Request.newBuilder().setRestore(Udf.RestoreRequest.newBuilder().setSnapshot(s.getSnapshot()))
+                .build().getSerializedSize();
+        if (frame <= maxFrame) return s;
+        LOG.error("{}: snapshot of {} bytes exceeds the frame limit of {} bytes (--max-frame) and could not be restored; "
+                + "not given (raise the limit, or fewer groups/size)", name, frame, maxFrame);
+        return Udf.SnapshotResponse.getDefaultInstance();
     }
 
     private static Udf.Response error(String message) {

@@ -139,8 +139,10 @@ public final class AnomalyHandler implements Handler {
         try {
             SnapshotCodec.Decoded s = SnapshotCodec.decode(bytes);
             if (!s.detector().equals(options.detector())) {
-                throw new SnapshotCodec.SnapshotException("snapshot is from detector '" + s.detector()
-                        + "' but this task uses '" + options.detector() + "'");
+                // the task was redefined with another detector: Kapacitor keeps the node's snapshot (until the task is
+                // deleted) and sends it at every start; its state does not apply, and refusing it would fail every start
+                return startEmpty("snapshot is from detector '" + s.detector() + "' but this task now uses '"
+                        + options.detector() + "'; its state does not apply");
             }
             if (!s.fingerprint().equals(options.canonical())) {
                 LOG.warn("restore: options changed since the snapshot (was: {}); state of matching fields is kept", s.fingerprint());
@@ -168,8 +170,27 @@ public final class AnomalyHandler implements Handler {
         }
     }
 
-    private Udf.RestoreResponse restoreFailed(String why) {
-        LOG.warn("restore failed: {}; continuing with empty state", why);
+    /** A snapshot of another configuration: answered with success and empty state, the reason in the log. */
+    private Udf.RestoreResponse startEmpty(String why) {
+        try {
+            Detector fresh = Detectors.create(options);
+            detector.close();
+            detector = fresh;
+        } catch (OptionException e) {
+            return restoreFailed(why + "; and the detector could not be reset: " + e.getMessage());
+        }
+        LOG.warn("restore: {}; starting with empty state", why);
+        return Udf.RestoreResponse.newBuilder().setSuccess(true).build();
+    }
+
+    /**
+     * A snapshot that cannot be read fails the restore (and so Kapacitor's task start), naming why and how to start
+     * afresh: Kapacitor keeps the snapshot until the task is deleted. The agent goes on, with empty state.
+     */
+    private Udf.RestoreResponse restoreFailed(String reason) {
+        String why = detector == null ? reason : reason + " (Kapacitor keeps a task's snapshot until the task is deleted: "
+                + "delete and define the task again to start with empty state)";
+        LOG.warn("restore failed: {}; continuing with empty state", reason);
         if (detector != null) {
             try {
                 Detector fresh = Detectors.create(options);

@@ -22,7 +22,7 @@ class ConfTemplateTest {
         assertFalse(c.lines().filter(l -> !l.strip().startsWith("#")).anyMatch(l -> l.contains("@")), c);
         assertTrue(c.contains("  [udf.functions.anteater]\n    prog = \"/opt/jdk/bin/java\""), c);
         for (String flag : new String[] {"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx256m",
-                "-XX:+DisplayVMOutputToStderr", "-Xlog:all=warning:stderr"}) {
+                "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr"}) {
             assertTrue(c.contains("\"" + flag + "\""), flag);
         }
         assertTrue(c.contains("\"-jar\", \"/opt/a/anteater.jar\"]"), c);

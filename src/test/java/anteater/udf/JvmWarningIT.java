@@ -1,0 +1,32 @@
+package anteater.udf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import anteater.kapacitor.AgentServer;
+import anteater.udf.proto.Udf;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The JVM flags of kapacitor.conf.example must keep the JVM's own (unified logging) warnings off stdout. */
+class JvmWarningIT {
+    @Test
+    void aJvmWarningDoesNotCorruptTheFrames() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(AgentServer.JVM_FLAGS);          // the flags of kapacitor.conf.example
+        cmd.add("-XX:+UseLargePages");              // any [warning] of unified logging will do: this one is easy to get
+        cmd.addAll(List.of("-jar", AgentProcessIT.jar().toString()));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (OutputStream o = p.getOutputStream()) {
+            o.write(Frames.encode(List.of(Frames.info())));
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor(30, TimeUnit.SECONDS);
+        List<Udf.Response> r = Frames.decode(out); // Kapacitor would fail here with "read error"
+        assertEquals(1, r.size());
+        assertEquals(Udf.Response.MessageCase.INFO, r.get(0).getMessageCase());
+    }
+}
