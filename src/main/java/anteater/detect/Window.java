@@ -36,7 +36,9 @@ public final class Window {
     public void add(String field, long timeNs, double value) {
         Series s = series.get(field);
         if (s == null) {
-            s = new Series(field, sizeHint);
+            // the batch size fits a field of every point; a field first seen later may be sparse (a batch of n points
+            // with n distinct fields would otherwise reserve n x n values): it starts small and grows
+            s = new Series(field, series.isEmpty() ? sizeHint : Math.min(sizeHint, 64));
             series.put(field, s);
         }
         s.add(timeNs, value);
@@ -59,6 +61,13 @@ public final class Window {
     public long tmax() { return tmax; }
     public long tmin() { return tmin; }
     public int points() { return points; }
+
+    /** Values held (finite or not, all fields), for memory budgets. */
+    public long values() {
+        long n = 0;
+        for (Series x : series.values()) n += x.size() + x.nonFinite();
+        return n;
+    }
     public Series series(String field) { return series.get(field); }
     public Map<String, Series> allSeries() { return Collections.unmodifiableMap(series); }
 

@@ -28,6 +28,8 @@ final class FilePublisher extends QueuedPublisher {
     private final Map<String, FileChannel> channels = new HashMap<>();
     private final Map<String, ByteBuffer> pendingBytes = new HashMap<>();
     private final Map<String, Integer> pendingLines = new HashMap<>();
+    private long lastWarnNs;
+    private long writeFailures;
 
     FilePublisher(Path path, String modelTopic, int queueSize) throws ConfigException {
         super("file " + path, queueSize);
@@ -115,7 +117,14 @@ final class FilePublisher extends QueuedPublisher {
             int written = b.position() - from;
             b.position(from);
             if (written > 0 && ch != null) takeBack(ch, start, written, topic);
-            LOG.warn("{}: cannot append to {}: {}", name, pathOf(topic), e.toString());
+            // a full disk fails every flush, every 200 ms while the queue is idle: say so once per interval, with the count
+            writeFailures++;
+            long now = System.nanoTime();
+            if (writeFailures == 1 || now - lastWarnNs >= WARN_EVERY_NS) {
+                lastWarnNs = now;
+                LOG.warn("{}: cannot append to {}: {} ({} failed writes so far; retrying)", name, pathOf(topic), e,
+                        writeFailures);
+            }
             return false;
         }
     }

@@ -32,6 +32,9 @@ public final class Agent {
     private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(1024);
     private final Thread worker;
     private volatile boolean dataAllowed;
+    /** Values of the windows queued for the worker, and their bound (about 16 bytes each: a quarter of the heap). */
+    private long queuedValues;
+    private final long maxQueuedValues = Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 64);
 
     public Agent(InputStream in, OutputStream out, Handler handler, int maxFrame, String name) {
         this.in = in;
@@ -101,12 +104,18 @@ public final class Agent {
                         Window w = current;
                         current = null;
                         windows++;
+                        long cost = w.values() + w.points();
+                        reserve(cost);
                         submit(() -> {
-                            if (!dataAllowed) {
-                                fatal(new ProtocolException("data arrived before a successful init"));
-                                return;
+                            try {
+                                if (!dataAllowed) {
+                                    fatal(new ProtocolException("data arrived before a successful init"));
+                                    return;
+                                }
+                                handler.window(w, writer::send);
+                            } finally {
+                                release(cost);
                             }
-                            handler.window(w, writer::send);
                         });
                     }
                     case MESSAGE_NOT_SET -> throw new ProtocolException("empty or unknown request (no known message set)");
@@ -165,20 +174,36 @@ public final class Agent {
 
     /**
      * Kapacitor keeps the bytes and sends them back as a RestoreRequest of exactly the same frame size at every later
-     * start of the task: a snapshot above this agent's frame limit would fail all of them. Such a snapshot is not
+     * start of the task: a snapshot above the restore frame limit ({@link FrameReader#maxRestoreFrame}, which the
+     * frame limit does not bound: a snapshot is the agent's own state) would fail all of them. Such a snapshot is not
      * given (empty: Kapacitor stores nothing for this node and the next start begins with empty state).
      */
     private Udf.SnapshotResponse restorable(Udf.SnapshotResponse s) {
         int frame = Udf.Request.newBuilder().setRestore(Udf.RestoreRequest.newBuilder().setSnapshot(s.getSnapshot()))
                 .build().getSerializedSize();
-        if (frame <= maxFrame) return s;
-        LOG.error("{}: snapshot of {} bytes exceeds the frame limit of {} bytes (--max-frame) and could not be restored; "
-                + "not given (raise the limit, or fewer groups/size)", name, frame, maxFrame);
+        long limit = FrameReader.maxRestoreFrame(maxFrame);
+        if (frame <= limit) return s;
+        LOG.error("{}: snapshot of {} bytes exceeds the restore frame limit of {} bytes (a quarter of the heap) and could "
+                + "not be restored; not given (raise -Xmx, or fewer groups/size)", name, frame, limit);
         return Udf.SnapshotResponse.getDefaultInstance();
     }
 
     private static Udf.Response error(String message) {
         return Udf.Response.newBuilder().setError(Udf.ErrorResponse.newBuilder().setError("anteater: " + message)).build();
+    }
+
+    /**
+     * Back-pressure by size, not only by count: the read loop waits (Kapacitor's writes then wait in the pipe)
+     * while the queued windows hold more than a quarter of the heap; a single larger window still goes alone.
+     */
+    private synchronized void reserve(long cost) throws InterruptedException {
+        while (queuedValues > 0 && queuedValues + cost > maxQueuedValues) wait();
+        queuedValues += cost;
+    }
+
+    private synchronized void release(long cost) {
+        queuedValues -= cost;
+        notifyAll();
     }
 
     private void submit(Runnable r) throws InterruptedException {

@@ -123,11 +123,15 @@ public final class AnomalyHandler implements Handler {
     public Udf.SnapshotResponse snapshot() {
         if (detector == null) return Udf.SnapshotResponse.getDefaultInstance();
         try {
-            byte[] bytes = SnapshotCodec.encode(options.detector(), options.canonical(), detector);
-            LOG.debug("snapshot {} bytes", bytes.length);
-            return Udf.SnapshotResponse.newBuilder().setSnapshot(com.google.protobuf.ByteString.copyFrom(bytes)).build();
+            com.google.protobuf.ByteString bytes = SnapshotCodec.encodeToByteString(options.detector(), options.canonical(), detector);
+            LOG.debug("snapshot {} bytes", bytes.size());
+            return Udf.SnapshotResponse.newBuilder().setSnapshot(bytes).build();
         } catch (IOException | RuntimeException e) {
             LOG.error("snapshot failed: {}", e.toString());
+            return Udf.SnapshotResponse.getDefaultInstance();
+        } catch (OutOfMemoryError e) {
+            // Kapacitor waits for the answer (a task stop snapshots first): it must come, even without the state
+            LOG.error("snapshot failed: the state does not fit in memory twice ({}); lower maxGroups or raise -Xmx", e.toString());
             return Udf.SnapshotResponse.getDefaultInstance();
         }
     }

@@ -12,6 +12,16 @@ import java.io.InputStream;
  */
 public final class FrameReader {
     public static final int DEFAULT_MAX_FRAME = 16 * 1024 * 1024;
+    /** Request field 5 (restore), wire type 2: the first byte of a restore frame. */
+    static final int RESTORE_TAG = (5 << 3) | 2;
+
+    /**
+     * The largest restore frame accepted: a snapshot is the agent's own state, which the frame limit does not
+     * bound (1000 groups of a default t-test history are 29 MB); a quarter of the heap, at least the frame limit.
+     */
+    public static long maxRestoreFrame(int maxFrame) {
+        return Math.max(maxFrame, Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 4));
+    }
 
     private final InputStream in;
     private final int maxFrame;
@@ -49,6 +59,8 @@ public final class FrameReader {
 
     /** Reads the next frame's body into {@link #buffer()}; returns its length, or -1 at a clean end of input. */
     public int nextFrame() throws IOException {
+        // do not keep a restore-sized buffer for the frames that follow one
+        if (buf.length > maxFrame) buf = new byte[8192];
         int first = readByte();
         if (first < 0) return -1;
         long len = first & 0x7f;
@@ -61,13 +73,21 @@ public final class FrameReader {
             len |= (long) (b & 0x7f) << shift;
             shift += 7;
         }
-        if (len < 0 || len > maxFrame) {
+        int first0 = -1;
+        if (len > maxFrame && len <= maxRestoreFrame(maxFrame)) {
+            // only a restore may exceed the frame limit: look at the body's first byte before allocating
+            first0 = readByte();
+            if (first0 < 0) throw new FrameException("frame " + (frames + 1) + ": input ended after 0 of " + len + " bytes");
+        }
+        if (len < 0 || (len > maxFrame && first0 != RESTORE_TAG)) {
             throw new FrameException("frame " + (frames + 1) + ": length " + Long.toUnsignedString(len)
                     + " bytes exceeds the limit of " + maxFrame + " bytes (--max-frame)");
         }
         int n = (int) len;
         if (n > buf.length) buf = new byte[Math.max(n, Math.min(maxFrame, buf.length * 2))];
-        readFully(buf, n);
+        int off = 0;
+        if (first0 >= 0) buf[off++] = (byte) first0;
+        readFully(buf, off, n);
         frames++;
         return n;
     }
@@ -88,14 +108,13 @@ public final class FrameReader {
         return chunk[chunkPos++] & 0xff;
     }
 
-    private void readFully(byte[] dst, int n) throws IOException {
-        int off = 0;
+    private void readFully(byte[] dst, int off, int n) throws IOException {
         int avail = chunkLen - chunkPos;
-        if (avail > 0) {
-            int k = Math.min(avail, n);
-            System.arraycopy(chunk, chunkPos, dst, 0, k);
+        if (avail > 0 && off < n) {
+            int k = Math.min(avail, n - off);
+            System.arraycopy(chunk, chunkPos, dst, off, k);
             chunkPos += k;
-            off = k;
+            off += k;
         }
         while (off < n) {
             int r = in.read(dst, off, n - off);

@@ -26,23 +26,48 @@ public final class SnapshotCodec {
     }
 
     public static byte[] encode(String detector, String fingerprint, Detector d) throws IOException {
-        ByteArrayOutputStream state = new ByteArrayOutputStream();
-        try (DataOutputStream so = new DataOutputStream(state)) {
-            d.save(so);
+        return encodeToByteString(detector, fingerprint, d).toByteArray();
+    }
+
+    /** A buffer whose bytes can be patched and wrapped without a copy. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(1 << 16);
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(state.size() + 256);
+
+        void putInt(int at, int v) {
+            buf[at] = (byte) (v >>> 24);
+            buf[at + 1] = (byte) (v >>> 16);
+            buf[at + 2] = (byte) (v >>> 8);
+            buf[at + 3] = (byte) v;
+        }
+
+        byte[] array() {
+            return buf;
+        }
+    }
+
+    /**
+     * The snapshot in one buffer (the state is written in place, its length patched in, the CRC computed over the
+     * buffer and the result wrapped without a copy): a snapshot costs its size once, not five times.
+     */
+    public static com.google.protobuf.ByteString encodeToByteString(String detector, String fingerprint, Detector d) throws IOException {
+        Buffer bytes = new Buffer();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
         out.writeShort(VERSION);
         out.writeUTF(detector);
         out.writeUTF(fingerprint);
-        out.writeInt(state.size());
-        state.writeTo(out);
+        int lengthAt = bytes.size();
+        out.writeInt(0);
+        d.save(out);
+        out.flush();
+        bytes.putInt(lengthAt, bytes.size() - lengthAt - 4);
         CRC32 crc = new CRC32();
-        crc.update(bytes.toByteArray());
+        crc.update(bytes.array(), 0, bytes.size());
         out.writeInt((int) crc.getValue());
         out.flush();
-        return bytes.toByteArray();
+        return com.google.protobuf.UnsafeByteOperations.unsafeWrap(bytes.array(), 0, bytes.size());
     }
 
     /** The header of a verified snapshot, and its state bytes. */

@@ -71,6 +71,8 @@ public final class VaeDetector implements Detector {
     private final GroupTable<GroupState> groups;
     private final Set<String> unknownLogged = new HashSet<>();
     private ThreadPoolExecutor trainer;
+    private long queueFullWarnMs = Long.MIN_VALUE / 2;
+    private long postponed;
     private StepListener listener;
 
     public VaeDetector(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
@@ -257,7 +259,7 @@ public final class VaeDetector implements Detector {
 
     private void submitInitial(String key, GroupState g) {
         int d = g.metrics.size();
-        if (d == 0 || g.buffer.size() < 2) return;
+        if (d == 0 || g.buffer.size() < 2 || queueFull()) return;
         double[][] rows = new double[g.buffer.size()][];
         int i = 0;
         for (double[] r : g.buffer) {
@@ -300,8 +302,28 @@ public final class VaeDetector implements Detector {
         try {
             return trainer.submit(job);
         } catch (RejectedExecutionException e) {
-            LOG.warn("vae: training queue full, will retry later");
+            noteFull();
             return null;
+        }
+    }
+
+    /**
+     * Whether the training queue is full: then a group's rows are neither copied nor logged, it simply tries again
+     * at a later window; the wait is logged at most once a minute for the whole task.
+     */
+    private boolean queueFull() {
+        if (trainer == null || trainer.getQueue().remainingCapacity() > 0) return false;
+        noteFull();
+        return true;
+    }
+
+    private void noteFull() {
+        postponed++;
+        long now = System.currentTimeMillis();
+        if (now - queueFullWarnMs >= 60_000) {
+            queueFullWarnMs = now;
+            LOG.warn("vae: training queue full ({} trainings waiting); groups train in turn ({} postponed so far)",
+                    trainer == null ? 0 : trainer.getQueue().size(), postponed);
         }
     }
 
@@ -385,7 +407,7 @@ public final class VaeDetector implements Detector {
             // steps judged normal themselves are learned
             for (int i = 0; i < n; i++) if (!(scores[i] > thr)) g.keep(r.rows()[i]);
             if (g.sinceUpdate < GroupState.FINE_TUNE_DUE) g.sinceUpdate++;
-            if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS) {
+            if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS && !queueFull()) {
                 double[][] rows = g.buffer.toArray(new double[0][]);
                 VaeModel base = m;
                 Future<VaeModel> job = submit(() -> VaeTrainer.fineTune(base, rows, config, FINE_TUNE_EPOCHS));
@@ -409,7 +431,7 @@ public final class VaeDetector implements Detector {
         if (relearn <= 0) return;
         g.anomalousRun++;
         for (double[] row : rows) GroupState.keep(g.recent, row);
-        if (g.anomalousRun < relearn || g.pending != null || g.recent.size() < MIN_FINE_TUNE_ROWS) return;
+        if (g.anomalousRun < relearn || g.pending != null || g.recent.size() < MIN_FINE_TUNE_ROWS || queueFull()) return;
         double[][] train = g.recent.toArray(new double[0][]);
         List<String> metrics = List.copyOf(g.model.metrics());
         LOG.info("vae group {}: anomalous for {} windows, accepting a new normal: training on their {} rows", key,

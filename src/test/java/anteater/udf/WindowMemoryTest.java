@@ -1,0 +1,37 @@
+package anteater.udf;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Window;
+import anteater.udf.proto.Udf;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** memory of one batch on the read loop. */
+class WindowMemoryTest {
+    static long allocated() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    /** A batch of 3,000 points whose fields are sparse (each point carries its own field): 3,000 values in all. */
+    @Test
+    void sparseFieldsDoNotAllocateTheBatchSizeForEachField() throws Exception {
+        int n = 3000;
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "f0"));
+        reqs.add(Frames.begin("m", Map.of("host", "a"), n));
+        for (int i = 0; i < n; i++) reqs.add(Frames.point(i * 1_000_000_000L, Map.of("host", "a"), Map.of("f" + i, 1.0), Map.of()));
+        reqs.add(Frames.end("m", Map.of("host", "a"), n * 1_000_000_000L));
+        byte[] in = Frames.encode(reqs);
+        long before = allocated();
+        int code = new Agent(new ByteArrayInputStream(in), new ByteArrayOutputStream(), new AnomalyHandler(), 1 << 20, "t").run();
+        long bytes = allocated() - before;
+        System.err.println("batch of " + n + " values (" + in.length + " bytes of frames): read loop allocated " + bytes / 1_000_000 + " MB, exit " + code);
+        assertTrue(bytes < 20_000_000L, "allocated " + bytes + " bytes for " + n + " values");
+    }
+}
