@@ -11,20 +11,31 @@ import java.util.Map;
 /**
  * Recent anomaly events by entity, kept for {@code retainMs} of event time behind the newest event seen
  * (the watermark). Bounded: at most {@code maxEntities} entities (least recently updated dropped first) and
- * {@code maxPerEntity} events each. Duplicates (same event_id and metric, e.g. seen on the bus and again on
+ * {@code maxPerEntity} events each, and at most {@code maxValues} window values in all (each event carries its
+ * window's values; the oldest events of the least recently updated entities go first). Duplicates (same event_id and metric, e.g. seen on the bus and again on
  * Kafka) are kept once. Not thread-safe: the RCA thread owns it.
  */
 public final class AnomalyStore {
     private final int maxEntities;
     private final int maxPerEntity;
     private final long retainMs;
+    private final long maxValues;
+    private long values;
     private final LinkedHashMap<String, ArrayDeque<AnomalyEvent>> byEntity = new LinkedHashMap<>(16, 0.75f, true);
     private final LinkedHashMap<String, Boolean> seen;
     private long watermarkMs = Long.MIN_VALUE;
     private int size;
     private long adds;
 
+    /** Window values kept at most by default: 4 million (32 MB). */
+    public static final long DEFAULT_MAX_VALUES = 4_000_000L;
+
     public AnomalyStore(int maxEntities, int maxPerEntity, long retainMs) {
+        this(maxEntities, maxPerEntity, retainMs, DEFAULT_MAX_VALUES);
+    }
+
+    public AnomalyStore(int maxEntities, int maxPerEntity, long retainMs, long maxValues) {
+        this.maxValues = maxValues;
         this.maxEntities = maxEntities;
         this.maxPerEntity = maxPerEntity;
         this.retainMs = retainMs;
@@ -45,17 +56,37 @@ public final class AnomalyStore {
         ArrayDeque<AnomalyEvent> q = byEntity.computeIfAbsent(e.entityId(), k -> new ArrayDeque<>());
         q.addLast(e);
         size++;
-        if (q.size() > maxPerEntity) {
-            q.removeFirst();
-            size--;
-        }
+        values += valuesOf(e);
+        if (q.size() > maxPerEntity) forget(q.removeFirst());
         while (byEntity.size() > maxEntities) {
             Iterator<Map.Entry<String, ArrayDeque<AnomalyEvent>>> it = byEntity.entrySet().iterator();
-            size -= it.next().getValue().size();
+            for (AnomalyEvent x : it.next().getValue()) forget(x);
             it.remove();
+        }
+        // the value budget: oldest events of the least recently updated entities first, never the event just added
+        while (values > maxValues && size > 1) {
+            Iterator<Map.Entry<String, ArrayDeque<AnomalyEvent>>> it = byEntity.entrySet().iterator();
+            ArrayDeque<AnomalyEvent> eldest = it.next().getValue();
+            if (eldest.size() == 1 && eldest.peekFirst() == e) break;
+            forget(eldest.removeFirst());
+            if (eldest.isEmpty()) it.remove();
         }
         prune();
         return true;
+    }
+
+    private static long valuesOf(AnomalyEvent e) {
+        return e.values() == null ? 0 : e.values().length;
+    }
+
+    private void forget(AnomalyEvent e) {
+        size--;
+        values -= valuesOf(e);
+    }
+
+    /** Window values held by the stored events. */
+    public long values() {
+        return values;
     }
 
     private void prune() {
@@ -65,7 +96,7 @@ public final class AnomalyStore {
             ArrayDeque<AnomalyEvent> q = it.next();
             q.removeIf(x -> {
                 boolean old = x.timestampMs() < horizon;
-                if (old) size--;
+                if (old) forget(x);
                 return old;
             });
             if (q.isEmpty()) it.remove();

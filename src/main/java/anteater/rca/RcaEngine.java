@@ -67,7 +67,7 @@ public final class RcaEngine implements AutoCloseable {
         this.wallMs = wallMs;
         this.queue = new ArrayBlockingQueue<>(cfg.queue());
         long retain = cfg.valid().toMillis() + cfg.future().toMillis() + 60_000;
-        this.store = new AnomalyStore(100_000, 64, retain);
+        this.store = new AnomalyStore(100_000, 64, retain, AnomalyStore.DEFAULT_MAX_VALUES);
         this.trigger = Set.copyOf(cfg.trigger());
         this.warnings = new RateLimitedLog(LOG, cfg.logInterval().toMillis());
         this.thread = new Thread(this::loop, "rca");
