@@ -64,7 +64,8 @@ final class GroupState {
     }
 
     static void keep(ArrayDeque<double[]> rows, double[] row) {
-        if (rows.size() >= VaeDetector.MAX_BUFFER) rows.pollFirst();
+        int max = VaeDetector.maxRows(row.length);
+        while (rows.size() >= max) rows.pollFirst();
         rows.addLast(row);
     }
 

@@ -46,6 +46,13 @@ public final class VaeDetector implements Detector {
     static final int STATE_VERSION = 4;
     /** Rows kept for training or fine-tuning, per group. */
     static final int MAX_BUFFER = 20_000;
+    /** Values kept for training or fine-tuning, per group and buffer (8 MB): a wide group keeps fewer rows. */
+    static final int MAX_BUFFER_VALUES = 1_000_000;
+
+    /** The rows a buffer of rows of {@code width} metrics keeps at most. */
+    static int maxRows(int width) {
+        return Math.max(2, Math.min(MAX_BUFFER, MAX_BUFFER_VALUES / Math.max(1, width)));
+    }
     /** Rows a fine-tuning needs at least. */
     static final int MIN_FINE_TUNE_ROWS = 64;
     static final int FINE_TUNE_EPOCHS = 3;
