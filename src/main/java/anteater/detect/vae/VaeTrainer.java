@@ -160,6 +160,10 @@ public final class VaeTrainer {
             double lossSum = 0;
             int batches = 0;
             for (int s = 0; s < nTrain; s += c.batch()) {
+                // a closed task interrupts its trainer (shutdownNow): stop within a mini-batch, not after all epochs
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.util.concurrent.CancellationException("training cancelled (the task closed)");
+                }
                 int len = Math.min(c.batch(), nTrain - s);
                 float[][] b = new float[len][];
                 for (int i = 0; i < len; i++) b[i] = z[order[s + i]];
