@@ -28,6 +28,7 @@ import org.apache.commons.math3.linear.SingularMatrixException;
  * The threshold is a probability, fixed before any data is seen: no fitting on labels.
  */
 public final class KnnCadDetector implements Detector {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KnnCadDetector.class);
     static final int STATE_VERSION = 2;
     /** Most pattern values kept per group and field (kTraining x kDim): 8 MB. */
     static final long MAX_CELLS = 1_000_000;
@@ -232,7 +233,27 @@ public final class KnnCadDetector implements Detector {
         double thr = o.doubleIn("kThreshold", 0, true, 1, false, "");
         int h = o.intAtLeast("kHoldoff", 0, "values", "");
         int maxGroups = o.maxGroups();
+        String warning = memoryWarning(maxGroups, fields.size(), (int) d, (int) t, Runtime.getRuntime().maxMemory());
+        if (warning != null) LOG.warn(warning);
         return new KnnCadDetector(fields, (int) d, (int) k, (int) t, thr, h, maxGroups);
+    }
+
+    /** Bytes of one group and field's state: the value ring, the whitened reference set, the non-conformities, the factor. */
+    static long stateBytes(int dim, int training) {
+        return 8L * (2L * training + dim + (long) training * dim + training + (long) dim * dim + dim);
+    }
+
+    /**
+     * A warning when {@code maxGroups} x fields states could take more than half the heap (each state is allocated at
+     * the field's first value), else null. Not refused: most tasks see far fewer groups than their bound.
+     */
+    static String memoryWarning(long maxGroups, int fields, int dim, int training, long heap) {
+        long each = stateBytes(dim, training);
+        long total = maxGroups * fields * each;
+        if (total <= heap / 2) return null;
+        return String.format(java.util.Locale.ROOT, "knncad: up to %d groups x %d fields of %d KB each can take %d MB, more "
+                + "than half the heap (%d MB); lower maxGroups or raise -Xmx", maxGroups, fields, each / 1024,
+                total / (1024 * 1024), heap / (1024 * 1024));
     }
 
     @Override

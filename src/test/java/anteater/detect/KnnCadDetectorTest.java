@@ -174,4 +174,17 @@ class KnnCadDetectorTest {
         assertFalse(Detectors.names().isEmpty());
         assertTrue(Detectors.names().contains("knncad"));
     }
+
+    @Test
+    void initWarnsWhenMaxGroupsOfStatesWouldNotFitInHalfTheHeap() {
+        // the default settings: about 106 KB a group and field, as measured by a reviewer (1,000 groups: 106.5 MB)
+        long each = KnnCadDetector.stateBytes(19, 600);
+        org.junit.jupiter.api.Assertions.assertTrue(each > 100_000 && each < 115_000, "" + each);
+        long heap = 256L << 20;
+        org.junit.jupiter.api.Assertions.assertNull(KnnCadDetector.memoryWarning(1000, 1, 19, 600, heap));
+        String w = KnnCadDetector.memoryWarning(1000, 3, 19, 600, heap);
+        org.junit.jupiter.api.Assertions.assertNotNull(w);
+        org.junit.jupiter.api.Assertions.assertTrue(w.contains("1000 groups x 3 fields") && w.contains("maxGroups"), w);
+        org.junit.jupiter.api.Assertions.assertNull(KnnCadDetector.memoryWarning(100, 3, 19, 600, heap));
+    }
 }
