@@ -188,7 +188,7 @@ public final class EntropyDetector implements Detector {
                 // a spike is scored on the entropy limit's scale (limit x z / eSpike), so a value flagged only as a
                 // spike has anomaly_score above threshold, like any other flagged value
                 double score = spiky ? Math.max(j[0], limit * z / spikeThr) : j[0];
-                st.quiet = t.note(st.quiet, changed || spiky, holdoff, score, s.time(i), v);
+                st.quiet = t.note(st.quiet, changed || spiky, holdoff, score, v);
                 if (t.justFlagged && t.flagged == 1) firstSpike[0] = !changed;
             }
             Verdict verdict = t.verdict(w, "entropy", field, limit, Map.of("patterns", (long) st.patterns.size()), s,

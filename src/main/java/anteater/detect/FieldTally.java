@@ -16,7 +16,6 @@ final class FieldTally {
     int scored;
     int flagged;
     double max;
-    long firstNs;
     double firstValue = Double.NaN;
     double firstScore;
     /** Whether the last value noted was flagged. */
@@ -26,7 +25,7 @@ final class FieldTally {
      * Notes one scored value. An anomalous value is flagged unless the field is quiet (held off after an earlier
      * flag); a flag makes the field quiet for {@code holdoff} values. Returns the field's new quiet count.
      */
-    long note(long quiet, boolean anomalous, long holdoff, double score, long timeNs, double value) {
+    long note(long quiet, boolean anomalous, long holdoff, double score, double value) {
         scored++;
         max = Math.max(max, score);
         justFlagged = false;
@@ -34,7 +33,6 @@ final class FieldTally {
         if (!anomalous) return 0;
         justFlagged = true;
         if (flagged++ == 0) {
-            firstNs = timeNs;
             firstValue = value;
             firstScore = score;
         }
@@ -62,7 +60,7 @@ final class FieldTally {
         Anomaly a = null;
         if (anomalous) {
             // stamped with the window's tmax like every detector's event (docs/kafka.md): Timestamp - duration is
-            // then the window's start, which RCA (Onset, Correlation) relies on; the first flagged value is in the text
+            // then the window's start, which RCA (Onset, Correlation) relies on
             a = new Anomaly(detector, w.name(), w.tags(), w.tmax(), TTestDetector.spanSeconds(w), field, max, flagged, scored,
                     List.of(new Contribution(field, max, String.format(Locale.ROOT, contribution, max))), description.get(),
                     Arrays.copyOf(s.valuesArray(), s.size()));

@@ -270,7 +270,7 @@ public final class KnnCadDetector implements Detector {
                 if (!Double.isFinite(v)) continue;
                 double p = st.score(v);
                 if (Double.isNaN(p)) continue;
-                st.quiet = t.note(st.quiet, p >= threshold, holdoff, p, s.time(i), v);
+                st.quiet = t.note(st.quiet, p >= threshold, holdoff, p, v);
             }
             Verdict verdict = t.verdict(w, "knncad", field, threshold, Map.of(), s, () -> String.format(Locale.ROOT,
                     "%s of %s: the last %d values are farther from their %d nearest neighbours in the last %d normal"

@@ -157,7 +157,7 @@ public final class RobustZDetector implements Detector {
                     continue;
                 }
                 double z = score(st, v, scratch);
-                st.quiet = t.note(st.quiet, z > threshold, holdoff, z, s.time(i), v);
+                st.quiet = t.note(st.quiet, z > threshold, holdoff, z, v);
                 st.add(v);
                 st.addDiff(v);
             }

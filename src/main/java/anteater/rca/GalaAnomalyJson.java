@@ -90,7 +90,6 @@ public final class GalaAnomalyJson {
                 return 0.0;
             }
         } else return 0.0;
-        if (Double.isNaN(d)) return 0.0;
-        return Double.isInfinite(d) ? (d > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE) : d;
+        return anteater.sink.EventJson.finite(d);
     }
 }

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 /** The area of a cause as gala-inference names it: process, disk, network, cpu or memory. */
 public final class Keywords {
+    /** "io" or "bio" as a word of a metric name (io_wait, read_io, bio_latency). */
+    private static final java.util.regex.Pattern IO_WORD = java.util.regex.Pattern.compile("(^|[_.:])b?io([_.:]|$)");
     private Keywords() {
     }
 
@@ -29,7 +31,7 @@ public final class Keywords {
         if (m.contains("cpu")) return "cpu";
         if (m.contains("net") || m.contains("tcp") || m.contains("nic") || m.contains("rtt")) return "network";
         // "io" as a word of the name (io_wait, read_io, bio), not inside connection, ratio, session, version
-        if (m.contains("disk") || m.contains("block") || m.matches(".*(^|[_.:])b?io([_.:]|$).*")) return "disk";
+        if (m.contains("disk") || m.contains("block") || IO_WORD.matcher(m).find()) return "disk";
         return "process";
     }
 }

@@ -93,9 +93,13 @@ public final class EventJson {
      * None), infinities the largest finite double.
      */
     private static void number(ObjectNode n, String key, double v) {
-        if (Double.isNaN(v)) n.put(key, 0.0);
-        else if (Double.isInfinite(v)) n.put(key, v > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE);
-        else n.put(key, v);
+        n.put(key, finite(v));
+    }
+
+    /** A score as gala's consumers can use it: NaN is 0, infinities the largest finite double. */
+    public static double finite(double v) {
+        if (Double.isNaN(v)) return 0.0;
+        return Double.isInfinite(v) ? (v > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE) : v;
     }
 
     /** gala's fault areas (process, disk, network, cpu, memory) guessed from the measurement name. */

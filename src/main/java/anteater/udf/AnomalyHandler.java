@@ -177,9 +177,7 @@ public final class AnomalyHandler implements Handler {
     /** A snapshot of another configuration: answered with success and empty state, the reason in the log. */
     private Udf.RestoreResponse startEmpty(String why) {
         try {
-            Detector fresh = Detectors.create(options);
-            detector.close();
-            detector = fresh;
+            resetDetector();
         } catch (OptionException e) {
             return restoreFailed(why + "; and the detector could not be reset: " + e.getMessage());
         }
@@ -197,14 +195,19 @@ public final class AnomalyHandler implements Handler {
         LOG.warn("restore failed: {}; continuing with empty state", reason);
         if (detector != null) {
             try {
-                Detector fresh = Detectors.create(options);
-                detector.close();
-                detector = fresh;
+                resetDetector();
             } catch (OptionException e) {
                 LOG.error("could not reset detector: {}", e.getMessage());
             }
         }
         return Udf.RestoreResponse.newBuilder().setSuccess(false).setError(why).build();
+    }
+
+    /** Empty state: a fresh detector of the task's options in place of the current one. */
+    private void resetDetector() throws OptionException {
+        Detector fresh = Detectors.create(options);
+        detector.close();
+        detector = fresh;
     }
 
     @Override
