@@ -10,7 +10,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -44,9 +43,15 @@ public final class NabLoader {
         List<String> keys = new ArrayList<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) keys.add(it.next());
         keys.sort(null);
+        SeriesFilter filter = SeriesFilter.of(only);
+        List<String> present = new ArrayList<>();
+        for (String key : keys) {
+            if (Files.exists(dir.resolve(key))) present.add(key.endsWith(".csv") ? key.substring(0, key.length() - 4) : key);
+        }
+        filter.checkAllFound(present, dir);
         for (String key : keys) {
             String name = key.endsWith(".csv") ? key.substring(0, key.length() - 4) : key;
-            if (only != null && !only.isEmpty() && !Arrays.asList(only.split(",")).contains(name)) continue;
+            if (!filter.accepts(name)) continue;
             Path csv = dir.resolve(key);
             if (!Files.exists(csv)) continue;
             List<long[]> wins = new ArrayList<>();

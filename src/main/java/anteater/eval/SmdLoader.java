@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -31,9 +30,11 @@ public final class SmdLoader {
                     .map(n -> n.substring(0, n.length() - "_train.csv.gz".length())).sorted().forEach(names::add);
         }
         if (names.isEmpty()) throw new IOException("no <name>_train.csv.gz files in " + dir);
+        SeriesFilter filter = SeriesFilter.of(only);
+        filter.checkAllFound(names, dir);
         List<Dataset> out = new ArrayList<>();
         for (String n : names) {
-            if (only != null && !only.isEmpty() && !Arrays.asList(only.split(",")).contains(n)) continue;
+            if (!filter.accepts(n)) continue;
             List<String> header = new ArrayList<>();
             double[][] train = readCsv(dir.resolve(n + "_train.csv.gz"), header);
             List<String> h2 = new ArrayList<>();
