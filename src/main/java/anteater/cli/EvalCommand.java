@@ -195,12 +195,12 @@ final class EvalCommand implements Callable<Integer> {
         for (Map.Entry<String, Map<String, Scores>> e : table.entrySet()) {
             out.println();
             out.println("## " + e.getKey());
-            out.println("| series | precision | recall | F1 | event recall | false alarms/day | AUC-PR | best F1 (oracle) | PA-F1 |");
-            out.println("|---|---|---|---|---|---|---|---|---|");
+            out.println("| series | precision | recall | F1 | event recall | false alarms/day | FP rows/day | AUC-PR | best F1 (oracle) | PA-F1 |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|");
             for (Map.Entry<String, Scores> s : e.getValue().entrySet()) out.println(row(s.getKey(), s.getValue()));
             double[] sum = means(e.getValue());
-            out.println(String.format(Locale.ROOT, "| **mean** | %.3f | %.3f | **%.3f** | %.3f | %.1f | **%.3f** | %.3f | %.3f |",
-                    sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7]));
+            out.println(String.format(Locale.ROOT, "| **mean** | %.3f | %.3f | **%.3f** | %.3f | %.1f | %.0f | **%.3f** | %.3f | %.3f |",
+                    sum[0], sum[1], sum[2], sum[3], sum[4], sum[8], sum[5], sum[6], sum[7]));
             int undef = undefined(e.getValue());
             if (undef > 0) {
                 out.printf(Locale.ROOT, "(event recall, AUC-PR and oracle F1: means over the %d series with labelled "
@@ -217,22 +217,22 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /**
-     * Means over the series of precision, recall, F1, event recall, false alarms/day, AUC-PR, oracle F1 and
-     * point-adjusted F1. A NaN (undefined: a series without labelled anomalies has no event recall, AUC-PR or
+     * Means over the series of precision, recall, F1, event recall, false alarms/day, AUC-PR, oracle F1,
+     * point-adjusted F1 and false-positive rows/day. A NaN (undefined: a series without labelled anomalies has no event recall, AUC-PR or
      * oracle F1) is left out of its column's mean; {@link #undefined} counts them.
      */
     static double[] means(Map<String, Scores> series) {
-        double[] sum = new double[8];
-        int[] n = new int[8];
+        double[] sum = new double[9];
+        int[] n = new int[9];
         for (Scores x : series.values()) {
             double[] v = values(x);
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 9; i++) {
                 if (Double.isNaN(v[i])) continue;
                 sum[i] += v[i];
                 n[i]++;
             }
         }
-        for (int i = 0; i < 8; i++) sum[i] = n[i] == 0 ? Double.NaN : sum[i] / n[i];
+        for (int i = 0; i < 9; i++) sum[i] = n[i] == 0 ? Double.NaN : sum[i] / n[i];
         return sum;
     }
 
@@ -249,7 +249,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private static double[] values(Scores x) {
         return new double[] {x.precision(), x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(),
-            x.bestF1(), x.pointAdjustedF1()};
+            x.bestF1(), x.pointAdjustedF1(), x.falsePositivesPerDay()};
     }
 
     /** {series where m's F1 is above the other's, series where its AUC-PR is}. */
@@ -288,8 +288,9 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     static String row(String name, Scores x) {
-        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.1f | %.3f | %.3f | %.3f |", name, x.precision(),
-                x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.aucPr(), x.bestF1(), x.pointAdjustedF1());
+        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.1f | %.0f | %.3f | %.3f | %.3f |", name,
+                x.precision(), x.recall(), x.f1(), x.eventRecall(), x.falseAlarmsPerDay(), x.falsePositivesPerDay(), x.aucPr(),
+                x.bestF1(), x.pointAdjustedF1());
     }
 
     /** One stderr line per epoch (no progress bar redraws in eval logs). */

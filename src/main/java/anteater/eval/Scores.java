@@ -5,11 +5,13 @@ import java.util.Arrays;
 /**
  * Accuracy of one method on one series: point-wise precision, recall and F1 of the flags, event recall (a
  * labelled segment is found if any of its points is flagged), false alarms per day (flagged runs touching no
- * labelled segment), AUC-PR of the scores (average precision), and, for reference only, the best F1 any single
+ * labelled segment, however long), false-positive rows per day (every flagged row outside the labels: a long run
+ * after an incident counts as one false alarm but as all its rows here), AUC-PR of the scores (average precision), and, for reference only, the best F1 any single
  * threshold would reach on the test labels (an oracle, not a result) and the point-adjusted F1 of the flags.
  */
 public record Scores(double precision, double recall, double f1, double eventRecall, int events,
-                     double falseAlarmsPerDay, double aucPr, double bestF1, double pointAdjustedF1) {
+                     double falseAlarmsPerDay, double aucPr, double bestF1, double pointAdjustedF1,
+                     double falsePositivesPerDay) {
 
     public static Scores of(double[] score, boolean[] flag, int[] label, double days) {
         int n = label.length;
@@ -63,7 +65,8 @@ public record Scores(double precision, double recall, double f1, double eventRec
         double af1 = ap + ar == 0 ? 0 : 2 * ap * ar / (ap + ar);
         double[] pr = precisionRecall(score, label);
         return new Scores(p, r, f1, events == 0 ? Double.NaN : (double) found / events, events,
-                days > 0 ? falseRuns / days : Double.NaN, pr[0], pr[1], af1);
+                days > 0 ? falseRuns / days : Double.NaN, pr[0], pr[1], af1,
+                days > 0 ? fp / days : Double.NaN);
     }
 
     /** {average precision, best F1 over thresholds}; ties are one threshold step. */

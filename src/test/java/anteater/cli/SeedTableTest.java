@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** eval --seeds: per seed the means over the series, then mean and sample standard deviation over the seeds. */
 class SeedTableTest {
     static Scores s(double f1, double aucPr) {
-        return new Scores(0, 0, f1, 0, 0, 0, aucPr, f1 + 0.1, 0);
+        return new Scores(0, 0, f1, 0, 0, 0, aucPr, f1 + 0.1, 0, 0);
     }
 
     static Method named(String name) {
@@ -46,15 +46,16 @@ class SeedTableTest {
     @Test
     void anUndefinedScoreIsLeftOutOfItsMeanNotCountedAsZero() {
         Map<String, Scores> t = new LinkedHashMap<>();
-        t.put("a", new Scores(0.5, 0.5, 0.5, 1.0, 2, 0.2, 0.8, 0.9, 0.7));
+        t.put("a", new Scores(0.5, 0.5, 0.5, 1.0, 2, 0.2, 0.8, 0.9, 0.7, 30));
         // no labelled anomaly: event recall, AUC-PR and oracle F1 undefined
-        t.put("quiet", new Scores(0, 0, 0, Double.NaN, 0, 0.4, Double.NaN, Double.NaN, 0));
+        t.put("quiet", new Scores(0, 0, 0, Double.NaN, 0, 0.4, Double.NaN, Double.NaN, 0, 10));
         double[] m = EvalCommand.means(t);
         assertEquals(1.0, m[3], 1e-12, "event recall");
         assertEquals(0.8, m[5], 1e-12, "AUC-PR");
         assertEquals(0.9, m[6], 1e-12, "oracle F1");
         assertEquals(0.25, m[2], 1e-12, "F1 is defined on both");
         assertEquals(0.3, m[4], 1e-12, "false alarms per day too");
+        assertEquals(20, m[8], 1e-12, "false-positive rows per day too");
         assertEquals(1, EvalCommand.undefined(t));
     }
 }

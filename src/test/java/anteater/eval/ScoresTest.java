@@ -23,4 +23,14 @@ class ScoresTest {
         // point adjustment: the first segment is found, so all 3 of its points count
         assertEquals(2 * 0.75 * 0.6 / 1.35, s.pointAdjustedF1(), 1e-12);
     }
+
+    @Test
+    void aRecoveryRunIsNoFalseAlarmButEachOfItsRowsIsAFalsePositive() {
+        // the flags go on for 4 rows after the labelled segment ends: one run touching the labels
+        int[] label = {0, 1, 1, 0, 0, 0, 0, 0};
+        boolean[] flag = {false, true, true, true, true, true, true, false};
+        Scores s = Scores.of(new double[8], flag, label, 0.5);
+        assertEquals(0.0, s.falseAlarmsPerDay(), 1e-12, "the run touches the labelled segment");
+        assertEquals(8.0, s.falsePositivesPerDay(), 1e-12, "4 flagged rows outside the labels in half a day");
+    }
 }
