@@ -37,7 +37,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Options o = OptionArgs.parse("vae", optionArgs);
-        VaeConfig c = VaeDetector.config(o);
+        // every vae option is checked before the input is read and the network trained
+        VaeDetector.Settings settings = VaeDetector.settings(o);
+        VaeConfig c = settings.config();
         TrainingData.Table t = TrainingData.read(input, tags);
         if (t.rows().length < 10) {
             System.err.println(input + ": " + t.rows().length + " rows; training needs at least 10");
@@ -58,8 +60,8 @@ final class TrainCommand implements Callable<Integer> {
             });
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        Threshold thr = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
-        double[] calibration = m.calibrationSorted(o.getDouble("smooth"));
+        Threshold thr = settings.threshold();
+        double[] calibration = m.calibrationSorted(settings.smooth());
         if (calibration.length == 0 || !Double.isFinite(calibration[calibration.length - 1])) {
             System.err.println(input + ": training gave no finite scores (loss not finite?); no model written");
             return 1;
@@ -80,7 +82,7 @@ final class TrainCommand implements Callable<Integer> {
             Files.deleteIfExists(tmp);
         }
         System.err.printf(Locale.ROOT, "trained in %.1f s (%d epochs, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
-                secs, epochs[0], secs / Math.max(1, epochs[0]), threshold, thr.method(), o.getDouble("q"), out,
+                secs, epochs[0], secs / Math.max(1, epochs[0]), threshold, thr.method(), thr.q(), out,
                 Files.size(out));
         return 0;
     }

@@ -125,39 +125,58 @@ public final class VaeDetector implements Detector {
         return VaeConfig.defaults().withNet(hidden, latent, learningRate).withEpochs(epochs).withInput(clip, lags);
     }
 
-    /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
-    public static VaeDetector create(Options o, VaeModel model) throws OptionException {
+    /** The options of a VAE task, checked (all but 'model', which is read by {@link #create(Options, VaeModel)}). */
+    public record Settings(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
+                           long stepNs, int topMetrics, int persist, int relearn, int maxGroups) {
+    }
+
+    /**
+     * Checks every VAE option but 'model' and returns their values: what {@code init} refuses, also refused by
+     * {@code train} before it reads its input (it used to check q and threshold only after the training, and smooth
+     * not at all).
+     */
+    public static Settings settings(Options o) throws OptionException {
         VaeConfig c = config(o);
-        NdThreads.configure();
         Threshold t = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
         double smooth = o.doubleIn("smooth", 0, true, 1, false, "1: no smoothing");
         double ratio = o.doubleIn("ratio", 0, true, 1, false, "");
-        long warmup = o.intIn("warmup", 1, 1_000_000, "windows", "");
-        long upd = o.intAtLeast("updateInterval", 0, "windows", "0: never fine-tune");
+        int warmup = o.intIn("warmup", 1, 1_000_000, "windows", "");
+        int upd = o.intAtLeast("updateInterval", 0, "windows", "0: never fine-tune");
         long step = o.getDuration("step").toNanos();
         if (step < 0) throw new OptionException("option 'step' must be >= 0 (0: from the data), got " + o.getDuration("step"));
-        long top = o.intIn("topMetrics", 1, 1000, "", "");
-        long persist = o.intIn("persist", 0, 1_000_000, "steps", "0: off");
-        int maxGroups = o.maxGroups();
+        int top = o.intIn("topMetrics", 1, 1000, "", "");
+        int persist = o.intIn("persist", 0, 1_000_000, "steps", "0: off");
+        int relearn = o.intIn("relearn", 0, 1_000_000, "windows", "0: never");
+        return new Settings(c, t, smooth, ratio, warmup, upd, step, top, persist, relearn, o.maxGroups());
+    }
+
+    /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
+    public static VaeDetector create(Options o, VaeModel model) throws OptionException {
+        Settings s = settings(o);
+        NdThreads.configure();
         String path = o.getString("model");
         if (model == null && path != null && !path.isEmpty()) {
-            try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(path)))) {
-                model = VaeModel.read(in);
-            } catch (IOException | RuntimeException e) {
-                throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage()
-                        + " (make one with: java -jar anteater.jar train --input FILE --out MODEL)");
-            }
+            model = readModel(path);
         } else if (model == null) {
             org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
         }
-        VaeDetector det = new VaeDetector(c, t, smooth, ratio, (int) warmup, (int) Math.min(Integer.MAX_VALUE, upd), step, (int) top,
-                maxGroups, model);
-        det.persist = (int) persist;
-        det.relearn = o.intIn("relearn", 0, 1_000_000, "windows", "0: never");
-        if (persist > 0 && model != null && model.caps().length == 0) {
+        VaeDetector det = new VaeDetector(s.config(), s.threshold(), s.smooth(), s.ratio(), s.warmup(), s.updateInterval(),
+                s.stepNs(), s.topMetrics(), s.maxGroups(), model);
+        det.persist = s.persist();
+        det.relearn = s.relearn();
+        if (s.persist() > 0 && model != null && model.caps().length == 0) {
             LOG.warn("vae: option 'persist' needs a model file of version 3 (retrain it); persistent metrics are not capped");
         }
         return det;
+    }
+
+    private static VaeModel readModel(String path) throws OptionException {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(path)))) {
+            return VaeModel.read(in);
+        } catch (IOException | RuntimeException e) {
+            throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage()
+                    + " (make one with: java -jar anteater.jar train --input FILE --out MODEL)");
+        }
     }
 
     public void setStepListener(StepListener l) {
