@@ -8,9 +8,11 @@ import anteater.detect.vae.VaeModel;
 import anteater.detect.vae.VaeTrainer;
 import anteater.eval.TrainingData;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +51,52 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(input + ": no numeric metric in the file (string and boolean fields and time columns are not metrics)");
             return 2;
         }
+        // --out is checked (and its temporary file created) before the training, not after it
+        Path tmp = reserve(input, out);
+        try {
+            return train(t, settings, c, tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * The temporary file the model is written to before it is moved over {@code out}, created now, so that an --out
+     * that cannot be written (a directory, a path under a file, a directory without write permission, the input
+     * itself) is refused with its reason before the training instead of after it.
+     */
+    static Path reserve(Path input, Path out) throws IOException {
+        if (Files.isDirectory(out)) throw new IOException("--out " + out + " is a directory; give the model file's path");
+        if (Files.exists(out) && Files.exists(input) && Files.isSameFile(input, out)) {
+            throw new IOException("--out " + out + " is the input file; give another path for the model");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        try {
+            if (parent != null) Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new IOException("--out " + out + ": cannot create its directory " + parent + ": " + reason(e));
+        }
+        // written beside, then moved over --out: a failed write never leaves a partial model file under its name
+        // (not createTempFile: its mode 0600 would keep a Kapacitor running as another user from reading the model)
+        Path tmp = (parent == null ? Path.of(".") : parent).resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        try {
+            Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        } catch (IOException e) {
+            throw new IOException("--out " + out + ": cannot write in " + (parent == null ? Path.of(".") : parent) + ": " + reason(e));
+        }
+        tmp.toFile().deleteOnExit(); // an interrupted training (Ctrl-C) leaves no empty .part file behind
+        return tmp;
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return e.getMessage() + " exists and is not a directory";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such directory";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private Integer train(TrainingData.Table t, VaeDetector.Settings settings, VaeConfig c, Path tmp) throws Exception {
         System.err.printf(Locale.ROOT, "training on %d rows x %d metrics (%s)%n", t.rows().length, t.metrics().size(), c);
         long t0 = System.nanoTime();
         int[] epochs = {0};
@@ -67,20 +115,14 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         double threshold = thr.of(calibration);
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        // written beside, then moved over --out: a failed write never leaves a partial model file under its name
-        // (not createTempFile: its mode 0600 would keep a Kapacitor running as another user from reading the model)
-        Path tmp = (parent == null ? Path.of(".") : parent).resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-        try {
-            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE))) {
-                m.write(os);
-            }
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE))) {
+            m.write(os);
         }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true); // on disk before the rename makes it the model
+        }
+        Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         System.err.printf(Locale.ROOT, "trained in %.1f s (%d epochs, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
                 secs, epochs[0], secs / Math.max(1, epochs[0]), threshold, thr.method(), thr.q(), out,
                 Files.size(out));
