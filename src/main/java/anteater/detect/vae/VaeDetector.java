@@ -171,11 +171,19 @@ public final class VaeDetector implements Detector {
     }
 
     private static VaeModel readModel(String path) throws OptionException {
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(Path.of(path)))) {
+        Path p = Path.of(path);
+        String hint = " (make one with: java -jar anteater.jar train --input FILE --out MODEL)";
+        if (Files.isDirectory(p)) throw new OptionException("option 'model': '" + path + "' is a directory, not a VAE model file" + hint);
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(p))) {
             return VaeModel.read(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new OptionException("option 'model': no such file: '" + p.toAbsolutePath() + "'" + hint);
+        } catch (java.nio.file.AccessDeniedException e) {
+            // the file is there: retraining would not help, its permissions (or its directory's) would
+            throw new OptionException("option 'model': permission denied reading '" + path + "' (the agent runs as user "
+                    + System.getProperty("user.name") + ")");
         } catch (IOException | RuntimeException e) {
-            throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage()
-                    + " (make one with: java -jar anteater.jar train --input FILE --out MODEL)");
+            throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage() + hint);
         }
     }
 

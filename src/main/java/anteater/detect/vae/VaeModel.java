@@ -211,6 +211,11 @@ public final class VaeModel {
     private static VaeModel readChecked(InputStream is) throws IOException {
         // parsed from memory, so that every length is checked against the bytes there are before it is allocated
         byte[] all = is.readAllBytes();
+        if (all.length == 0) throw new IOException("not an anteater VAE model (the file is empty)");
+        // a short file that does not start like a model is not a truncated model
+        if (!Arrays.equals(all, 0, Math.min(all.length, MAGIC.length), MAGIC, 0, Math.min(all.length, MAGIC.length))) {
+            throw new IOException("not an anteater VAE model (bad magic)");
+        }
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(all));
         byte[] magic = new byte[MAGIC.length];
         in.readFully(magic);
