@@ -53,8 +53,12 @@ public final class SmdLoader {
     }
 
     static BufferedReader open(Path p) throws IOException {
-        InputStream in = Files.newInputStream(p);
-        if (p.toString().endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
+        // gzip is told by its magic bytes, not the name: a gzip file named .csv (or .CSV.GZ) was read as text
+        InputStream in = new java.io.BufferedInputStream(Files.newInputStream(p), 1 << 16);
+        in.mark(2);
+        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+        in.reset();
+        if (gzip) in = new GZIPInputStream(in, 1 << 16);
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     }
 
