@@ -22,21 +22,33 @@ public final class Normaliser {
         this.clip = clip;
     }
 
-    /** Fits on rows [time][metric]; a metric's scale is its standard deviation, at least {@code minScale}. */
+    /**
+     * Fits on rows [time][metric]; a metric's scale is its standard deviation, at least {@code minScale}. A metric
+     * whose values are so large that their squares (or their sum) would overflow, beyond about 1e150, is fitted on
+     * its values times a power of two (exact), so its scale stays finite: it was infinite, which mapped every value
+     * of the metric to 0 (values near 1e308 made the mean infinite and the training fail).
+     */
     public static Normaliser fit(double[][] rows, double clip, double minScale) {
         if (rows.length == 0) throw new IllegalArgumentException("no rows to fit the normaliser on");
         int d = rows[0].length;
         double[] mean = new double[d];
         double[] scale = new double[d];
-        for (double[] r : rows) for (int j = 0; j < d; j++) mean[j] += r[j];
-        for (int j = 0; j < d; j++) mean[j] /= rows.length;
-        for (double[] r : rows) {
-            for (int j = 0; j < d; j++) {
-                double e = r[j] - mean[j];
-                scale[j] += e * e;
+        for (int j = 0; j < d; j++) {
+            double max = 0;
+            for (double[] r : rows) max = Math.max(max, Math.abs(r[j]));
+            // 1 for every ordinary metric (results unchanged); else 2^-k, with the largest value about 1 after it
+            double f = max > 1e150 && Double.isFinite(max) ? Math.scalb(1.0, -Math.getExponent(max)) : 1;
+            double m = 0;
+            for (double[] r : rows) m += r[j] * f;
+            m /= rows.length;
+            double v = 0;
+            for (double[] r : rows) {
+                double e = r[j] * f - m;
+                v += e * e;
             }
+            mean[j] = m / f;
+            scale[j] = Math.max(minScale, Math.sqrt(v / Math.max(1, rows.length - 1)) / f);
         }
-        for (int j = 0; j < d; j++) scale[j] = Math.max(minScale, Math.sqrt(scale[j] / Math.max(1, rows.length - 1)));
         return new Normaliser(mean, scale, clip);
     }
 
