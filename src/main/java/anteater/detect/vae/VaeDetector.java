@@ -77,6 +77,7 @@ public final class VaeDetector implements Detector {
     private final double sharedThreshold;
     private final GroupTable<GroupState> groups;
     private final Set<String> unknownLogged = new HashSet<>();
+    private final Set<String> noMatchLogged = new HashSet<>();
     private ThreadPoolExecutor trainer;
     private long queueFullWarnMs = Long.MIN_VALUE / 2;
     private long postponed;
@@ -164,6 +165,17 @@ public final class VaeDetector implements Detector {
                 s.stepNs(), s.topMetrics(), s.maxGroups(), model);
         det.persist = s.persist();
         det.relearn = s.relearn();
+        if (model != null) {
+            // the model's lags and clip are fixed by its training: options saying otherwise are not applied
+            if (o.has("lags") && s.config().lags() != model.lags()) {
+                LOG.warn("vae: option 'lags' {} is ignored: model '{}' was trained with lags {} (it applies only to a relearnt model)",
+                        s.config().lags(), path, model.lags());
+            }
+            if (o.has("clip") && s.config().clip() != model.normaliser().clip()) {
+                LOG.warn("vae: option 'clip' {} is ignored: model '{}' was trained with clip {} (it applies only to a relearnt model)",
+                        s.config().clip(), path, model.normaliser().clip());
+            }
+        }
         if (s.persist() > 0 && model != null && model.caps().length == 0) {
             LOG.warn("vae: option 'persist' needs a model file of version 3 (retrain it); persistent metrics are not capped");
         }
@@ -173,14 +185,15 @@ public final class VaeDetector implements Detector {
     private static VaeModel readModel(String path) throws OptionException {
         Path p = Path.of(path);
         String hint = " (make one with: java -jar anteater.jar train --input FILE --out MODEL)";
-        if (Files.isDirectory(p)) throw new OptionException("option 'model': '" + path + "' is a directory, not a VAE model file" + hint);
+        if (Files.isDirectory(p)) throw new OptionException("option 'model': cannot read VAE model '" + path + "': it is a directory" + hint);
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(p))) {
             return VaeModel.read(in);
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new OptionException("option 'model': no such file: '" + p.toAbsolutePath() + "'" + hint);
+            throw new OptionException("option 'model': cannot read VAE model '" + path + "': no such file"
+                    + (p.isAbsolute() ? "" : " (" + p.toAbsolutePath() + ")") + hint);
         } catch (java.nio.file.AccessDeniedException e) {
             // the file is there: retraining would not help, its permissions (or its directory's) would
-            throw new OptionException("option 'model': permission denied reading '" + path + "' (the agent runs as user "
+            throw new OptionException("option 'model': cannot read VAE model '" + path + "': permission denied (the agent runs as user "
                     + System.getProperty("user.name") + ")");
         } catch (IOException | RuntimeException e) {
             throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage() + hint);
@@ -368,6 +381,7 @@ public final class VaeDetector implements Detector {
         for (int j = 0; j < fill.length; j++) fill[j] = m.normaliser().mean(j);
         StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, unknown);
         logUnknown(key, unknown);
+        if (r.known() == 0 && !w.allSeries().isEmpty()) logNoMatch(key, w, m);
         g.imputed += r.imputed();
         int n = r.rows().length, d = m.size();
         double[][] contrib = new double[n][d];
@@ -515,6 +529,30 @@ public final class VaeDetector implements Detector {
                 LOG.warn("vae group {}: field '{}' is not among the model's metrics; ignored (logged once)", key, u);
             }
         }
+    }
+
+    /**
+     * Once per group: a window none of whose fields is among the model's metrics. Every value of the group is then its
+     * training mean, so it can never be anomalous; before, only one line per unknown field said so, and none named
+     * what the model expects.
+     */
+    private void logNoMatch(String key, Window w, VaeModel m) {
+        if (noMatchLogged.size() >= 1000 || !noMatchLogged.add(key)) return;
+        LOG.warn("vae group {}: none of the window's {} fields ({}) is among the model's {} metrics ({}); every value is"
+                + " imputed with its training mean, so this group cannot be anomalous: name the fields as in the training"
+                + " data (<measurement>.<field> also matches)", key, w.allSeries().size(), sample(w.allSeries().keySet()),
+                m.size(), sample(m.metrics()));
+    }
+
+    private static String sample(java.util.Collection<String> names) {
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        for (String n : names) {
+            if (i == 5) return b.append(", ...").toString();
+            if (i++ > 0) b.append(", ");
+            b.append(n);
+        }
+        return b.toString();
     }
 
     static String fmt(double v) {

@@ -26,9 +26,9 @@ class ModelOptionTest {
     @Test
     void missingFileAndDirectoryAreNamedAsSuch(@TempDir Path dir) throws Exception {
         String missing = refusal(dir.resolve("nope.vae").toString());
-        assertTrue(missing.startsWith("option 'model': no such file: ") && missing.contains("nope.vae"), missing);
+        assertTrue(missing.startsWith("option 'model': cannot read VAE model '") && missing.contains("nope.vae': no such file"), missing);
         String d = refusal(dir.toString());
-        assertTrue(d.startsWith("option 'model': ") && d.contains("is a directory"), d);
+        assertTrue(d.startsWith("option 'model': cannot read VAE model '") && d.contains("': it is a directory"), d);
         Path junk = Files.writeString(dir.resolve("junk.vae"), "hello");
         String j = refusal(junk.toString());
         assertTrue(j.contains("not an anteater VAE model (bad magic)"), j);

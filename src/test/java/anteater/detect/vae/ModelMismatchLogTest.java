@@ -1,0 +1,72 @@
+package anteater.detect.vae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Options;
+import anteater.detect.Verdict;
+import anteater.detect.Window;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user whose data do not fit the model learns it from the log: a window none of whose fields is among the
+ * model's metrics gets one line per group naming both sides (before: a line per unknown field, none naming what
+ * the model expects), and options lags or clip that the model overrides are said to be ignored (before: silently).
+ */
+class ModelMismatchLogTest {
+
+    static String stderrOf(ThrowingRunnable r) throws Exception {
+        PrintStream err = System.err;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(b, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(err);
+        }
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void noMatchingFieldAndOverriddenOptionsAreLogged() throws Exception {
+        VaeModel m = VaeTrainer.train(Synthetic.rows(400, 3), Synthetic.METRICS, Synthetic.smallConfig(), VaeTrainer.SILENT);
+        assertEquals(1, m.lags());
+        Options o = Options.of("detector", "vae", "updateInterval", 0L, "lags", 5L, "clip", 2.0);
+        VaeDetector[] d = new VaeDetector[1];
+        String init = stderrOf(() -> d[0] = VaeDetector.create(o, m));
+        assertTrue(init.contains("option 'lags' 5 is ignored") && init.contains("trained with lags 1"), init);
+        assertTrue(init.contains("option 'clip' 2.0 is ignored"), init);
+
+        List<Verdict> out = new ArrayList<>();
+        String run = stderrOf(() -> {
+            for (int k = 0; k < 3; k++) {
+                Window w = new Window("node", "", Map.of("host", "a"), false, 4);
+                for (int i = 0; i < 4; i++) {
+                    long t = (k * 4 + i) * Synthetic.STEP;
+                    w.notePoint(t);
+                    w.add("usage_user", t, 1.0 + i);
+                    w.add("usage_system", t, 2.0);
+                }
+                w.end("node", "", Map.of("host", "a"), false, (k * 4 + 3) * Synthetic.STEP);
+                d[0].process(w, out);
+            }
+        });
+        String line = "none of the window's 2 fields (usage_user, usage_system) is among the model's 6 metrics"
+                + " (cpu, load, net_in, net_out, disk, ...)";
+        assertTrue(run.contains(line), run);
+        assertEquals(run.indexOf(line), run.lastIndexOf(line), "logged once per group: " + run);
+        assertEquals(3, out.size());
+        assertEquals(24L, out.get(0).fields().get("imputed"));
+        d[0].close();
+    }
+}
