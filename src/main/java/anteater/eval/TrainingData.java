@@ -97,7 +97,17 @@ public final class TrainingData {
         try (BufferedReader r = SmdLoader.open(p)) {
             root = new ObjectMapper().readTree(r);
         }
-        JsonNode result = root.path("data").path("result");
+        if (root != null && root.path("status").asText("").equals("error")) {
+            // an error answer saved as training data: say what Prometheus said, not that the array is missing
+            throw new IOException(p + ": Prometheus answered status error (" + root.path("errorType").asText("?") + ": "
+                    + root.path("error").asText("no message") + "), no data");
+        }
+        if (root != null && !root.path("data").path("resultType").isMissingNode()
+                && !root.path("data").path("resultType").asText().equals("matrix")) {
+            throw new IOException(p + ": a Prometheus " + root.path("data").path("resultType").asText()
+                    + " answer; train needs a query_range matrix (/api/v1/query_range)");
+        }
+        JsonNode result = root == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root.path("data").path("result");
         if (!result.isArray()) throw new IOException(p + ": not a Prometheus query_range answer (no data.result array)");
         Map<String, Integer> names = new LinkedHashMap<>();
         for (JsonNode s : result) names.merge(s.path("metric").path("__name__").asText("value"), 1, Integer::sum);
