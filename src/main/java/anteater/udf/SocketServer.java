@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,10 +38,17 @@ public final class SocketServer implements AutoCloseable {
         this.maxFrame = maxFrame;
     }
 
-    /** Binds the socket: a stale socket file is removed first; the new one gets mode 0660. */
+    /**
+     * Binds the socket: a stale socket file is removed first; the new one gets mode 0660. Anything else at the path
+     * (a regular file, even empty, a directory, a FIFO, a device, a symbolic link) is left alone and refused.
+     */
     public static SocketServer bind(Path path, int maxFrame) throws IOException {
-        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isDirectory(path) || Files.isRegularFile(path, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.size(path) > 0) {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IOException("cannot create socket " + path + ": directory " + parent + " does not exist");
+        }
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (!isSocketFile(path)) {
                 throw new IOException(path + " exists and is not a socket; refusing to remove it");
             }
             if (isLive(path)) throw new IOException(path + " is in use by a running server");
@@ -48,10 +56,26 @@ public final class SocketServer implements AutoCloseable {
             LOG.info("removed stale socket {}", path);
         }
         ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.bind(UnixDomainSocketAddress.of(path));
+        try {
+            ch.bind(UnixDomainSocketAddress.of(path));
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot create socket " + path + ": " + e.getMessage(), e);
+        }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
         LOG.info("serving UDF connections on {}", path);
         return new SocketServer(path, ch, maxFrame);
+    }
+
+    /** Whether the path itself (not what a link points to) is a unix socket (file type S_IFSOCK). */
+    static boolean isSocketFile(Path path) throws IOException {
+        Object mode;
+        try {
+            mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return false; // cannot tell: do not delete
+        }
+        return mode instanceof Integer m && (m & 0170000) == 0140000;
     }
 
     private static boolean isLive(Path path) {
