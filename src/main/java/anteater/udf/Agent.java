@@ -48,7 +48,16 @@ public final class Agent {
 
     /** Serves until end of input; returns the process exit code (0: clean end, 1: protocol error). */
     public int run() {
-        worker.start();
+        try {
+            worker.start();
+        } catch (OutOfMemoryError e) {
+            // no thread for the worker (a thread or memory limit): this connection fails, with a reason
+            String m = "cannot start the worker thread (" + e.getMessage() + ")";
+            LOG.error("{}: {}", name, m);
+            writer.send(error(m));
+            writer.close();
+            return 1;
+        }
         FrameReader reader = new FrameReader(in, maxFrame);
         PointDecoder points = new PointDecoder();
         Window current = null;

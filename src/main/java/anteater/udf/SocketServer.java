@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +28,17 @@ public final class SocketServer implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel channel;
     private final int maxFrame;
+    private final ThreadFactory threads;
     private final AtomicLong connections = new AtomicLong();
     private volatile boolean closed;
     private long acceptFailures; // accept loop only
     private long lastAcceptWarnMs = Long.MIN_VALUE / 2;
 
-    private SocketServer(Path path, ServerSocketChannel channel, int maxFrame) {
+    private SocketServer(Path path, ServerSocketChannel channel, int maxFrame, ThreadFactory threads) {
         this.path = path;
         this.channel = channel;
         this.maxFrame = maxFrame;
+        this.threads = threads;
     }
 
     /**
@@ -43,6 +46,10 @@ public final class SocketServer implements AutoCloseable {
      * (a regular file, even empty, a directory, a FIFO, a device, a symbolic link) is left alone and refused.
      */
     public static SocketServer bind(Path path, int maxFrame) throws IOException {
+        return bind(path, maxFrame, SocketServer::daemon);
+    }
+
+    static SocketServer bind(Path path, int maxFrame, ThreadFactory threads) throws IOException {
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IOException("cannot create socket " + path + ": directory " + parent + " does not exist");
@@ -64,7 +71,13 @@ public final class SocketServer implements AutoCloseable {
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
         LOG.info("serving UDF connections on {}", path);
-        return new SocketServer(path, ch, maxFrame);
+        return new SocketServer(path, ch, maxFrame, threads);
+    }
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r);
+        t.setDaemon(true);
+        return t;
     }
 
     /** Whether the path itself (not what a link points to) is a unix socket (file type S_IFSOCK). */
@@ -97,32 +110,50 @@ public final class SocketServer implements AutoCloseable {
             SocketChannel c;
             try {
                 c = channel.accept();
-                pauseMs = 0;
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
                 if (closed) return;
-                pauseMs = Math.min(2_000, Math.max(100, pauseMs * 2));
-                acceptFailures++;
-                long now = System.currentTimeMillis();
-                if (now - lastAcceptWarnMs >= 60_000) {
-                    lastAcceptWarnMs = now;
-                    LOG.warn("accepting a connection on {} failed: {} ({} failures so far; retrying)", path,
-                            e.getMessage(), acceptFailures);
-                }
-                try {
-                    Thread.sleep(pauseMs);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                pauseMs = acceptFailed("accepting a connection on " + path + " failed: " + e.getMessage(), pauseMs);
+                if (pauseMs < 0) return;
                 continue;
             }
             long id = connections.incrementAndGet();
-            Thread t = new Thread(() -> handle(c, id), "conn-" + id);
-            t.setDaemon(true);
-            t.start();
+            try {
+                Thread t = threads.newThread(() -> handle(c, id));
+                t.setName("conn-" + id);
+                t.start();
+                pauseMs = 0;
+            } catch (OutOfMemoryError e) {
+                // "unable to create native thread" (a thread or memory limit): this connection is refused, the
+                // live ones go on and so does the server
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+                pauseMs = acceptFailed("conn-" + id + " refused: no thread for it (" + e.getMessage() + ")", pauseMs);
+                if (pauseMs < 0) return;
+            }
         }
+    }
+
+    /** Logs at most once a minute, pauses 0.1 to 2 s (doubling); returns the pause, or -1 if interrupted. */
+    private long acceptFailed(String what, long pauseMs) {
+        pauseMs = Math.min(2_000, Math.max(100, pauseMs * 2));
+        acceptFailures++;
+        long now = System.currentTimeMillis();
+        if (now - lastAcceptWarnMs >= 60_000) {
+            lastAcceptWarnMs = now;
+            LOG.warn("{} ({} failures so far; retrying)", what, acceptFailures);
+        }
+        try {
+            Thread.sleep(pauseMs);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        return pauseMs;
     }
 
     private void handle(SocketChannel c, long id) {
@@ -133,7 +164,8 @@ public final class SocketServer implements AutoCloseable {
             OutputStream out = new HalfClosingOutput(c);
             int code = new Agent(in, out, new AnomalyHandler(), maxFrame, name).run();
             LOG.debug("{}: closed ({})", name, code == 0 ? "end of input" : "protocol error");
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // e.g. no thread for the connection's writer: this connection ends, the server goes on
             LOG.warn("{}: {}", name, e.toString());
         }
     }

@@ -4,14 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import anteater.udf.proto.Udf;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The socket server in process: what bind() removes. */
+/** The socket server in process: what bind() removes, and a connection the JVM has no thread for. */
 class SocketServerTest {
     @TempDir
     Path dir;
@@ -40,5 +51,80 @@ class SocketServerTest {
         Path p = dir.resolve("no-such-dir").resolve("a.sock");
         IOException e = assertThrows(IOException.class, () -> SocketServer.bind(p, 1 << 20).close());
         assertTrue(e.getMessage().contains(p.getParent().toString()), e.getMessage());
+    }
+
+    /**
+     * No thread for a connection ("unable to create native thread": a thread limit reached with many tasks) refuses
+     * that connection; before, the error left serve() and the whole server exited, taking every task with it.
+     */
+    @Test
+    void noThreadForAConnectionRefusesItAndTheServerGoesOn() throws Exception {
+        Path sock = dir.resolve("t.sock");
+        AtomicInteger made = new AtomicInteger();
+        ThreadFactory first = r -> {
+            if (made.getAndIncrement() == 0) throw new OutOfMemoryError("unable to create native thread: simulated");
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        };
+        SocketServer server = SocketServer.bind(sock, 1 << 20, first);
+        CompletableFuture<Throwable> served = new CompletableFuture<>();
+        Thread accept = new Thread(() -> {
+            try {
+                server.serve();
+                served.complete(null);
+            } catch (Throwable e) {
+                served.complete(e);
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        try {
+            try (SocketChannel refused = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                // the refused connection is closed by the server: end of input, not a hang
+                CompletableFuture<Integer> eof = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return refused.read(ByteBuffer.allocate(1));
+                    } catch (IOException e) {
+                        return -1;
+                    }
+                });
+                CompletableFuture.anyOf(eof, served).get(30, TimeUnit.SECONDS);
+                assertTrue(!served.isDone(), "serve() ended: " + served.getNow(null));
+                assertEquals(-1, eof.get(30, TimeUnit.SECONDS));
+            }
+            try (SocketChannel ok = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                OutputStream out = new OutputStream() {
+                    @Override public void write(int b) throws IOException { write(new byte[] {(byte) b}, 0, 1); }
+                    @Override public void write(byte[] b, int off, int len) throws IOException {
+                        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+                        while (buf.hasRemaining()) ok.write(buf);
+                    }
+                };
+                InputStream in = new InputStream() {
+                    @Override public int read() throws IOException {
+                        byte[] b = new byte[1];
+                        return read(b, 0, 1) <= 0 ? -1 : b[0] & 0xff;
+                    }
+                    @Override public int read(byte[] b, int off, int len) throws IOException {
+                        return ok.read(ByteBuffer.wrap(b, off, len));
+                    }
+                };
+                Frames.write(out, Frames.info());
+                CompletableFuture<Udf.Response> info = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Udf.Response.parseDelimitedFrom(new DataInputStream(in));
+                    } catch (IOException e) {
+                        return null;
+                    }
+                });
+                Udf.Response r = info.get(30, TimeUnit.SECONDS);
+                assertTrue(r != null && r.hasInfo(), String.valueOf(r));
+            }
+            assertTrue(!served.isDone(), "serve() ended: " + served.getNow(null));
+        } finally {
+            server.close();
+        }
+        assertEquals(null, served.get(30, TimeUnit.SECONDS));
     }
 }
