@@ -17,6 +17,7 @@ public final class Window {
     private long tmin = Long.MAX_VALUE;
     private long tmax = Long.MIN_VALUE;
     private int points;
+    private long valuesAdded;
 
     public Window(String name, String group, Map<String, String> tags, boolean byName, int sizeHint) {
         this.name = name;
@@ -34,6 +35,7 @@ public final class Window {
     }
 
     public void add(String field, long timeNs, double value) {
+        valuesAdded++;
         Series s = series.get(field);
         if (s == null) {
             // the batch size fits a field of every point; a field first seen later may be sparse (a batch of n points
@@ -61,6 +63,9 @@ public final class Window {
     public long tmax() { return tmax; }
     public long tmin() { return tmin; }
     public int points() { return points; }
+
+    /** Values added so far (finite or not, all fields): {@link #values()} without walking the series. */
+    public long valuesAdded() { return valuesAdded; }
 
     /** Values held (finite or not, all fields), for memory budgets. */
     public long values() {

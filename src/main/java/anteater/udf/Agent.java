@@ -35,8 +35,19 @@ public final class Agent {
     /** Values of the windows queued for the worker, and their bound (about 16 bytes each: a quarter of the heap). */
     private long queuedValues;
     private final long maxQueuedValues = Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 64);
+    /**
+     * Values one batch may hold while the read loop assembles it: the queue's budget. A larger batch is refused
+     * (ErrorResponse, this task only) instead of growing until the heap runs out, which in socket mode would hit
+     * whichever connection's thread allocates next.
+     */
+    private final long maxBatchValues;
 
     public Agent(InputStream in, OutputStream out, Handler handler, int maxFrame, String name) {
+        this(in, out, handler, maxFrame, name, -1);
+    }
+
+    Agent(InputStream in, OutputStream out, Handler handler, int maxFrame, String name, long maxBatchValues) {
+        this.maxBatchValues = maxBatchValues > 0 ? maxBatchValues : maxQueuedValues;
         this.in = in;
         this.handler = handler;
         this.maxFrame = maxFrame;
@@ -75,6 +86,7 @@ public final class Agent {
                     } catch (IOException e) {
                         throw new FrameException("frame " + reader.frames() + ": not a valid Point (" + e.getMessage() + ")", e);
                     }
+                    checkBatchSize(current);
                     continue;
                 }
                 Udf.Request req = reader.parse(len);
@@ -104,6 +116,7 @@ public final class Agent {
                                     + "(put |window() or a batch |query() before @anteater())");
                         }
                         addPoint(current, req.getPoint());
+                        checkBatchSize(current);
                     }
                     case END -> {
                         if (current == null) throw new ProtocolException("EndBatch without BeginBatch");
@@ -132,12 +145,19 @@ public final class Agent {
                 }
             }
         } catch (FrameException | ProtocolException e) {
+            current = null;
             return fail(e.getMessage());
         } catch (IOException e) {
             return fail("reading from Kapacitor failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted");
+        } catch (RuntimeException | Error e) {
+            // an out-of-memory error or a defect on the read loop: the worker and the writer must still stop and
+            // the handler close (its detector threads, its sinks), and Kapacitor hear why
+            current = null;
+            LOG.debug("stack", e);
+            return fail("internal error reading requests: " + e);
         }
         // clean end of input: finish queued work, flush sinks, flush output
         try {
@@ -153,6 +173,14 @@ public final class Agent {
     }
 
     private volatile boolean fatalSeen;
+
+    private void checkBatchSize(Window w) throws ProtocolException {
+        if (w.valuesAdded() > maxBatchValues) {
+            throw new ProtocolException("batch of more than " + maxBatchValues + " values (points x fields, after "
+                    + w.points() + " points) is larger than the agent holds for one window; use shorter windows or fewer "
+                    + "fields, or raise -Xmx");
+        }
+    }
 
     private void fatal(ProtocolException e) {
         fatalSeen = true;

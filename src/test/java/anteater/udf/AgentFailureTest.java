@@ -1,0 +1,124 @@
+package anteater.udf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Window;
+import anteater.udf.proto.Udf;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** A connection that fails on its read loop ends alone and cleanly (socket mode: many of them in one JVM). */
+class AgentFailureTest {
+    static final Map<String, String> HOST = Map.of("host", "a");
+
+    /** AnomalyHandler that counts close(). */
+    static final class Counting implements Handler {
+        final AnomalyHandler inner = new AnomalyHandler();
+        final AtomicInteger closes = new AtomicInteger();
+
+        @Override public Udf.InfoResponse info() { return inner.info(); }
+        @Override public Udf.InitResponse init(Udf.InitRequest r) { return inner.init(r); }
+        @Override public boolean ready() { return inner.ready(); }
+        @Override public Udf.SnapshotResponse snapshot() { return inner.snapshot(); }
+        @Override public Udf.RestoreResponse restore(Udf.RestoreRequest r) { return inner.restore(r); }
+        @Override public void window(Window w, Consumer<Udf.Response> out) { inner.window(w, out); }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+            inner.close();
+        }
+    }
+
+    static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    /** A batch that never ends (or a huge one) is refused at the limit instead of filling the heap. */
+    @Test
+    void aBatchAboveTheValueLimitIsRefusedWithAnError() throws IOException {
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "x"));
+        reqs.add(Frames.begin("m", HOST, 0));
+        for (int i = 0; i < 600; i++) {
+            reqs.add(Frames.point(i * 1_000_000_000L, HOST, Map.of("x", 1.0 * i, "y", 2.0), Map.of()));
+        }
+        reqs.add(Frames.end("m", HOST, 600 * 1_000_000_000L));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Counting h = new Counting();
+        int code = new Agent(new ByteArrayInputStream(Frames.encode(reqs)), out, h, 1 << 20, "big-batch", 1000).run();
+        List<Udf.Response> resp = Frames.decode(out.toByteArray());
+        assertEquals(1, code, resp.toString());
+        Udf.Response last = resp.get(resp.size() - 1);
+        assertTrue(last.hasError() && last.getError().getError().contains("batch of more than 1000 values"), last.toString());
+        assertEquals(1, h.closes.get());
+    }
+
+    /**
+     * An Error on the read loop (here a simulated OutOfMemoryError from the input; in socket mode the heap is shared,
+     * so another connection's flood can make this connection's allocation fail) ends the connection with an
+     * ErrorResponse, closes the handler and stops the worker and writer threads, instead of escaping run() and
+     * leaving them parked for ever with the task's detector and sinks.
+     */
+    @Test
+    void anErrorOnTheReadLoopEndsTheConnectionCleanly() throws Exception {
+        byte[] init = Frames.encode(List.of(Frames.init("field", "x")));
+        InputStream in = new InputStream() {
+            int pos;
+
+            @Override
+            public int read() throws IOException {
+                byte[] b = new byte[1];
+                return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (pos < init.length) {
+                    int n = Math.min(len, init.length - pos);
+                    System.arraycopy(init, pos, b, off, n);
+                    pos += n;
+                    return n;
+                }
+                throw new OutOfMemoryError("simulated: Java heap space");
+            }
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Counting h = new Counting();
+        Agent agent = new Agent(in, out, h, 1 << 20, "oom-conn");
+        int[] code = {-1};
+        Throwable[] escaped = {null};
+        Thread t = new Thread(() -> {
+            try {
+                code[0] = agent.run();
+            } catch (Throwable e) {
+                escaped[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(null, escaped[0], "the error escaped the agent's run()");
+        assertEquals(1, code[0]);
+        List<Udf.Response> resp = Frames.decode(out.toByteArray());
+        // (the queued init may or may not have been answered first: fail() drops queued requests)
+        Udf.Response last = resp.get(resp.size() - 1);
+        assertTrue(last.hasError() && last.getError().getError().contains("OutOfMemoryError"), last.toString());
+        assertEquals(1, h.closes.get(), "handler closed");
+        // the worker and writer threads end with the connection (join: they are done once run() returns)
+        for (Thread x : Thread.getAllStackTraces().keySet()) {
+            if (x.getName().startsWith("oom-conn-")) x.join(10_000);
+        }
+        assertFalse(threadAlive("oom-conn-worker"), "worker thread left running");
+        assertFalse(threadAlive("oom-conn-writer"), "writer thread left running");
+    }
+}
