@@ -94,16 +94,24 @@ public final class Agent {
                     case KEEPALIVE -> writer.send(Udf.Response.newBuilder()
                             .setKeepalive(Udf.KeepaliveResponse.newBuilder().setTime(req.getKeepalive().getTime()))
                             .build());
-                    case INFO -> submit(() -> writer.send(Udf.Response.newBuilder().setInfo(handler.info()).build()));
-                    case INIT -> submit(() -> {
+                    // Kapacitor waits for the answer of each of these without a deadline (keepalives go on):
+                    // whatever the handler throws, an answer goes out
+                    case INFO -> submit(() -> writer.send(answer("info", () -> Udf.Response.newBuilder().setInfo(handler.info()).build(),
+                            m -> error("info failed: " + m))));
+                    case INIT -> submit(() -> writer.send(answer("init", () -> {
                         Udf.InitResponse r = handler.init(req.getInit());
                         // a refused second init leaves the first one in force
                         dataAllowed = handler.ready();
-                        writer.send(Udf.Response.newBuilder().setInit(r).build());
-                    });
-                    case SNAPSHOT -> submit(() -> writer.send(Udf.Response.newBuilder().setSnapshot(restorable(handler.snapshot())).build()));
-                    case RESTORE -> submit(() -> writer.send(Udf.Response.newBuilder()
-                            .setRestore(handler.restore(req.getRestore())).build()));
+                        return Udf.Response.newBuilder().setInit(r).build();
+                    }, m -> Udf.Response.newBuilder().setInit(Udf.InitResponse.newBuilder().setSuccess(false)
+                            .setError("init failed: " + m)).build())));
+                    case SNAPSHOT -> submit(() -> writer.send(answer("snapshot",
+                            () -> Udf.Response.newBuilder().setSnapshot(restorable(handler.snapshot())).build(),
+                            m -> Udf.Response.newBuilder().setSnapshot(Udf.SnapshotResponse.getDefaultInstance()).build())));
+                    case RESTORE -> submit(() -> writer.send(answer("restore",
+                            () -> Udf.Response.newBuilder().setRestore(handler.restore(req.getRestore())).build(),
+                            m -> Udf.Response.newBuilder().setRestore(Udf.RestoreResponse.newBuilder().setSuccess(false)
+                                    .setError("restore failed: " + m)).build())));
                     case BEGIN -> {
                         if (current != null) throw new ProtocolException("BeginBatch inside a batch (batches must not interleave)");
                         Udf.BeginBatch b = req.getBegin();
@@ -173,6 +181,18 @@ public final class Agent {
     }
 
     private volatile boolean fatalSeen;
+
+    /** The handler's answer, or {@code failed}'s if the handler throws (an OutOfMemoryError, a defect). */
+    private Udf.Response answer(String what, java.util.function.Supplier<Udf.Response> call,
+            java.util.function.Function<String, Udf.Response> failed) {
+        try {
+            return call.get();
+        } catch (RuntimeException | Error e) {
+            LOG.error("{}: {} failed: {}", name, what, e.toString());
+            LOG.debug("stack", e);
+            return failed.apply(e.toString());
+        }
+    }
 
     private void checkBatchSize(Window w) throws ProtocolException {
         if (w.valuesAdded() > maxBatchValues) {

@@ -121,4 +121,33 @@ class AgentFailureTest {
         assertFalse(threadAlive("oom-conn-worker"), "worker thread left running");
         assertFalse(threadAlive("oom-conn-writer"), "writer thread left running");
     }
+
+    /**
+     * Kapacitor waits for the answer to init, snapshot and restore without a deadline (keepalives keep the task
+     * alive): an Error the handler does not catch (here an OutOfMemoryError out of init) must still give an answer,
+     * or the task start (or stop, which snapshots first) hangs for ever.
+     */
+    @Test
+    void aHandlerThatThrowsStillAnswersEveryRequest() throws IOException {
+        Handler throwing = new Handler() {
+            @Override public Udf.InfoResponse info() { throw new IllegalStateException("info broke"); }
+            @Override public Udf.InitResponse init(Udf.InitRequest r) { throw new OutOfMemoryError("simulated: Java heap space"); }
+            @Override public boolean ready() { return false; }
+            @Override public Udf.SnapshotResponse snapshot() { throw new StackOverflowError("simulated"); }
+            @Override public Udf.RestoreResponse restore(Udf.RestoreRequest r) { throw new OutOfMemoryError("simulated"); }
+            @Override public void window(Window w, Consumer<Udf.Response> out) { }
+            @Override public void close() { }
+        };
+        byte[] in = Frames.encode(List.of(Frames.init("field", "x"), Frames.snapshot(), Frames.restore(new byte[] {1}),
+                Frames.info()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new Agent(new ByteArrayInputStream(in), out, throwing, 1 << 20, "throwing").run();
+        List<Udf.Response> resp = Frames.decode(out.toByteArray());
+        assertEquals(4, resp.size(), resp.toString());
+        assertTrue(resp.get(0).hasInit() && !resp.get(0).getInit().getSuccess()
+                && resp.get(0).getInit().getError().contains("OutOfMemoryError"), resp.get(0).toString());
+        assertTrue(resp.get(1).hasSnapshot() && resp.get(1).getSnapshot().getSnapshot().isEmpty(), resp.get(1).toString());
+        assertTrue(resp.get(2).hasRestore() && !resp.get(2).getRestore().getSuccess(), resp.get(2).toString());
+        assertTrue(resp.get(3).hasError() && resp.get(3).getError().getError().contains("info broke"), resp.get(3).toString());
+    }
 }
