@@ -19,10 +19,12 @@ public final class ResponseWriter {
 
     private final LinkedBlockingQueue<Udf.Response> queue = new LinkedBlockingQueue<>(65536);
     private final OutputStream out;
+    private final OutputStream raw;
     private final Thread thread;
     private volatile IOException failure;
 
     public ResponseWriter(OutputStream out, String name) {
+        this.raw = out;
         this.out = new java.io.BufferedOutputStream(out, 65536);
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
@@ -73,10 +75,21 @@ public final class ResponseWriter {
                 batch.clear();
                 if (queue.isEmpty()) out.flush();
             }
-        } catch (IOException e) {
-            failure = e;
+        } catch (IOException | RuntimeException | Error e) {
+            // an Error too (an OutOfMemoryError while serialising): a writer that died silently left the connection
+            // mute until Kapacitor's keepalive timeout, and its producers blocked once the queue was full
+            failure = e instanceof IOException io ? io : new IOException("writer failed: " + e, e);
             LOG.error("writing to Kapacitor failed: {}", e.toString());
-            // keep draining so producers never block on a dead peer
+            // a frame may be cut short: close the stream itself (not the buffer, whose flush would write more of it), so
+            // that Kapacitor sees the end of the output at once
+            try {
+                raw.close();
+            } catch (IOException | RuntimeException | Error ignored) {
+                // already failing
+            }
+            // keep draining so producers never block on a dead peer, until close() (which may have been taken into
+            // the failed batch already: then waiting for it would hang close() for ever)
+            if (batch.contains(CLOSE)) return;
             while (true) {
                 try {
                     if (queue.take() == CLOSE) return;
