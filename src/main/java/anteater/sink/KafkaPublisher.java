@@ -1,12 +1,18 @@
 package anteater.sink;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +31,6 @@ final class KafkaPublisher extends QueuedPublisher {
     private final Producer<String, String> producer;
     private final Secrets secrets;
     private final AtomicLong lastFailWarnNs = new AtomicLong();
-    private final AtomicLong lastStallWarnNs = new AtomicLong();
 
     KafkaPublisher(AnteaterConfig.Kafka k) throws ConfigException {
         super("kafka " + k.bootstrap(), k.queueSize);
@@ -42,18 +47,147 @@ final class KafkaPublisher extends QueuedPublisher {
         start();
     }
 
+    /** With a given producer (tests). */
+    KafkaPublisher(String name, int queueSize, Producer<String, String> producer) {
+        super(name, queueSize);
+        this.secrets = new Secrets("", "");
+        this.producer = producer;
+        start();
+    }
+
+    /** What one {@code send()} did. */
+    private enum Sent {
+        /** Handed to the client (or failed for good and counted): next. */
+        DONE,
+        /** No metadata (or buffer space) within max.block.ms: keep the event and try it again later. */
+        STALLED,
+        /** Failed inside send() while closing (counted): the topic's other events would fail the same way. */
+        FAILED_CLOSING
+    }
+
+    /**
+     * Events of a topic whose send stalled, in order, and when to try its first one again. One topic that never
+     * gets metadata (it does not exist and the broker does not create topics, or it is not visible to this user)
+     * must not hold back the events of the other topics: before, the delivery thread retried that one event
+     * for as long as the process ran and every other event waited behind it (then was dropped).
+     */
+    private static final class Parked {
+        final ArrayDeque<Msg> msgs = new ArrayDeque<>();
+        long retryAtNs;
+        long backoffMs = PARK_BACKOFF_MIN_MS;
+    }
+
+    static final long PARK_BACKOFF_MIN_MS = 500;
+    static final long PARK_BACKOFF_MAX_MS = 10_000;
+    private final Map<String, Parked> parked = new LinkedHashMap<>();
+
     @Override
     protected boolean deliver(Msg m) {
+        Parked p = parked.get(m.topic());
+        if (p != null) {
+            park(p, m);
+            retryParked();
+            return true;
+        }
+        Sent s = send(m);
+        if (s == Sent.STALLED) {
+            p = new Parked();
+            parked.put(m.topic(), p);
+            park(p, m);
+            p.retryAtNs = System.nanoTime() + p.backoffMs * 1_000_000L;
+            // once per topic and episode (retries that stall again are not logged): not rate limited
+            LOG.warn("{}: {}; its events wait ({} parked, {} queued), other topics go on ({} produced, {} failed, "
+                    + "{} dropped so far)", name, stallReason(m.topic()), p.msgs.size(), queued(), produced(), failed(),
+                    dropped());
+        }
+        retryParked();
+        return true;
+    }
+
+    /** No metadata for {@code topic}: say which of the two usual reasons it is, if the client's metrics tell. */
+    private String stallReason(String topic) {
+        double connections = -1;
+        try {
+            for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
+                if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics")
+                        && e.getValue().metricValue() instanceof Number n) {
+                    connections = n.doubleValue();
+                }
+            }
+        } catch (RuntimeException e) {
+            // metrics are a hint only
+        }
+        if (connections > 0) {
+            return "topic " + topic + " not present in metadata although a broker answers: it does not exist (and "
+                    + "the broker does not create topics: create it) or this user may not describe it";
+        }
+        return "broker not reachable or topic " + topic + " missing (no metadata within max.block.ms)";
+    }
+
+    private void park(Parked p, Msg m) {
+        if (!hasRoom()) {
+            dropAccepted("the queue and the events waiting for topic " + m.topic() + " are full");
+            return;
+        }
+        p.msgs.add(m);
+        aside(1);
+    }
+
+    @Override
+    protected void idle() {
+        retryParked();
+    }
+
+    /** Tries the first event of each parked topic that is due; if it goes, the topic's other events follow. */
+    private void retryParked() {
+        if (parked.isEmpty()) return;
+        long now = System.nanoTime();
+        for (Iterator<Map.Entry<String, Parked>> it = parked.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Parked> e = it.next();
+            Parked p = e.getValue();
+            if (!closing() && now - p.retryAtNs < 0) continue;
+            if (closing() && pastDeadline()) return;
+            if (drain(p)) {
+                it.remove();
+                LOG.info("{}: topic {} takes events again", name, e.getKey());
+            } else {
+                p.backoffMs = Math.min(PARK_BACKOFF_MAX_MS, p.backoffMs * 2);
+                p.retryAtNs = System.nanoTime() + p.backoffMs * 1_000_000L;
+            }
+            now = System.nanoTime();
+        }
+    }
+
+    /** Sends a parked topic's events in order; true when all went, false when one stalled (it stays first). */
+    private boolean drain(Parked p) {
+        while (!p.msgs.isEmpty()) {
+            if (closing() && pastDeadline()) return false;
+            Msg m = p.msgs.peek();
+            Sent s = send(m);
+            if (s == Sent.STALLED) return false;
+            p.msgs.poll();
+            aside(-1);
+            if (s == Sent.FAILED_CLOSING) return false;
+        }
+        return true;
+    }
+
+    private Sent send(Msg m) {
         Thread me = Thread.currentThread();
         boolean[] stalled = {false};
+        boolean[] failedInline = {false};
         try {
             producer.send(new ProducerRecord<>(m.topic(), m.key(), m.json()), (md, ex) -> {
                 if (ex == null) {
                     succeed();
-                } else if (Thread.currentThread() == me && ex instanceof org.apache.kafka.common.errors.TimeoutException
+                    return;
+                }
+                if (Thread.currentThread() == me) failedInline[0] = true;
+                if (Thread.currentThread() == me && ex instanceof org.apache.kafka.common.errors.TimeoutException
                         && !closing()) {
                     // called back inside send(): metadata or buffer space did not come within max.block.ms (the
-                    // client reports this through the callback, it does not throw): the broker is away
+                    // client reports this through the callback, it does not throw): the broker is away, or the
+                    // topic does not exist
                     stalled[0] = true;
                 } else if (ex instanceof RetriableException && !closing()) {
                     warnRateLimited(lastFailWarnNs, "delivery timed out, queueing the event again: " + ex.getMessage());
@@ -63,24 +197,21 @@ final class KafkaPublisher extends QueuedPublisher {
                     warnRateLimited(lastFailWarnNs, "event to " + m.topic() + " failed: " + ex);
                 }
             });
-            if (stalled[0]) {
-                // keep the event in hand and try it again after a pause, ahead of the queue: no reordering
-                warnRateLimited(lastStallWarnNs, "broker not reachable, events wait in the queue (" + queued() + " queued)");
-                return false;
-            }
-            return true;
+            if (stalled[0]) return Sent.STALLED;
+            return failedInline[0] && closing() ? Sent.FAILED_CLOSING : Sent.DONE;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            // metadata or buffer space did not come within max.block.ms: the broker is away; keep the event
-            warnRateLimited(lastStallWarnNs, "broker not reachable, events wait in the queue (" + queued()
-                    + " queued): " + e.getMessage());
-            return false;
+            if (closing()) {
+                fail(1);
+                return Sent.FAILED_CLOSING;
+            }
+            return Sent.STALLED;
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return Sent.STALLED;
         } catch (KafkaException e) {
             fail(1);
             warnRateLimited(lastFailWarnNs, "event to " + m.topic() + " refused: " + e);
-            return true;
+            return Sent.DONE;
         }
     }
 
@@ -95,6 +226,21 @@ final class KafkaPublisher extends QueuedPublisher {
 
     @Override
     protected void finish(Duration remaining) {
+        // events still parked (their topic never got metadata before the deadline) are given up, counted
+        retryParked();
+        long left = 0;
+        for (Map.Entry<String, Parked> e : parked.entrySet()) {
+            int n = e.getValue().msgs.size();
+            if (n == 0) continue;
+            left += n;
+            LOG.warn("{}: {} events to topic {} not delivered: {}", name, n, e.getKey(), stallReason(e.getKey()));
+        }
+        parked.clear();
+        if (left > 0) {
+            aside((int) -left);
+            undelivered.addAndGet(left);
+            fail(left);
+        }
         try {
             producer.close(remaining);
         } catch (RuntimeException e) {

@@ -27,6 +27,8 @@ abstract class QueuedPublisher implements EventPublisher {
     private volatile boolean closing;
     private volatile long deadlineNs;
     private volatile boolean started;
+    /** Events a subclass holds outside the queue (e.g. parked by topic): they count against the capacity. */
+    private final java.util.concurrent.atomic.AtomicInteger aside = new java.util.concurrent.atomic.AtomicInteger();
 
     final AtomicLong accepted = new AtomicLong();
     final AtomicLong produced = new AtomicLong();
@@ -58,7 +60,7 @@ abstract class QueuedPublisher implements EventPublisher {
             return;
         }
         Msg m = new Msg(topic, key, json);
-        if (queue.offer(m)) {
+        if (queue.size() + aside.get() < capacity && queue.offer(m)) {
             accepted.incrementAndGet();
             // close() may have begun and the delivery thread ended between the check above and the offer: then
             // nobody will take it, so it is counted as dropped instead of staying in the queue unaccounted for
@@ -83,6 +85,32 @@ abstract class QueuedPublisher implements EventPublisher {
             accepted.decrementAndGet();
             drop("the queue is full while retrying");
         }
+    }
+
+    /** A subclass now holds {@code delta} more (or, negative, fewer) events outside the queue. */
+    protected final void aside(int delta) {
+        aside.addAndGet(delta);
+    }
+
+    /** Events held outside the queue. */
+    protected final int asideCount() {
+        return aside.get();
+    }
+
+    /** Whether the queue and the events held aside have room for one more. */
+    protected final boolean hasRoom() {
+        return queue.size() + aside.get() < capacity;
+    }
+
+    /** An event taken from the queue (so counted as accepted) that the subclass cannot hold: dropped, counted. */
+    protected final void dropAccepted(String why) {
+        accepted.decrementAndGet();
+        drop(why);
+    }
+
+    /** The close deadline has passed (only meaningful once closing). */
+    protected final boolean pastDeadline() {
+        return closing && System.nanoTime() > deadlineNs;
     }
 
     private void drop(String why) {
