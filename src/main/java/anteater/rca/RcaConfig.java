@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -71,6 +73,31 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         JsonNode r = section(root, "Rca");
         JsonNode a = section(root, "Arangodb");
         JsonNode k = section(root, "Kafka");
+        for (String key : List.of("enabled", "kafka_input")) bool(r, key, false);
+        JsonNode wn = r.path("weights");
+        if (!wn.isMissingNode() && !wn.isNull()) {
+            if (!wn.isObject()) {
+                throw new IllegalArgumentException("Rca.weights must be a mapping of part: weight, e.g. {reach: .8}; parts: "
+                        + WEIGHT_NAMES);
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = wn.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (!WEIGHT_NAMES.contains(f.getKey())) {
+                    throw new IllegalArgumentException("Rca.weights." + f.getKey() + " is not a part of the score; parts: "
+                            + WEIGHT_NAMES);
+                }
+                JsonNode v = f.getValue();
+                if (!v.isNumber() || !(v.asDouble() >= 0) || Double.isInfinite(v.asDouble())) {
+                    throw new IllegalArgumentException("Rca.weights." + f.getKey() + " must be a number >= 0, got '"
+                            + v.asText() + "'");
+                }
+            }
+        }
+        JsonNode tn = r.path("trigger");
+        if (!tn.isMissingNode() && !tn.isNull() && !tn.isArray() && !tn.isTextual()) {
+            throw new IllegalArgumentException("Rca.trigger must be a list of event types, e.g. [app], got a "
+                    + tn.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
         String source = text(r, "source", "file").toLowerCase(Locale.ROOT);
         if (!source.equals("file") && !source.equals("arangodb")) {
             throw new IllegalArgumentException("Rca.source must be file or arangodb, got '" + source + "'");
@@ -83,7 +110,7 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         Duration tolerance = duration(r, "tolerance", Duration.ofSeconds(120));
         int topK = integer(r, "top_k", 3, 1, 100);
         List<String> trigger = strings(r, "trigger", List.of("app"));
-        boolean kafkaInput = r.path("kafka_input").asBoolean(false);
+        boolean kafkaInput = bool(r, "kafka_input", false);
         String onFailure = text(r, "on_failure", "skip").toLowerCase(Locale.ROOT);
         if (!onFailure.equals("skip") && !onFailure.equals("mark")) {
             throw new IllegalArgumentException("Rca.on_failure must be skip or mark, got '" + onFailure + "'");
@@ -106,30 +133,67 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         if (!List.of("http1", "http2").contains(arango.protocol())) {
             throw new IllegalArgumentException("Arangodb.protocol must be http1 or http2, got '" + arango.protocol() + "'");
         }
-        String server = text(k, "server", "localhost");
-        String port = text(k, "port", "9092");
-        String bootstrap = server.contains(":") || port.isEmpty() ? server : server + ":" + port;
         AnteaterConfig.Kafka connection;
         try {
             connection = AnteaterConfig.of(root).kafka();
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        // the producer's own reading of server and port: every host of a list gets the port, host:port pairs stay
+        // (before: 'k1,k2' with port 9093 became 'k1,k2:9093', which the consumer refuses)
+        boolean enabled = bool(r, "enabled", false);
+        if (enabled && kafkaInput && !connection.enabled()) {
+            throw new IllegalArgumentException("Rca.kafka_input: true needs Kafka.server (the broker of the anomaly "
+                    + "topic); without it the consumer would try localhost:9092, which on a Kapacitor host is Kapacitor's "
+                    + "own HTTP port");
+        }
+        String bootstrap = connection.enabled() ? connection.bootstrap() : "localhost:" + connection.port.trim();
         KafkaIn kafka = new KafkaIn(bootstrap, text(k, "model_topic", "gala_anteater_hybrid_model"),
                 text(k, "group_id", "anteater-rca"), connection);
-        if (source.equals("file") && r.path("enabled").asBoolean(false) && fileText.isEmpty()) {
+        if (source.equals("file") && enabled && fileText.isEmpty()) {
             throw new IllegalArgumentException("Rca.file is required when Rca.source is file: a JSON topology file");
         }
-        return new RcaConfig(r.path("enabled").asBoolean(false), source, fileText.isEmpty() ? null : Path.of(fileText),
+        return new RcaConfig(enabled, source, fileText.isEmpty() ? null : Path.of(fileText),
                 depth, valid, future, grace, tolerance, topK, trigger, kafkaInput, onFailure.equals("mark"), queue,
                 rules, weights, topic, logInterval, arango, kafka);
     }
 
+    static final List<String> WEIGHT_NAMES = List.of("anomaly", "correlation", "proximity", "onset", "root", "reach",
+            "closeness", "live", "coherence");
+
+    /**
+     * The section, its name matched case-insensitively as {@link AnteaterConfig#sectionTree} does (before: only
+     * 'Rca' or 'rca', so 'RCA:' left RCA silently disabled); a section that is not a mapping is refused.
+     */
     private static JsonNode section(JsonNode root, String name) {
-        if (root == null) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-        JsonNode n = root.path(name);
-        if (n.isMissingNode()) n = root.path(name.toLowerCase(Locale.ROOT));
+        JsonNode n = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        if (root == null) return n;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().equalsIgnoreCase(name)) {
+                n = e.getValue();
+                break;
+            }
+        }
+        if (n.isNull()) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        if (!n.isMissingNode() && !n.isObject()) {
+            throw new IllegalArgumentException("section " + name + " must be a mapping of keys, got a "
+                    + n.getNodeType().toString().toLowerCase(Locale.ROOT));
+        }
         return n;
+    }
+
+    /** true or false (YAML's yes/no too); anything else is refused with the key named (before: silently false). */
+    private static boolean bool(JsonNode n, String key, boolean def) {
+        JsonNode v = n.path(key);
+        if (v.isMissingNode() || v.isNull()) return def;
+        if (v.isBoolean()) return v.booleanValue();
+        if (v.isTextual()) {
+            String t = v.asText().trim().toLowerCase(Locale.ROOT);
+            if (t.equals("true")) return true;
+            if (t.equals("false")) return false;
+        }
+        throw new IllegalArgumentException("Rca." + key + " must be true or false, got '" + v.asText() + "'");
     }
 
     private static String text(JsonNode n, String key, String def) {
@@ -163,7 +227,12 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
     static Duration duration(JsonNode n, String key, Duration def) {
         JsonNode v = n.path(key);
         if (v.isMissingNode() || v.isNull()) return def;
-        if (v.isNumber()) return Duration.ofMillis(Math.round(v.asDouble() * 1000));
+        if (v.isNumber()) {
+            if (!(v.asDouble() >= 0) || Double.isInfinite(v.asDouble())) {
+                throw new IllegalArgumentException(key + ": bad duration " + v.asText() + "; must be >= 0 (seconds, or 500ms, 90s, 5m, 2h, PT5M)");
+            }
+            return Duration.ofMillis(Math.round(v.asDouble() * 1000));
+        }
         Duration d = parseDuration(v.asText());
         if (d == null || d.isNegative()) {
             throw new IllegalArgumentException(key + ": bad duration '" + v.asText() + "'; use seconds or 500ms, 90s, 5m, 2h, PT5M");
