@@ -151,11 +151,48 @@ public final class AnteaterConfig {
             throw new ConfigException(where(source, null) + "section " + name + " must be a mapping of keys, got a "
                     + n.getNodeType().toString().toLowerCase());
         }
+        warnUnknownKeys(name, n, type);
         try {
             return YAML.treeToValue(n, type);
         } catch (JsonProcessingException e) {
-            // the original message names the key and the expected type; it never carries other keys' values
-            throw new ConfigException(where(source, null) + "section " + name + ": " + e.getOriginalMessage());
+            // the original message names the expected type and the value, not the key: the path does (before the
+            // message said "Cannot deserialize value of type `java.lang.Integer` from String "abc"" and no more)
+            String key = "";
+            if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jm) {
+                StringBuilder k = new StringBuilder();
+                for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : jm.getPath()) {
+                    if (r.getFieldName() != null) k.append('.').append(r.getFieldName());
+                    else if (r.getIndex() >= 0) k.append('[').append(r.getIndex()).append(']');
+                }
+                key = k.toString();
+            }
+            throw new ConfigException(where(source, null) + name + key + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnteaterConfig.class);
+    /** Keys other readers take from these sections (RCA: Arangodb.timeout, protocol). */
+    private static final Map<String, java.util.List<String>> EXTRA_KEYS = Map.of("Arangodb", java.util.List.of("timeout", "protocol"));
+
+    /**
+     * Unknown keys stay allowed (gala-anteater's own file has sections and keys this agent does not read), but a key
+     * of a section this agent reads that matches none of its keys is most likely a typo ({@code sever},
+     * {@code bootstrap_servers}) that would silently send events to the file: it is logged (stderr) with the valid keys.
+     */
+    private void warnUnknownKeys(String name, JsonNode n, Class<?> type) {
+        java.util.Set<String> known = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (java.lang.reflect.Field f : type.getFields()) {
+            JsonProperty jp = f.getAnnotation(JsonProperty.class);
+            if (jp != null) known.add(jp.value());
+        }
+        if (known.isEmpty()) return; // not one of ours: nothing to compare with
+        known.addAll(EXTRA_KEYS.getOrDefault(name, java.util.List.of()));
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!known.contains(k)) {
+                LOG.warn("{}: {}.{} is not a key of section {} and is ignored; its keys: {}", describeSource(), name, k,
+                        name, String.join(", ", new java.util.ArrayList<>(known)));
+            }
         }
     }
 

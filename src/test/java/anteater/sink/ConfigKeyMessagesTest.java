@@ -1,0 +1,51 @@
+package anteater.sink;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** A value of the wrong type names its key; a mistyped key is not silently lost. */
+class ConfigKeyMessagesTest {
+
+    private static String error(String yaml) {
+        return assertThrows(ConfigException.class, () -> AnteaterConfig.parse(Path.of("/etc/anteater.yaml"), yaml))
+                .getMessage();
+    }
+
+    @Test
+    void aWrongTypeNamesTheKey() {
+        // before: "section Kafka: Cannot deserialize value of type `java.lang.Integer` from String "abc"": which key?
+        String m = error("Kafka: {server: k1, queue_size: abc}");
+        assertTrue(m.contains("Kafka.queue_size") && m.contains("/etc/anteater.yaml"), m);
+        m = error("Kafka: {server: [k1, k2]}");
+        assertTrue(m.contains("Kafka.server"), m);
+        m = error("Suppression: {interval: 10m}");
+        assertTrue(m.contains("Suppression.interval"), m);
+    }
+
+    @Test
+    void aMistypedKeyIsLoggedWithTheValidOnes() throws Exception {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            AnteaterConfig c = AnteaterConfig.parse(Path.of("/etc/anteater.yaml"),
+                    "Kafka: {bootstrap_servers: 'k1:9092', port: 9092, password: s3cret}\n"
+                            + "Arangodb: {url: 'http://a:8529', timeout: 3s}\nOther: {x: 1}");
+            assertFalse(c.kafka().enabled(), "still ignored: gala-anteater's files carry keys this agent does not read");
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("Kafka.bootstrap_servers") && log.contains("server, "), log);
+        assertFalse(log.contains("Kafka.port") || log.contains("Arangodb.timeout") || log.contains("Other"),
+                "known keys (also RCA's Arangodb.timeout) and other sections are not reported: " + log);
+        assertFalse(log.contains("s3cret"), log);
+    }
+}
