@@ -51,7 +51,7 @@ public record VaeConfig(int[] hidden, int latent, int epochs, double learningRat
 
     /** Parses "64,32" into layer sizes. */
     public static int[] parseHidden(String s) {
-        String[] parts = s.trim().split("\\s*,\\s*");
+        String[] parts = s.trim().split("\\s*,\\s*", -1); // -1: "64,32," has an empty last part, refused
         int[] h = new int[parts.length];
         for (int i = 0; i < parts.length; i++) h[i] = Integer.parseInt(parts[i]);
         return h;

@@ -242,6 +242,10 @@ class VaeDetectorTest {
         assertTrue(e.getMessage().contains("'q'"), e.getMessage());
         e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "hidden", "a,b")));
         assertTrue(e.getMessage().contains("'hidden'"), e.getMessage());
+        for (String bad : new String[] {"64,32,", "64,,32", ",64"}) {
+            e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "hidden", bad)), bad);
+            assertTrue(e.getMessage().contains("'hidden'"), e.getMessage());
+        }
         e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "threshold", "best")));
         assertTrue(e.getMessage().contains("pot, quantile or a number"), e.getMessage());
         e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "model", "/nonexistent/m.vae")));
