@@ -115,6 +115,8 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         double threshold = thr.of(calibration);
+        String few = thr.fewScores(calibration);
+        if (few != null) System.err.println(input + ": warning: " + few);
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE))) {
             m.write(os);

@@ -42,4 +42,21 @@ class TrainOptionsTest {
             assertFalse(Files.exists(out), c[0]);
         }
     }
+
+    @Test
+    void aThresholdOnTooFewCalibrationScoresIsWarnedAbout(@TempDir Path dir) throws Exception {
+        // 40 rows: 8 calibration scores, no POT tail fit; 2,000 rows: 400 scores, 8 in the tail at q=0.01
+        for (int rows : new int[] {40, 2000}) {
+            Path nums = dir.resolve("nums" + rows + ".csv");
+            StringBuilder sb = new StringBuilder("a,b\n");
+            java.util.Random rnd = new java.util.Random(rows);
+            for (int i = 0; i < rows; i++) sb.append(rnd.nextGaussian()).append(',').append(rnd.nextGaussian()).append('\n');
+            Files.writeString(nums, sb.toString());
+            Path out = dir.resolve("m" + rows + ".vae");
+            String[] r = TrainErrorsTest.run("train", "--input", nums.toString(), "--out", out.toString(), "-o", "epochs=1",
+                    "-o", "hidden=4", "-o", "latent=2", "-o", "lags=2");
+            assertEquals("0", r[0], r[1]);
+            assertEquals(rows == 40, r[1].contains("too few for a tail fit"), rows + " rows: " + r[1]);
+        }
+    }
 }

@@ -24,6 +24,26 @@ public record Threshold(String method, double fixed, double q) {
         throw new OptionException("option 'threshold' must be pot, quantile or a number; got '" + spec + "'");
     }
 
+    /**
+     * A warning when the sorted calibration scores are too few to fix this threshold as asked, else null: POT fits
+     * its tail on the scores above its initial threshold (the top 2 %) and falls back to a plain quantile with fewer
+     * than 3 of them or a risk outside that tail (fewer than about 150 scores at q = 0.01); a quantile of fewer than
+     * 1/q scores is their maximum.
+     */
+    public String fewScores(double[] sortedCalibration) {
+        int n = sortedCalibration.length;
+        if (method.equals("fixed") || n == 0) return null;
+        if (method.equals("pot")) {
+            Pot.Fit f = Pot.fit(sortedCalibration, q, POT_LEVEL);
+            if (f.peaks() >= 3 && q * n < f.peaks()) return null;
+            return "POT has " + f.peaks() + " of " + n + " calibration scores in its tail, too few for a tail fit at q=" + q
+                    + ": the threshold is their plain 1-q quantile; train on more rows (the newest 20 % give the scores)";
+        }
+        if (q * n >= 1) return null;
+        return "the 1-q quantile of " + n + " calibration scores at q=" + q + " is their maximum; train on more rows "
+                + "(the newest 20 % give the scores) or raise q";
+    }
+
     /** The threshold for sorted calibration scores; +infinity when there are none. */
     public double of(double[] sortedCalibration) {
         if (method.equals("fixed")) return fixed;

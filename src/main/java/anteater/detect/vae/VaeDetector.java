@@ -272,9 +272,12 @@ public final class VaeDetector implements Detector {
             // the warm-up rows (or a relearning's) were for this training; from now on only rows judged normal are kept
             if (first || relearnt) g.restart();
             if (relearnt) g.relearnings++;
-            g.threshold = threshold.of(m.calibrationSorted(smooth));
+            double[] calibration = m.calibrationSorted(smooth);
+            g.threshold = threshold.of(calibration);
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key,
                     first ? "new" : relearnt ? "relearnt (new normal)" : "fine-tuned", m.size(), fmt(g.threshold));
+            String few = first || relearnt ? threshold.fewScores(calibration) : null;
+            if (few != null) LOG.warn("vae group {}: {} (raise 'warmup' or use a pretrained 'model')", key, few);
         } catch (Exception e) {
             if (relearnt) { // try again after another full run, not at every window
                 g.anomalousRun = 0;
