@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One inference, the same for the live engine and the offline evaluation: read the KPI entity's neighbourhood,
  * rank the anomalous neighbours, keep the top k. Failures (topology unreachable, slow, entity missing, snapshot
- * too old, no candidates) come back as a {@link CauseEvent} with a reason, never as an exception.
+ * too old, no candidates) come back as a {@link CauseEvent} with a reason, never as an exception; so do a
+ * StackOverflowError or OutOfMemoryError of the lookup.
  */
 public final class CauseInference {
     public static final String NO_CANDIDATES = "NO_CANDIDATES";
@@ -29,9 +30,14 @@ public final class CauseInference {
             n = topology.around(kpi.entityId(), kpi.timestampMs(), depth);
         } catch (TopologyException e) {
             return new CauseEvent(kpi, List.of(), null, e.reason().name(), e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             return new CauseEvent(kpi, List.of(), null, TopologyException.Reason.UNAVAILABLE.name(),
                     topology.describe() + ": " + e);
+        } catch (OutOfMemoryError e) {
+            // what ran out was most likely this lookup's answer (a huge neighbourhood); it is garbage now
+            return new CauseEvent(kpi, List.of(), null, TopologyException.Reason.UNAVAILABLE.name(),
+                    topology.describe() + ": out of memory reading the neighbourhood of " + kpi.entityId()
+                            + " within " + depth + " hops (" + e.getMessage() + ")");
         }
         List<RankedCause> ranked = ranker.rank(kpi, n, store);
         if (ranked.isEmpty()) {

@@ -182,8 +182,11 @@ public final class RcaEngine implements AutoCloseable {
                 processDue();
             } catch (InterruptedException ie) {
                 break;
-            } catch (RuntimeException ex) {
-                warnings.warn("internal", wallMs.getAsLong(), "rca: " + ex);
+            } catch (RuntimeException | Error ex) {
+                // the last line of defence: an Error (out of memory, stack overflow) used to end this thread, and
+                // every later KPI event then waited in the queue until dropped; the event in hand is given up
+                failed.incrementAndGet();
+                warnings.warn("internal", wallMs.getAsLong(), "rca: an inference failed, going on: " + ex);
             }
         }
     }
