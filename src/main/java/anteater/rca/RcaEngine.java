@@ -135,7 +135,7 @@ public final class RcaEngine implements AutoCloseable {
             return a;
         }
         if (cfg.file() == null) throw new IOException("Rca.file is required when Rca.source is file");
-        return GraphTopology.load(cfg.file());
+        return FileTopology.open(cfg.file());
     }
 
     public void start() {
