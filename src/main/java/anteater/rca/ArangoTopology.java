@@ -68,6 +68,13 @@ public final class ArangoTopology implements Topology {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long RELATION_REFRESH_MS = 600_000;
+    /**
+     * How long a list missing some relation collections is kept: gala-spider creates them as it first sees each
+     * relation, so an agent started before it would otherwise miss (or, with none, refuse) relations for 10 minutes.
+     */
+    static final long PARTIAL_RELATION_REFRESH_MS = 30_000;
+    /** Milliseconds now (tests move it). */
+    java.util.function.LongSupplier clock = System::currentTimeMillis;
 
     private final ArangoDB arango;
     private final ArangoDatabase db;
@@ -214,8 +221,11 @@ public final class ArangoTopology implements Topology {
     }
 
     private List<String> presentRelations() throws TopologyException {
-        long now = System.currentTimeMillis();
-        if (present != null && now - presentAtMs < RELATION_REFRESH_MS) return present;
+        long now = clock.getAsLong();
+        if (present != null && now - presentAtMs < (present.size() == relations.size() ? RELATION_REFRESH_MS
+                : PARTIAL_RELATION_REFRESH_MS)) {
+            return present;
+        }
         Collection<CollectionEntity> all;
         try {
             all = db.getCollections(new CollectionsReadOptions().excludeSystem(true));

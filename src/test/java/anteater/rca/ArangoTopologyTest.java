@@ -237,6 +237,30 @@ class ArangoTopologyTest {
     }
 
     @Test
+    void aPartialListOfRelationCollectionsIsListedAgainSoonAFullOneLater() throws Exception {
+        long[] now = {1_000_000};
+        topo.clock = () -> now[0];
+        // gala-spider has not created its relation collections yet
+        stub.edgeCollections = List.of();
+        TopologyException e = assertThrows(TopologyException.class, () -> topo.around(PROC, (SNAP + 1) * 1000, 2));
+        assertEquals(TopologyException.Reason.UNAVAILABLE, e.reason());
+        stub.edgeCollections = ArangoTopology.RELATIONS;
+        now[0] += ArangoTopology.PARTIAL_RELATION_REFRESH_MS + 1;
+        assertTrue(topo.around(PROC, (SNAP + 1) * 1000, 2).entities().containsKey("m1_host"), "listed again after 30 s");
+        // the full list is kept: no listing for the next lookup half a minute on
+        long listings = collectionListings();
+        now[0] += ArangoTopology.PARTIAL_RELATION_REFRESH_MS + 1;
+        topo.around(PROC, (SNAP + 1) * 1000, 2);
+        assertEquals(listings, collectionListings());
+    }
+
+    private long collectionListings() {
+        synchronized (stub.requests) {
+            return stub.requests.stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/_api/collection")).count();
+        }
+    }
+
+    @Test
     void depthBoundsTheTraversal() throws Exception {
         Neighbourhood n = topo.around("m1_block_sda1", (SNAP + 1) * 1000, 1);
         assertEquals(Set.of("m1_block_sda1", "m1_disk_sda"), n.entities().keySet());
