@@ -32,9 +32,16 @@ public final class Agent {
     private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(1024);
     private final Thread worker;
     private volatile boolean dataAllowed;
-    /** Values of the windows queued for the worker, and their bound (about 16 bytes each: a quarter of the heap). */
-    private long queuedValues;
-    private final long maxQueuedValues = Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 64);
+    /** How long a restore frame waits for room in the shared budget before it is refused (keepalives wait too). */
+    static final long RESTORE_WAIT_MS = 5_000;
+    /** Bound on the values of the windows queued for the worker (about 16 bytes each: a quarter of the heap). */
+    private final long maxQueuedValues = MemoryBudget.perConnectionValues();
+    /** This connection's part of the memory budget (shared by all connections in socket mode). */
+    private final MemoryBudget.Share share;
+    private final long restoreWaitMs;
+    /** Read loop only: units reserved for the restore frame just read, until the worker has it. */
+    private long restoreHeld;
+    private String refusedRestore;
     /**
      * Values one batch may hold while the read loop assembles it: the queue's budget. A larger batch is refused
      * (ErrorResponse, this task only) instead of growing until the heap runs out, which in socket mode would hit
@@ -42,12 +49,21 @@ public final class Agent {
      */
     private final long maxBatchValues;
 
+    /** A connection alone in its JVM (stdio mode): a budget of its own bounds. */
     public Agent(InputStream in, OutputStream out, Handler handler, int maxFrame, String name) {
         this(in, out, handler, maxFrame, name, -1);
     }
 
     Agent(InputStream in, OutputStream out, Handler handler, int maxFrame, String name, long maxBatchValues) {
+        this(in, out, handler, maxFrame, name, maxBatchValues, MemoryBudget.forOneConnection(maxFrame), RESTORE_WAIT_MS);
+    }
+
+    /** A connection whose queued windows and restore frames draw on {@code budget} with the JVM's other ones. */
+    Agent(InputStream in, OutputStream out, Handler handler, int maxFrame, String name, long maxBatchValues,
+            MemoryBudget budget, long restoreWaitMs) {
         this.maxBatchValues = maxBatchValues > 0 ? maxBatchValues : maxQueuedValues;
+        this.share = budget.join(maxQueuedValues);
+        this.restoreWaitMs = restoreWaitMs;
         this.in = in;
         this.handler = handler;
         this.maxFrame = maxFrame;
@@ -60,6 +76,20 @@ public final class Agent {
     /** Serves until end of input; returns the process exit code (0: clean end, 1: protocol error). */
     public int run() {
         try {
+            return serve();
+        } finally {
+            // what is still reserved (windows dropped after an error) goes back to the other connections
+            share.leave();
+        }
+    }
+
+    /** Values of the windows queued for the worker (for tests). */
+    long queuedValues() {
+        return share.queued();
+    }
+
+    private int serve() {
+        try {
             worker.start();
         } catch (OutOfMemoryError e) {
             // no thread for the worker (a thread or memory limit): this connection fails, with a reason
@@ -69,13 +99,20 @@ public final class Agent {
             writer.close();
             return 1;
         }
-        FrameReader reader = new FrameReader(in, maxFrame);
+        FrameReader reader = new FrameReader(in, maxFrame, this::admitRestore);
         PointDecoder points = new PointDecoder();
         Window current = null;
         long windows = 0;
         try {
             while (true) {
+                releaseRestore(); // a frame that passed the gate but did not parse as a restore
                 int len = reader.nextFrame();
+                if (len == FrameReader.REFUSED) {
+                    String m = refusedRestore;
+                    submit(() -> writer.send(Udf.Response.newBuilder().setRestore(Udf.RestoreResponse.newBuilder()
+                            .setSuccess(false).setError("anteater: " + m)).build()));
+                    continue;
+                }
                 if (len < 0) {
                     if (current != null) LOG.warn("{}: input ended inside a batch; its points are dropped", name);
                     break;
@@ -108,10 +145,21 @@ public final class Agent {
                     case SNAPSHOT -> submit(() -> writer.send(answer("snapshot",
                             () -> Udf.Response.newBuilder().setSnapshot(restorable(handler.snapshot())).build(),
                             m -> Udf.Response.newBuilder().setSnapshot(Udf.SnapshotResponse.getDefaultInstance()).build())));
-                    case RESTORE -> submit(() -> writer.send(answer("restore",
-                            () -> Udf.Response.newBuilder().setRestore(handler.restore(req.getRestore())).build(),
-                            m -> Udf.Response.newBuilder().setRestore(Udf.RestoreResponse.newBuilder().setSuccess(false)
-                                    .setError("restore failed: " + m)).build())));
+                    case RESTORE -> {
+                        // the frame's reservation lasts until the worker has decoded it (req holds its bytes)
+                        long held = restoreHeld;
+                        restoreHeld = 0;
+                        submit(() -> {
+                            try {
+                                writer.send(answer("restore",
+                                        () -> Udf.Response.newBuilder().setRestore(handler.restore(req.getRestore())).build(),
+                                        m -> Udf.Response.newBuilder().setRestore(Udf.RestoreResponse.newBuilder()
+                                                .setSuccess(false).setError("restore failed: " + m)).build()));
+                            } finally {
+                                if (held > 0) share.releaseRestore(held);
+                            }
+                        });
+                    }
                     case BEGIN -> {
                         if (current != null) throw new ProtocolException("BeginBatch inside a batch (batches must not interleave)");
                         Udf.BeginBatch b = req.getBegin();
@@ -251,16 +299,47 @@ public final class Agent {
 
     /**
      * Back-pressure by size, not only by count: the read loop waits (Kapacitor's writes then wait in the pipe)
-     * while the queued windows hold more than a quarter of the heap; a single larger window still goes alone.
+     * while this connection's queued windows would hold more than a quarter of the heap, or all connections' more
+     * than the shared budget; a connection with nothing queued still queues one window (its worker drains it).
      */
-    private synchronized void reserve(long cost) throws InterruptedException {
-        while (queuedValues > 0 && queuedValues + cost > maxQueuedValues) wait();
-        queuedValues += cost;
+    private void reserve(long cost) throws InterruptedException {
+        share.reserve(cost);
     }
 
-    private synchronized void release(long cost) {
-        queuedValues -= cost;
-        notifyAll();
+    private void release(long cost) {
+        share.release(cost);
+    }
+
+    /**
+     * The gate of a restore frame above the frame limit, before its buffer is allocated: its bytes are reserved from
+     * the budget, waiting up to {@link #restoreWaitMs} while the restores and windows of other connections hold it.
+     * If they still do, the frame is skipped and answered success=false (Kapacitor fails that task's start only).
+     */
+    private boolean admitRestore(int bytes) throws IOException {
+        long units = MemoryBudget.units(bytes);
+        try {
+            if (share.reserveRestore(units, restoreWaitMs)) {
+                restoreHeld += units;
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for memory to read a restore of " + bytes + " bytes");
+        }
+        MemoryBudget b = share.budget();
+        refusedRestore = "restore of " + bytes + " bytes refused: after " + restoreWaitMs + " ms the agent's memory budget "
+                + "was still held by other tasks (" + b.used() * MemoryBudget.BYTES_PER_VALUE / 1_000_000 + " of "
+                + b.total() * MemoryBudget.BYTES_PER_VALUE / 1_000_000 + " MB, restores and queued windows); enable the "
+                + "task again when fewer tasks start at once, or raise -Xmx";
+        LOG.error("{}: {}", name, refusedRestore);
+        return false;
+    }
+
+    private void releaseRestore() {
+        if (restoreHeld > 0) {
+            share.releaseRestore(restoreHeld);
+            restoreHeld = 0;
+        }
     }
 
     private void submit(Runnable r) throws InterruptedException {

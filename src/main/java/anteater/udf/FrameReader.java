@@ -23,8 +23,18 @@ public final class FrameReader {
         return Math.max(maxFrame, Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 4));
     }
 
+    /** {@link #nextFrame}'s answer for a restore frame the gate refused: its body was skipped, not read. */
+    public static final int REFUSED = -2;
+
+    /** Decides, before the buffer for a restore frame above the frame limit is allocated, whether to read it. */
+    interface RestoreGate {
+        /** True to read the frame; false to skip its body ({@link #nextFrame} then returns {@link #REFUSED}). */
+        boolean admit(int bytes) throws IOException;
+    }
+
     private final InputStream in;
     private final int maxFrame;
+    private final RestoreGate gate;
     private byte[] buf = new byte[8192];
     private final byte[] chunk = new byte[65536];
     private int chunkPos;
@@ -32,8 +42,13 @@ public final class FrameReader {
     private long frames;
 
     public FrameReader(InputStream in, int maxFrame) {
+        this(in, maxFrame, bytes -> true);
+    }
+
+    FrameReader(InputStream in, int maxFrame, RestoreGate gate) {
         this.in = in;
         this.maxFrame = maxFrame;
+        this.gate = gate;
     }
 
     /** The next request, or null at a clean end of input (EOF exactly between frames). */
@@ -57,7 +72,10 @@ public final class FrameReader {
         return buf;
     }
 
-    /** Reads the next frame's body into {@link #buffer()}; returns its length, or -1 at a clean end of input. */
+    /**
+     * Reads the next frame's body into {@link #buffer()}; returns its length, -1 at a clean end of input, or
+     * {@link #REFUSED} for a restore frame the gate did not admit.
+     */
     public int nextFrame() throws IOException {
         // do not keep a restore-sized buffer for the frames that follow one
         if (buf.length > maxFrame) buf = new byte[8192];
@@ -84,6 +102,11 @@ public final class FrameReader {
                     + " bytes exceeds the limit of " + maxFrame + " bytes (--max-frame)");
         }
         int n = (int) len;
+        if (first0 >= 0 && !gate.admit(n)) {
+            skip(n - 1);
+            frames++;
+            return REFUSED;
+        }
         if (n > buf.length) buf = new byte[Math.max(n, Math.min(maxFrame, buf.length * 2))];
         int off = 0;
         if (first0 >= 0) buf[off++] = (byte) first0;
@@ -106,6 +129,23 @@ public final class FrameReader {
             }
         }
         return chunk[chunkPos++] & 0xff;
+    }
+
+    /** Reads and drops n bytes through the small chunk buffer. */
+    private void skip(long n) throws IOException {
+        long done = 0;
+        while (done < n) {
+            if (chunkPos == chunkLen) {
+                chunkLen = Math.max(0, in.read(chunk, 0, chunk.length));
+                chunkPos = 0;
+                if (chunkLen == 0) {
+                    throw new FrameException("frame " + (frames + 1) + ": input ended after " + (done + 1) + " of " + (n + 1) + " bytes");
+                }
+            }
+            int k = (int) Math.min(chunkLen - chunkPos, n - done);
+            chunkPos += k;
+            done += k;
+        }
     }
 
     private void readFully(byte[] dst, int off, int n) throws IOException {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kapacitor's {@code socket} mode: one JVM, one independent {@link Agent} per connection (each connection is
- * one task node). A connection's protocol error ends that connection only.
+ * one task node). A connection's protocol error ends that connection only. The memory for queued windows and
+ * restore frames is one {@link MemoryBudget} for all of them.
  */
 public final class SocketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketServer.class);
@@ -30,6 +31,8 @@ public final class SocketServer implements AutoCloseable {
     private final int maxFrame;
     private final ThreadFactory threads;
     private final AtomicLong connections = new AtomicLong();
+    /** Queued windows and restore frames of all connections together: half the heap (each alone: a quarter). */
+    private final MemoryBudget budget = MemoryBudget.shared();
     private volatile boolean closed;
     private long acceptFailures; // accept loop only
     private long lastAcceptWarnMs = Long.MIN_VALUE / 2;
@@ -162,7 +165,7 @@ public final class SocketServer implements AutoCloseable {
         try (c) {
             InputStream in = new ChannelInput(c);
             OutputStream out = new HalfClosingOutput(c);
-            int code = new Agent(in, out, new AnomalyHandler(), maxFrame, name).run();
+            int code = new Agent(in, out, new AnomalyHandler(), maxFrame, name, -1, budget, Agent.RESTORE_WAIT_MS).run();
             LOG.debug("{}: closed ({})", name, code == 0 ? "end of input" : "protocol error");
         } catch (IOException | RuntimeException | Error e) {
             // e.g. no thread for the connection's writer: this connection ends, the server goes on

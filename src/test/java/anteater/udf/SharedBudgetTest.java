@@ -1,0 +1,179 @@
+package anteater.udf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Window;
+import anteater.udf.proto.Udf;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Two connections of one JVM (socket mode) drawing on one small budget. */
+@Timeout(60) // a guard against a hang only: no assertion depends on time
+class SharedBudgetTest {
+    static final Map<String, String> HOST = Map.of("host", "a");
+    static final int WINDOWS = 6;
+    static final long COST = 8; // a window of 4 points of one field: 4 values + 4 points
+
+    /** Judges nothing; window() and restore() wait for their latch. */
+    static final class Blocking implements Handler {
+        final CountDownLatch windowGate;
+        final CountDownLatch restoreGate;
+        final CountDownLatch inRestore = new CountDownLatch(1);
+        final AtomicInteger windows = new AtomicInteger();
+        final AtomicInteger restores = new AtomicInteger();
+
+        Blocking(CountDownLatch windowGate, CountDownLatch restoreGate) {
+            this.windowGate = windowGate;
+            this.restoreGate = restoreGate;
+        }
+
+        @Override public Udf.InfoResponse info() { return Udf.InfoResponse.getDefaultInstance(); }
+        @Override public Udf.InitResponse init(Udf.InitRequest r) { return Udf.InitResponse.newBuilder().setSuccess(true).build(); }
+        @Override public boolean ready() { return true; }
+        @Override public Udf.SnapshotResponse snapshot() { return Udf.SnapshotResponse.getDefaultInstance(); }
+        @Override public void close() { }
+
+        @Override
+        public Udf.RestoreResponse restore(Udf.RestoreRequest r) {
+            restores.incrementAndGet();
+            inRestore.countDown();
+            await(restoreGate);
+            return Udf.RestoreResponse.newBuilder().setSuccess(true).build();
+        }
+
+        @Override
+        public void window(Window w, Consumer<Udf.Response> out) {
+            windows.incrementAndGet();
+            await(windowGate);
+        }
+
+        private static void await(CountDownLatch l) {
+            try {
+                l.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A connection on its own thread. */
+    static final class Conn {
+        final Agent agent;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final Thread thread;
+        volatile int code = -1;
+
+        Conn(List<Udf.Request> reqs, Handler h, MemoryBudget budget, int maxFrame, long restoreWaitMs, String name) throws Exception {
+            agent = new Agent(new ByteArrayInputStream(Frames.encode(reqs)), out, h, maxFrame, name, -1, budget, restoreWaitMs);
+            thread = new Thread(() -> code = agent.run(), name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        List<Udf.Response> responses() throws Exception {
+            return Frames.decode(out.toByteArray());
+        }
+    }
+
+    static List<Udf.Request> windows() {
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "x"));
+        for (int i = 0; i < WINDOWS; i++) reqs.addAll(Frames.window("m", HOST, "x", i * 10_000_000_000L, 1, 2, 3, 4));
+        return reqs;
+    }
+
+    /**
+     * Both handlers block. The first connection queues two windows (16 of 20) and then waits; the second, with
+     * nothing queued, still queues one window (it is not starved) but no more: without the shared budget each would
+     * queue all six (48, more than twice the total). Released, both finish and the budget is empty again.
+     */
+    @Test
+    void queuedWindowsOfTwoConnectionsStayWithinTheSharedTotal() throws Exception {
+        MemoryBudget budget = new MemoryBudget(20);
+        CountDownLatch release = new CountDownLatch(1);
+        Blocking ha = new Blocking(release, new CountDownLatch(0));
+        Blocking hb = new Blocking(release, new CountDownLatch(0));
+        Conn a = new Conn(windows(), ha, budget, 1 << 20, 0, "conn-a");
+        MemoryBudgetTest.until(() -> budget.waiters() == 1 || a.agent.queuedValues() == WINDOWS * COST);
+        assertEquals(2 * COST, a.agent.queuedValues(), "the first connection queues up to the shared total");
+
+        Conn b = new Conn(windows(), hb, budget, 1 << 20, 0, "conn-b");
+        MemoryBudgetTest.until(() -> budget.waiters() == 2 || b.agent.queuedValues() == WINDOWS * COST);
+        assertEquals(COST, b.agent.queuedValues(), "the second connection queues one window, and waits");
+        assertEquals(3 * COST, budget.used(), "the total is exceeded by that one window only");
+        assertTrue(a.thread.isAlive() && b.thread.isAlive());
+
+        release.countDown();
+        a.thread.join();
+        b.thread.join();
+        assertEquals(0, a.code, a.responses().toString());
+        assertEquals(0, b.code, b.responses().toString());
+        assertEquals(WINDOWS, ha.windows.get());
+        assertEquals(WINDOWS, hb.windows.get());
+        assertEquals(0, budget.used());
+    }
+
+    static List<Udf.Request> restore() {
+        return List.of(Frames.init("field", "x"), Frames.restore(new byte[4000]));
+    }
+
+    /**
+     * Restore frames above the frame limit reserve their size: while the first connection decodes its snapshot, the
+     * second one's does not fit and, after its wait (here none), is answered success=false without being read.
+     */
+    @Test
+    void aRestoreThatDoesNotFitIsRefused() throws Exception {
+        MemoryBudget budget = new MemoryBudget(300); // one restore of 4,006 bytes is 251 units
+        CountDownLatch release = new CountDownLatch(1);
+        Blocking ha = new Blocking(new CountDownLatch(0), release);
+        Blocking hb = new Blocking(new CountDownLatch(0), new CountDownLatch(0));
+        Conn a = new Conn(restore(), ha, budget, 1024, 0, "restore-a");
+        ha.inRestore.await();
+        assertEquals(MemoryBudget.units(Frames.restore(new byte[4000]).getSerializedSize()), budget.used());
+
+        Conn b = new Conn(restore(), hb, budget, 1024, 0, "restore-b");
+        b.thread.join();
+        assertEquals(0, b.code);
+        Udf.RestoreResponse rb = b.responses().stream().filter(Udf.Response::hasRestore).findFirst().orElseThrow().getRestore();
+        assertFalse(rb.getSuccess(), "the second restore does not fit beside the first");
+        assertTrue(rb.getError().contains("refused") && rb.getError().contains("-Xmx"), rb.getError());
+        assertEquals(0, hb.restores.get(), "and never reached the handler");
+
+        release.countDown();
+        a.thread.join();
+        assertEquals(0, a.code);
+        assertTrue(a.responses().stream().filter(Udf.Response::hasRestore).findFirst().orElseThrow().getRestore().getSuccess());
+        assertEquals(0, budget.used());
+    }
+
+    /** With a wait, the second restore goes once the first is decoded. */
+    @Test
+    void aWaitingRestoreGoesWhenTheFirstIsDecoded() throws Exception {
+        MemoryBudget budget = new MemoryBudget(300);
+        CountDownLatch release = new CountDownLatch(1);
+        Blocking ha = new Blocking(new CountDownLatch(0), release);
+        Blocking hb = new Blocking(new CountDownLatch(0), new CountDownLatch(0));
+        Conn a = new Conn(restore(), ha, budget, 1024, 0, "restore-a");
+        ha.inRestore.await();
+        Conn b = new Conn(restore(), hb, budget, 1024, 600_000, "restore-b");
+        MemoryBudgetTest.until(() -> budget.waiters() == 1 || !b.thread.isAlive());
+        assertEquals(0, hb.restores.get(), "the second restore waits for the first");
+
+        release.countDown();
+        a.thread.join();
+        b.thread.join();
+        assertEquals(1, hb.restores.get());
+        assertTrue(b.responses().stream().filter(Udf.Response::hasRestore).findFirst().orElseThrow().getRestore().getSuccess());
+        assertEquals(0, budget.used());
+    }
+}
