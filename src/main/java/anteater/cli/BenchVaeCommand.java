@@ -5,6 +5,7 @@ import anteater.detect.Verdict;
 import anteater.detect.Window;
 import anteater.detect.vae.VaeConfig;
 import anteater.detect.vae.VaeDetector;
+import anteater.detect.vae.VaeSettings;
 import anteater.detect.vae.VaeModel;
 import anteater.detect.vae.VaeTrainer;
 import anteater.eval.Dataset;
@@ -47,7 +48,7 @@ final class BenchVaeCommand implements Callable<Integer> {
         Options o = OptionArgs.parse("vae", optionArgs);
         if (!o.has("updateInterval")) o.add("updateInterval", 0L);
         Dataset d = SmdLoader.load(data, machine).get(0);
-        VaeConfig c = VaeDetector.config(o);
+        VaeConfig c = VaeSettings.config(o);
         List<Double> epochTimes = new ArrayList<>();
         long[] last = {System.nanoTime()};
         long t0 = System.nanoTime();

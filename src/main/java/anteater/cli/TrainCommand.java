@@ -3,7 +3,7 @@ package anteater.cli;
 import anteater.detect.Options;
 import anteater.detect.vae.Threshold;
 import anteater.detect.vae.VaeConfig;
-import anteater.detect.vae.VaeDetector;
+import anteater.detect.vae.VaeSettings;
 import anteater.detect.vae.VaeModel;
 import anteater.detect.vae.VaeTrainer;
 import anteater.eval.TrainingData;
@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Options o = OptionArgs.parse("vae", optionArgs);
         // every vae option is checked before the input is read and the network trained
-        VaeDetector.Settings settings = VaeDetector.settings(o);
+        VaeSettings settings = VaeSettings.of(o);
         VaeConfig c = settings.config();
         TrainingData.Table t = TrainingData.read(input, tags);
         if (t.rows().length < 10) {
@@ -96,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
-    private Integer train(TrainingData.Table t, VaeDetector.Settings settings, VaeConfig c, Path tmp) throws Exception {
+    private Integer train(TrainingData.Table t, VaeSettings settings, VaeConfig c, Path tmp) throws Exception {
         System.err.printf(Locale.ROOT, "training on %d rows x %d metrics (%s)%n", t.rows().length, t.metrics().size(), c);
         long t0 = System.nanoTime();
         int[] epochs = {0};

@@ -8,6 +8,7 @@ import anteater.detect.Verdict;
 import anteater.detect.Window;
 import anteater.detect.vae.VaeConfig;
 import anteater.detect.vae.VaeDetector;
+import anteater.detect.vae.VaeSettings;
 import anteater.detect.vae.VaeModel;
 import anteater.detect.vae.VaeTrainer;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class DetectorMethod implements Method {
     private Result runVae(Dataset d) throws Exception {
         VaeModel model = null;
         if (!options.has("model")) {
-            VaeConfig c = VaeDetector.config(options);
+            VaeConfig c = VaeSettings.config(options);
             model = VaeTrainer.train(d.train(), d.metrics(), seed == null ? c : c.withSeed(seed), progress.apply(d.name()));
         }
         VaeDetector det = VaeDetector.create(options, model);

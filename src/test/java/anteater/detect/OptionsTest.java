@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.detect.vae.VaeDetector;
+import anteater.detect.vae.VaeSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,7 @@ class OptionsTest {
             assertThrows(OptionException.class,
                     () -> Options.of("eSpike", bad).doubleIn("eSpike", 0, false, Double.POSITIVE_INFINITY, true, "0: off"));
         }
-        OptionException clip = assertThrows(OptionException.class, () -> VaeDetector.config(Options.of("clip", 0.0)));
+        OptionException clip = assertThrows(OptionException.class, () -> VaeSettings.config(Options.of("clip", 0.0)));
         assertEquals("option 'clip' must be a number > 0, got 0.0", clip.getMessage());
     }
 
@@ -81,7 +82,7 @@ class OptionsTest {
         OptionException minHistory = assertThrows(OptionException.class,
                 () -> RobustZDetector.create(Options.of("field", "v", "zHistory", 50L, "zMinHistory", 51L)));
         assertEquals("option 'zMinHistory' must be in [3, 50] values (at most zHistory), got 51", minHistory.getMessage());
-        OptionException lags = assertThrows(OptionException.class, () -> VaeDetector.config(Options.of("lags", 0L)));
+        OptionException lags = assertThrows(OptionException.class, () -> VaeSettings.config(Options.of("lags", 0L)));
         assertEquals("option 'lags' must be in [1, 1000] steps, got 0", lags.getMessage());
         OptionException window = assertThrows(OptionException.class, () -> EntropyDetector.create(Options.of("field", "v", "eWindow", 1L)));
         assertEquals("option 'eWindow' must be in [2, 100000] values, got 1", window.getMessage());

@@ -11,9 +11,6 @@ import anteater.detect.Window;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -106,58 +103,13 @@ public final class VaeDetector implements Detector {
         return create(o, null);
     }
 
-    /** The network and training settings of the options. */
-    public static VaeConfig config(Options o) throws OptionException {
-        int latent = o.intIn("latent", 1, 1024, "", "");
-        int epochs = o.intIn("epochs", 1, 10_000, "", "");
-        double learningRate = o.doubleIn("learningRate", 0, true, 1, true, "");
-        double clip = o.doubleIn("clip", 0, true, Double.POSITIVE_INFINITY, true, "");
-        int lags = o.intIn("lags", 1, 1000, "steps", "");
-        int[] hidden;
-        try {
-            hidden = VaeConfig.parseHidden(o.getString("hidden"));
-        } catch (NumberFormatException e) {
-            throw new OptionException("option 'hidden' must be layer sizes separated by commas, e.g. '64,32'; got '"
-                    + o.getString("hidden") + "'");
-        }
-        for (int h : hidden) {
-            if (h < 1 || h > 4096) throw new OptionException("option 'hidden': layer sizes must be in [1, 4096], got " + h);
-        }
-        return VaeConfig.defaults().withNet(hidden, latent, learningRate).withEpochs(epochs).withInput(clip, lags);
-    }
-
-    /** The options of a VAE task, checked (all but 'model', which is read by {@link #create(Options, VaeModel)}). */
-    public record Settings(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
-                           long stepNs, int topMetrics, int persist, int relearn, int maxGroups) {
-    }
-
-    /**
-     * Checks every VAE option but 'model' and returns their values: what {@code init} refuses, also refused by
-     * {@code train} before it reads its input (it used to check q and threshold only after the training, and smooth
-     * not at all).
-     */
-    public static Settings settings(Options o) throws OptionException {
-        VaeConfig c = config(o);
-        Threshold t = Threshold.parse(o.getString("threshold"), o.getDouble("q"));
-        double smooth = o.doubleIn("smooth", 0, true, 1, false, "1: no smoothing");
-        double ratio = o.doubleIn("ratio", 0, true, 1, false, "");
-        int warmup = o.intIn("warmup", 1, 1_000_000, "windows", "");
-        int upd = o.intAtLeast("updateInterval", 0, "windows", "0: never fine-tune");
-        long step = o.getDuration("step").toNanos();
-        if (step < 0) throw new OptionException("option 'step' must be >= 0 (0: from the data), got " + o.getDuration("step"));
-        int top = o.intIn("topMetrics", 1, 1000, "", "");
-        int persist = o.intIn("persist", 0, 1_000_000, "steps", "0: off");
-        int relearn = o.intIn("relearn", 0, 1_000_000, "windows", "0: never");
-        return new Settings(c, t, smooth, ratio, warmup, upd, step, top, persist, relearn, o.maxGroups());
-    }
-
     /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
     public static VaeDetector create(Options o, VaeModel model) throws OptionException {
-        Settings s = settings(o);
+        VaeSettings s = VaeSettings.of(o);
         NdThreads.configure();
         String path = o.getString("model");
         if (model == null && path != null && !path.isEmpty()) {
-            model = readModel(path);
+            model = VaeSettings.readModel(path);
         } else if (model == null) {
             org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
         }
@@ -180,24 +132,6 @@ public final class VaeDetector implements Detector {
             LOG.warn("vae: option 'persist' needs a model file of version 3 (retrain it); persistent metrics are not capped");
         }
         return det;
-    }
-
-    private static VaeModel readModel(String path) throws OptionException {
-        Path p = Path.of(path);
-        String hint = " (make one with: java -jar anteater.jar train --input FILE --out MODEL)";
-        if (Files.isDirectory(p)) throw new OptionException("option 'model': cannot read VAE model '" + path + "': it is a directory" + hint);
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(p))) {
-            return VaeModel.read(in);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new OptionException("option 'model': cannot read VAE model '" + path + "': no such file"
-                    + (p.isAbsolute() ? "" : " (" + p.toAbsolutePath() + ")") + hint);
-        } catch (java.nio.file.AccessDeniedException e) {
-            // the file is there: retraining would not help, its permissions (or its directory's) would
-            throw new OptionException("option 'model': cannot read VAE model '" + path + "': permission denied (the agent runs as user "
-                    + System.getProperty("user.name") + ")");
-        } catch (IOException | RuntimeException e) {
-            throw new OptionException("option 'model': cannot read VAE model '" + path + "': " + e.getMessage() + hint);
-        }
     }
 
     public void setStepListener(StepListener l) {
