@@ -46,7 +46,7 @@ public final class Commands implements Runnable {
         public Integer call() {
             FileOutputStream frames = new FileOutputStream(FileDescriptor.out);
             System.setOut(System.err);
-            return StdioAgent.run(System.in, frames, maxFrame);
+            return StdioAgent.run(StdioAgent.stdin(), frames, maxFrame);
         }
     }
 

@@ -39,7 +39,7 @@ public final class Main {
             // a plain stream, not a PrintStream: a closed pipe must surface as an error, not be swallowed
             FileOutputStream frames = new FileOutputStream(FileDescriptor.out);
             System.setOut(System.err);
-            System.exit(StdioAgent.run(System.in, frames, Integer.getInteger("anteater.maxFrame",
+            System.exit(StdioAgent.run(StdioAgent.stdin(), frames, Integer.getInteger("anteater.maxFrame",
                     anteater.udf.FrameReader.DEFAULT_MAX_FRAME)));
         }
         int code = new CommandLine(new Commands()).setCaseInsensitiveEnumValuesAllowed(true)

@@ -32,6 +32,13 @@ public final class Agent {
     private final BlockingQueue<Runnable> work = new ArrayBlockingQueue<>(1024);
     private final Thread worker;
     private volatile boolean dataAllowed;
+    /**
+     * Set once the node's start has failed (a refused init or restore): Kapacitor 1.8.3 then never stops this node's
+     * process or connection (its UDF node returns before the code that closes the UDF, and the task stop skips a
+     * node already marked stopped), so the agent ends the connection itself, or every failed enable would leave a
+     * JVM (stdio) or a connection (socket) answering keepalives until kapacitord exits.
+     */
+    private volatile boolean ending;
     /** How long a restore frame waits for room in the shared budget before it is refused (keepalives wait too). */
     static final long RESTORE_WAIT_MS = 5_000;
     /** Bound on the values of the windows queued for the worker (about 16 bytes each: a quarter of the heap). */
@@ -106,11 +113,23 @@ public final class Agent {
         try {
             while (true) {
                 releaseRestore(); // a frame that passed the gate but did not parse as a restore
-                int len = reader.nextFrame();
+                if (ending) break;
+                int len;
+                try {
+                    len = reader.nextFrame();
+                } catch (IOException e) {
+                    // the worker closed the input to end the connection (see endAfterFailedStart)
+                    if (ending) break;
+                    throw e;
+                }
+                if (ending) break;
                 if (len == FrameReader.REFUSED) {
                     String m = refusedRestore;
-                    submit(() -> writer.send(Udf.Response.newBuilder().setRestore(Udf.RestoreResponse.newBuilder()
-                            .setSuccess(false).setError("anteater: " + m)).build()));
+                    submit(() -> {
+                        writer.send(Udf.Response.newBuilder().setRestore(Udf.RestoreResponse.newBuilder()
+                                .setSuccess(false).setError("anteater: " + m)).build());
+                        endAfterFailedStart("restore");
+                    });
                     continue;
                 }
                 if (len < 0) {
@@ -135,13 +154,17 @@ public final class Agent {
                     // whatever the handler throws, an answer goes out
                     case INFO -> submit(() -> writer.send(answer("info", () -> Udf.Response.newBuilder().setInfo(handler.info()).build(),
                             m -> error("info failed: " + m))));
-                    case INIT -> submit(() -> writer.send(answer("init", () -> {
-                        Udf.InitResponse r = handler.init(req.getInit());
-                        // a refused second init leaves the first one in force
-                        dataAllowed = handler.ready();
-                        return Udf.Response.newBuilder().setInit(r).build();
-                    }, m -> Udf.Response.newBuilder().setInit(Udf.InitResponse.newBuilder().setSuccess(false)
-                            .setError("init failed: " + m)).build())));
+                    case INIT -> submit(() -> {
+                        Udf.Response r = answer("init", () -> {
+                            Udf.InitResponse ir = handler.init(req.getInit());
+                            // a refused second init leaves the first one in force
+                            dataAllowed = handler.ready();
+                            return Udf.Response.newBuilder().setInit(ir).build();
+                        }, m -> Udf.Response.newBuilder().setInit(Udf.InitResponse.newBuilder().setSuccess(false)
+                                .setError("init failed: " + m)).build());
+                        writer.send(r);
+                        if (!r.getInit().getSuccess() && !dataAllowed) endAfterFailedStart("init");
+                    });
                     case SNAPSHOT -> submit(() -> writer.send(answer("snapshot",
                             () -> Udf.Response.newBuilder().setSnapshot(restorable(handler.snapshot())).build(),
                             m -> Udf.Response.newBuilder().setSnapshot(Udf.SnapshotResponse.getDefaultInstance()).build())));
@@ -150,14 +173,17 @@ public final class Agent {
                         long held = restoreHeld;
                         restoreHeld = 0;
                         submit(() -> {
+                            Udf.Response r;
                             try {
-                                writer.send(answer("restore",
+                                r = answer("restore",
                                         () -> Udf.Response.newBuilder().setRestore(handler.restore(req.getRestore())).build(),
                                         m -> Udf.Response.newBuilder().setRestore(Udf.RestoreResponse.newBuilder()
-                                                .setSuccess(false).setError("restore failed: " + m)).build()));
+                                                .setSuccess(false).setError("restore failed: " + m)).build());
+                                writer.send(r);
                             } finally {
                                 if (held > 0) share.releaseRestore(held);
                             }
+                            if (!r.getRestore().getSuccess()) endAfterFailedStart("restore");
                         });
                     }
                     case BEGIN -> {
@@ -229,6 +255,24 @@ public final class Agent {
     }
 
     private volatile boolean fatalSeen;
+
+    /**
+     * Worker only, after the answer that failed the node's start: Kapacitor sends nothing more but keepalives and
+     * never closes this connection (see {@link #ending}). The input is closed so that the read loop, blocked in
+     * a read, ends now (an input that cannot be closed from another thread ends at the next frame, a keepalive);
+     * the usual clean end follows (handler closed, output flushed and closed). Kapacitor already has the answer: it
+     * fails the task with its text.
+     */
+    private void endAfterFailedStart(String what) {
+        if (ending) return;
+        ending = true;
+        LOG.info("{}: {} failed: the task fails, and Kapacitor never closes this node's connection; ending it", name, what);
+        try {
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: closing the input: {}", name, e.toString());
+        }
+    }
 
     /** The handler's answer, or {@code failed}'s if the handler throws (an OutOfMemoryError, a defect). */
     private Udf.Response answer(String what, java.util.function.Supplier<Udf.Response> call,

@@ -213,6 +213,12 @@ public final class SocketServer implements AutoCloseable {
             int n = c.read(ByteBuffer.wrap(b, off, len));
             return n < 0 ? -1 : n;
         }
+
+        /** Shuts down the input side only: a read blocked in another thread returns end of input at once. */
+        @Override
+        public void close() throws IOException {
+            if (c.isOpen()) c.shutdownInput();
+        }
     }
 
     /** Writes to the channel; close() shuts down only the output side, so the peer sees EOF. */

@@ -173,7 +173,7 @@ class AgentTest {
     }
 
     @Test
-    void badSnapshotsFailRestoreAndTheAgentGoesOn() throws IOException {
+    void badSnapshotsFailRestore() throws IOException {
         Random rnd = new Random(9);
         List<Udf.Request> make = new ArrayList<>(List.of(Frames.init("field", "hotend")));
         make.addAll(Frames.window("t", HOST, "hotend", 0, gauss(rnd, 20, 1)));
@@ -188,17 +188,13 @@ class AgentTest {
         };
         String[] mentions = {"corrupt", "corrupt", "not an anteater snapshot", "not an anteater snapshot", "version 9"};
         for (int i = 0; i < bad.length; i++) {
-            List<Udf.Request> reqs = new ArrayList<>(List.of(Frames.init("field", "hotend"), Frames.restore(bad[i])));
-            reqs.addAll(Frames.window("t", HOST, "hotend", 0, gauss(rnd, 20, 1)));
-            reqs.addAll(Frames.window("t", HOST, "hotend", 20 * SEC, gauss(rnd, 20, 1)));
-            Run r = run(reqs);
+            // Kapacitor sends nothing after a failed restore (the task start fails; the agent ends the connection)
+            Run r = run(List.of(Frames.init("field", "hotend"), Frames.restore(bad[i])));
             Udf.RestoreResponse rr = r.of(Udf.Response.MessageCase.RESTORE).get(0).getRestore();
             assertFalse(rr.getSuccess());
             assertTrue(rr.getError().contains(mentions[i]), rr.getError());
             assertTrue(rr.getError().contains("delete and define the task again"), rr.getError());
             assertEquals(0, r.code);
-            // empty state: the first window seeds, the second is judged
-            assertEquals(1, r.of(Udf.Response.MessageCase.POINT).size());
         }
     }
 
