@@ -117,11 +117,11 @@ final class TrainCommand implements Callable<Integer> {
         double threshold = thr.of(calibration);
         String few = thr.fewScores(calibration);
         if (few != null) System.err.println(input + ": warning: " + few);
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE))) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            OutputStream os = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch));
             m.write(os);
-        }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            os.flush();
             ch.force(true); // on disk before the rename makes it the model
         }
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -17,7 +17,7 @@ public final class Window {
     private long tmin = Long.MAX_VALUE;
     private long tmax = Long.MIN_VALUE;
     private int points;
-    private long valuesAdded;
+    private long values;
 
     public Window(String name, String group, Map<String, String> tags, boolean byName, int sizeHint) {
         this.name = name;
@@ -35,7 +35,7 @@ public final class Window {
     }
 
     public void add(String field, long timeNs, double value) {
-        valuesAdded++;
+        values++;
         Series s = series.get(field);
         if (s == null) {
             // the batch size fits a field of every point; a field first seen later may be sparse (a batch of n points
@@ -64,15 +64,8 @@ public final class Window {
     public long tmin() { return tmin; }
     public int points() { return points; }
 
-    /** Values added so far (finite or not, all fields): {@link #values()} without walking the series. */
-    public long valuesAdded() { return valuesAdded; }
-
-    /** Values held (finite or not, all fields), for memory budgets. */
-    public long values() {
-        long n = 0;
-        for (Series x : series.values()) n += x.size() + x.nonFinite();
-        return n;
-    }
+    /** Values added (finite or not, all fields), for memory budgets: counted as they come, not by walking the series. */
+    public long values() { return values; }
     public Series series(String field) { return series.get(field); }
     public Map<String, Series> allSeries() { return Collections.unmodifiableMap(series); }
 

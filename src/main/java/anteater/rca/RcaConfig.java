@@ -73,7 +73,8 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         JsonNode r = section(root, "Rca");
         JsonNode a = section(root, "Arangodb");
         JsonNode k = section(root, "Kafka");
-        for (String key : List.of("enabled", "kafka_input")) bool(r, key, false);
+        boolean enabled = bool(r, "enabled", false);
+        boolean kafkaInput = bool(r, "kafka_input", false);
         JsonNode wn = r.path("weights");
         if (!wn.isMissingNode() && !wn.isNull()) {
             if (!wn.isObject()) {
@@ -110,7 +111,6 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         Duration tolerance = duration(r, "tolerance", Duration.ofSeconds(120));
         int topK = integer(r, "top_k", 3, 1, 100);
         List<String> trigger = strings(r, "trigger", List.of("app"));
-        boolean kafkaInput = bool(r, "kafka_input", false);
         String onFailure = text(r, "on_failure", "skip").toLowerCase(Locale.ROOT);
         if (!onFailure.equals("skip") && !onFailure.equals("mark")) {
             throw new IllegalArgumentException("Rca.on_failure must be skip or mark, got '" + onFailure + "'");
@@ -141,7 +141,6 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         }
         // the producer's own reading of server and port: every host of a list gets the port, host:port pairs stay
         // (before: 'k1,k2' with port 9093 became 'k1,k2:9093', which the consumer refuses)
-        boolean enabled = bool(r, "enabled", false);
         if (enabled && kafkaInput && !connection.enabled()) {
             throw new IllegalArgumentException("Rca.kafka_input: true needs Kafka.server (the broker of the anomaly "
                     + "topic); without it the consumer would try localhost:9092, which on a Kapacitor host is Kapacitor's "

@@ -60,7 +60,7 @@ abstract class QueuedPublisher implements EventPublisher {
             return;
         }
         Msg m = new Msg(topic, key, json);
-        if (queue.size() + aside.get() < capacity && queue.offer(m)) {
+        if (hasRoom() && queue.offer(m)) {
             accepted.incrementAndGet();
             // close() may have begun and the delivery thread ended between the check above and the offer: then
             // nobody will take it, so it is counted as dropped instead of staying in the queue unaccounted for
@@ -90,11 +90,6 @@ abstract class QueuedPublisher implements EventPublisher {
     /** A subclass now holds {@code delta} more (or, negative, fewer) events outside the queue. */
     protected final void aside(int delta) {
         aside.addAndGet(delta);
-    }
-
-    /** Events held outside the queue. */
-    protected final int asideCount() {
-        return aside.get();
     }
 
     /** Whether the queue and the events held aside have room for one more. */

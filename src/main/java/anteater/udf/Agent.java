@@ -287,7 +287,7 @@ public final class Agent {
     }
 
     private void checkBatchSize(Window w) throws ProtocolException {
-        if (w.valuesAdded() > maxBatchValues) {
+        if (w.values() > maxBatchValues) {
             throw new ProtocolException("batch of more than " + maxBatchValues + " values (points x fields, after "
                     + w.points() + " points) is larger than the agent holds for one window; use shorter windows or fewer "
                     + "fields, or raise -Xmx");
