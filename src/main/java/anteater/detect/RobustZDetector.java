@@ -117,7 +117,8 @@ public final class RobustZDetector implements Detector {
     }
 
     private static double median(double[] sorted, int n) {
-        return (n & 1) == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        // halves first: the sum of two values near the double limit would overflow to infinity
+        return (n & 1) == 1 ? sorted[n / 2] : 0.5 * sorted[n / 2 - 1] + 0.5 * sorted[n / 2];
     }
 
     /** The score of value v against the state (before v joins the history). */
@@ -125,16 +126,24 @@ public final class RobustZDetector implements Detector {
         double m = st.smoothed(v);
         System.arraycopy(st.ring, 0, scratch, 0, st.size);
         double[] c = center(scratch, st.size);
-        double d = Math.abs(m - c[0]);
-        double z = d == 0 ? 0 : c[1] > 0 ? Math.min(MAX_SCORE, d / c[1]) : MAX_SCORE;
+        double z = z(Math.abs(m - c[0]), c[1]);
         if (change && st.dsize >= 3 && !Double.isNaN(st.prev)) {
             System.arraycopy(st.dring, 0, scratch, 0, st.dsize);
             double[] e = center(scratch, st.dsize);
-            double dd = Math.abs(v - st.prev - e[0]);
-            double zd = dd == 0 ? 0 : e[1] > 0 ? Math.min(MAX_SCORE, dd / e[1]) : MAX_SCORE;
-            z = Math.max(z, zd);
+            z = Math.max(z, z(Math.abs(v - st.prev - e[0]), e[1]));
         }
         return z;
+    }
+
+    /**
+     * Deviation d over scale, at most {@link #MAX_SCORE}. Near the double limit both can be infinite (a change from
+     * -MAX to +MAX, a scale of such changes): infinity against an infinite scale is no evidence, 0, never NaN.
+     */
+    private static double z(double d, double scale) {
+        if (d == 0 || Double.isNaN(d)) return 0;
+        if (!(scale > 0)) return MAX_SCORE;
+        double z = d / scale;
+        return Double.isNaN(z) ? 0 : Math.min(MAX_SCORE, z);
     }
 
     @Override

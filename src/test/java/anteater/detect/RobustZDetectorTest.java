@@ -129,6 +129,31 @@ class RobustZDetectorTest {
     }
 
     @Test
+    void valuesNearTheDoubleLimitGiveFiniteScores() throws Exception {
+        // a sensor stuck at its error sentinel Double.MAX_VALUE for longer than half the history, then back: the
+        // median of two such values (and a change from -MAX to +MAX) overflowed to infinity, and infinity over an
+        // infinite scale gave anomaly_score NaN, which InfluxDB refuses
+        RobustZDetector d = detector(0);
+        Random r = new Random(11);
+        double[] v = new double[700];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i >= 100 && i < 400 ? Double.MAX_VALUE : i >= 400 && i < 420 ? -Double.MAX_VALUE : 10 + r.nextGaussian();
+        }
+        int scored = 0;
+        for (int i = 0; i < v.length; i++) {
+            List<Verdict> out = new ArrayList<>();
+            d.process(TTestDetectorTest.window("a", i * TTestDetectorTest.SEC, new double[] {v[i]}, "v"), out);
+            for (Verdict x : out) {
+                scored++;
+                double score = (Double) x.fields().get("anomaly_score");
+                assertTrue(Double.isFinite(score), "anomaly_score " + score + " at " + i);
+            }
+        }
+        assertEquals(v.length - 30, scored);
+        assertEquals(Double.MAX_VALUE, RobustZDetector.center(new double[] {Double.MAX_VALUE, Double.MAX_VALUE}, 2)[0]);
+    }
+
+    @Test
     void badOptionsAreRefused() {
         assertThrows(OptionException.class, () -> RobustZDetector.create(Options.of("zHistory", 100L)));
         OptionException e = assertThrows(OptionException.class,
