@@ -27,6 +27,8 @@ public final class EntropyDetector implements Detector {
     static final double MAX_SCORE = 1e6;
     static final int SPIKE_HISTORY = 1000;
     static final int SPIKE_MIN_HISTORY = 30;
+    /** The smallest eAlpha whose 1 - eAlpha quantile is still accurate in double precision. */
+    static final double MIN_ALPHA = 1e-12;
 
     private final List<String> fields;
     private final int window;
@@ -122,7 +124,9 @@ public final class EntropyDetector implements Detector {
         List<String> fields = o.fields();
         int w = o.intIn("eWindow", 2, 100_000, "values", "");
         int b = o.intIn("eBins", 2, 1000, "", "");
-        double a = o.doubleIn("eAlpha", 0, true, 1, true, "");
+        // the limit is the 1 - eAlpha quantile: below 1e-12, 1 - eAlpha keeps too few digits for it (1e-15 gave
+        // 4.5e7 for 5 bins, not ~70, and below 1.1e-16 it is 1: an infinite limit)
+        double a = o.doubleIn("eAlpha", MIN_ALPHA, false, 1, true, "");
         int c = o.intIn("eCalibration", 2, 1_000_000, "values", "");
         long r = o.getLong("eRecur");
         if (r < 1) throw new OptionException("option 'eRecur' must be >= 1, got " + r);

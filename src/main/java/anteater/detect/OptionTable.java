@@ -55,7 +55,7 @@ public final class OptionTable {
         // entropy
         add("eWindow", OptionKind.INT, false, 100L, "entropy: values in the sliding window whose histogram is compared with the known patterns");
         add("eBins", OptionKind.INT, false, 5L, "entropy: equal bins the calibration range is cut into");
-        add("eAlpha", OptionKind.DOUBLE, false, 0.01, "entropy: risk of the chi-squared test that matches a window to a pattern, in (0, 1)");
+        add("eAlpha", OptionKind.DOUBLE, false, 0.01, "entropy: risk of the chi-squared test that matches a window to a pattern, in [1e-12, 1)");
         add("eCalibration", OptionKind.INT, false, 300L, "entropy: first values of a field that fix its range (never refit)");
         add("eRecur", OptionKind.INT, false, 1L, "entropy: a window matching a pattern seen at most this many times is still anomalous");
         add("ePatterns", OptionKind.INT, false, 1000L, "entropy: patterns kept per field; beyond, the least matched is forgotten");

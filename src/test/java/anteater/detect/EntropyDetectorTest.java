@@ -176,6 +176,21 @@ class EntropyDetectorTest {
     }
 
     @Test
+    void anAlphaTooSmallForTheQuantileIsRefused() throws Exception {
+        // the limit is the 1 - eAlpha quantile: below ~1e-14, 1 - eAlpha loses its digits (1e-15 gave a limit of 4.5e7
+        // instead of ~70, so no window ever changed distribution) or is 1 (limit and output threshold Infinity)
+        for (double tiny : new double[] {1e-15, 1e-20, 1e-300, Double.MIN_VALUE}) {
+            var e = assertThrows(OptionException.class, () -> detector("eAlpha", tiny));
+            assertEquals("option 'eAlpha' must be in [1.0E-12, 1), got " + tiny, e.getMessage());
+        }
+        for (long bins : new long[] {2, 5, 1000}) {
+            double limit = detector("eAlpha", 1e-12, "eBins", bins).limit();
+            double risk = 1 - new org.apache.commons.math3.distribution.ChiSquaredDistribution(bins - 1).cumulativeProbability(limit);
+            assertEquals(1e-12, risk, 1e-14, "the limit of " + bins + " bins is the true quantile");
+        }
+    }
+
+    @Test
     void patternsAreBounded() throws Exception {
         Patterns p = new Patterns(2);
         p.add(new double[] {1, 0});
