@@ -29,6 +29,8 @@ public final class EntropyDetector implements Detector {
     static final int SPIKE_MIN_HISTORY = 30;
     /** The smallest eAlpha whose 1 - eAlpha quantile is still accurate in double precision. */
     static final double MIN_ALPHA = 1e-12;
+    /** Most pattern values kept per group and field (ePatterns x eBins): 8 MB, and as many operations per value. */
+    static final long MAX_CELLS = 1_000_000;
 
     private final List<String> fields;
     private final int window;
@@ -131,6 +133,10 @@ public final class EntropyDetector implements Detector {
         long r = o.getLong("eRecur");
         if (r < 1) throw new OptionException("option 'eRecur' must be >= 1, got " + r);
         int p = o.intIn("ePatterns", 1, 1_000_000, "", "");
+        if ((long) p * b > MAX_CELLS) {
+            throw new OptionException("options 'ePatterns' x 'eBins' must be at most " + MAX_CELLS + " (" + (MAX_CELLS * 8 / 1_000_000)
+                    + " MB of patterns per group and field), got " + p + " x " + b);
+        }
         int h = o.intAtLeast("eHoldoff", 0, "values", "");
         double z = o.doubleIn("eSpike", 0, false, Double.POSITIVE_INFINITY, true, "0: off");
         int maxGroups = o.maxGroups();

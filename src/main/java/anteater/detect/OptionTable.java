@@ -58,7 +58,7 @@ public final class OptionTable {
         add("eAlpha", OptionKind.DOUBLE, false, 0.01, "entropy: risk of the chi-squared test that matches a window to a pattern, in [1e-12, 1)");
         add("eCalibration", OptionKind.INT, false, 300L, "entropy: first values of a field that fix its range (never refit)");
         add("eRecur", OptionKind.INT, false, 1L, "entropy: a window matching a pattern seen at most this many times is still anomalous");
-        add("ePatterns", OptionKind.INT, false, 1000L, "entropy: patterns kept per field; beyond, the least matched is forgotten");
+        add("ePatterns", OptionKind.INT, false, 1000L, "entropy: patterns kept per field (ePatterns x eBins at most 1e6); beyond, the least matched is forgotten");
         add("eHoldoff", OptionKind.INT, false, 1000L, "entropy: values not flagged again after a flagged value (one alert per incident); 0: off");
         add("eSpike", OptionKind.DOUBLE, false, 6.0, "entropy: also flag a value whose robust z-score (or its change's) exceeds this; 0: off");
         // knncad

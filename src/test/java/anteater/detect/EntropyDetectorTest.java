@@ -191,6 +191,18 @@ class EntropyDetectorTest {
     }
 
     @Test
+    void theStoreOfPatternsIsBoundedAtInit() throws Exception {
+        // ePatterns x eBins values per group and field: 1e6 x 1000 was accepted (8 GB per field, and each value
+        // compared with all of them), and a window with mass in a bin no pattern has makes a new pattern
+        var e = assertThrows(OptionException.class, () -> detector("ePatterns", 1_000_000L, "eBins", 1000L));
+        assertEquals("options 'ePatterns' x 'eBins' must be at most 1000000 (8 MB of patterns per group and field), "
+                + "got 1000000 x 1000", e.getMessage());
+        assertThrows(OptionException.class, () -> detector("ePatterns", 200_001L));
+        detector("ePatterns", 200_000L);
+        detector("ePatterns", 1000L, "eBins", 1000L);
+    }
+
+    @Test
     void patternsAreBounded() throws Exception {
         Patterns p = new Patterns(2);
         p.add(new double[] {1, 0});
