@@ -238,8 +238,8 @@ public final class EntropyDetector implements Detector {
         if (v != STATE_VERSION) throw new IOException("entropy state version " + v + " is not supported (reads " + STATE_VERSION + ")");
         int w = in.readInt(), b = in.readInt(), c = in.readInt();
         if (w != window || b != bins || c != calibration) {
-            throw new IOException("snapshot has eWindow=" + w + " eBins=" + b + " eCalibration=" + c + ", task has eWindow="
-                    + window + " eBins=" + bins + " eCalibration=" + calibration + "; restore with the same options");
+            throw new StateShapeChanged("eWindow=" + w + " eBins=" + b + " eCalibration=" + c,
+                    "eWindow=" + window + " eBins=" + bins + " eCalibration=" + calibration);
         }
         groups.load(in, g -> FieldStates.load(g, fields, (i, name) -> {
             FieldState st = new FieldState();

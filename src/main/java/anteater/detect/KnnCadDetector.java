@@ -309,8 +309,7 @@ public final class KnnCadDetector implements Detector {
         if (v != STATE_VERSION) throw new IOException("knncad state version " + v + " is not supported (reads " + STATE_VERSION + ")");
         int d = in.readInt(), t = in.readInt();
         if (d != dim || t != training) {
-            throw new IOException("snapshot has kDim=" + d + " kTraining=" + t + ", task has kDim=" + dim + " kTraining=" + training
-                    + "; restore with the same options");
+            throw new StateShapeChanged("kDim=" + d + " kTraining=" + t, "kDim=" + dim + " kTraining=" + training);
         }
         groups.load(in, g -> FieldStates.load(g, fields, (i, name) -> {
             FieldState st = new FieldState();

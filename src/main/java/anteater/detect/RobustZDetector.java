@@ -228,8 +228,7 @@ public final class RobustZDetector implements Detector {
         if (v != STATE_VERSION) throw new IOException("robustz state version " + v + " is not supported (reads " + STATE_VERSION + ")");
         int h = in.readInt(), k = in.readInt();
         if (h != history || k != smooth) {
-            throw new IOException("snapshot has zHistory=" + h + " zSmooth=" + k + ", task has zHistory=" + history
-                    + " zSmooth=" + smooth + "; restore with the same options");
+            throw new StateShapeChanged("zHistory=" + h + " zSmooth=" + k, "zHistory=" + history + " zSmooth=" + smooth);
         }
         groups.load(in, g -> FieldStates.load(g, fields, (i, name) -> readState(i, history, smooth, name)));
     }

@@ -7,6 +7,7 @@ import anteater.detect.OptionKind;
 import anteater.detect.OptionSpec;
 import anteater.detect.OptionTable;
 import anteater.detect.Options;
+import anteater.detect.StateShapeChanged;
 import anteater.detect.Verdict;
 import anteater.detect.Window;
 import anteater.sink.AnomalySink;
@@ -160,6 +161,9 @@ public final class AnomalyHandler implements Handler {
             detector = fresh;
             LOG.info("restored {} bytes of {} state", bytes.length, s.detector());
             return Udf.RestoreResponse.newBuilder().setSuccess(true).build();
+        } catch (StateShapeChanged e) {
+            // redefined with other sizing options: as with another detector, refusing would fail every start
+            return startEmpty(e.getMessage() + "; its state does not fit");
         } catch (SnapshotCodec.SnapshotException e) {
             return restoreFailed(e.getMessage());
         } catch (java.io.EOFException e) {

@@ -250,6 +250,38 @@ class AgentTest {
         assertTrue(run(foreign).of(Udf.Response.MessageCase.RESTORE).get(0).getRestore().getSuccess());
     }
 
+    /**
+     * The same for a task redefined with other sizing options (a user tuning zHistory, eBins, kDim): the old state
+     * cannot be fitted to them, and failing the restore would fail every start until the task is deleted.
+     */
+    @Test
+    void aSnapshotOfOtherSizingOptionsStartsTheTaskEmpty() throws IOException {
+        Object[][] cases = { // detector, option, value in the snapshot, value of the redefined task
+            {"robustz", "zHistory", 50L, 60L},
+            {"robustz", "zSmooth", 1L, 3L},
+            {"entropy", "eBins", 5L, 6L},
+            {"knncad", "kDim", 5L, 6L},
+        };
+        for (Object[] c : cases) {
+            Random rnd = new Random(4);
+            List<Udf.Request> make = new ArrayList<>(List.of(Frames.init("detector", c[0], "field", "x", c[1], c[2])));
+            for (int w = 0; w < 3; w++) make.addAll(Frames.window("t", HOST, "x", w * 20 * SEC, gauss(rnd, 20, 1)));
+            make.add(Frames.snapshot());
+            byte[] old = run(make).last().getSnapshot().getSnapshot().toByteArray();
+            // the same options restore the state
+            Run same = run(List.of(Frames.init("detector", c[0], "field", "x", c[1], c[2]), Frames.restore(old)));
+            assertTrue(same.of(Udf.Response.MessageCase.RESTORE).get(0).getRestore().getSuccess(), c[1] + " unchanged");
+            List<Udf.Request> reqs = new ArrayList<>(List.of(Frames.init("detector", c[0], "field", "x", c[1], c[3]),
+                    Frames.restore(old)));
+            reqs.addAll(Frames.window("t", HOST, "x", 60 * SEC, gauss(rnd, 20, 1)));
+            Run r = run(reqs);
+            Udf.RestoreResponse rr = r.of(Udf.Response.MessageCase.RESTORE).get(0).getRestore();
+            assertTrue(rr.getSuccess(), c[0] + " " + c[1] + ": " + rr);
+            assertEquals(0, r.code);
+            assertTrue(r.of(Udf.Response.MessageCase.ERROR).isEmpty(), c[0] + " " + c[1] + " runs on");
+        }
+    }
+
     @Test
     void protocolErrorsAnswerWithErrorResponseAndExitNonZero() throws IOException {
         Object[][] cases = {
