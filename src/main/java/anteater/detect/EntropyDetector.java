@@ -138,7 +138,7 @@ public final class EntropyDetector implements Detector {
                     + " MB of patterns per group and field), got " + p + " x " + b);
         }
         int h = o.intAtLeast("eHoldoff", 0, "values", "");
-        double z = o.doubleIn("eSpike", 0, false, Double.POSITIVE_INFINITY, true, "0: off");
+        double z = o.doubleIn("eSpike", 0, false, RobustZDetector.MAX_SCORE, true, "0: off; z-scores are capped at 1e6, so a larger one never fires");
         int maxGroups = o.maxGroups();
         return new EntropyDetector(fields, w, b, a, c, r, p, h, z, maxGroups);
     }

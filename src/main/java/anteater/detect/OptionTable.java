@@ -48,7 +48,7 @@ public final class OptionTable {
         // robustz
         add("zHistory", OptionKind.INT, false, 1000L, "robustz: values kept per field for the median and MAD");
         add("zSmooth", OptionKind.INT, false, 1L, "robustz: the score is of the mean of the last N values");
-        add("zThreshold", OptionKind.DOUBLE, false, 6.0, "robustz: a point is anomalous when its robust z-score exceeds this");
+        add("zThreshold", OptionKind.DOUBLE, false, 6.0, "robustz: a point is anomalous when its robust z-score exceeds this (below 1e6, the scores' cap)");
         add("zHoldoff", OptionKind.INT, false, 1000L, "robustz: points not flagged again after a flagged point (one alert per incident)");
         add("zMinHistory", OptionKind.INT, false, 30L, "robustz: values collected before scoring starts");
         add("zChange", OptionKind.BOOL, false, true, "robustz: also score each value's change from the previous one (the larger score counts)");
@@ -60,7 +60,7 @@ public final class OptionTable {
         add("eRecur", OptionKind.INT, false, 1L, "entropy: a window matching a pattern seen at most this many times is still anomalous");
         add("ePatterns", OptionKind.INT, false, 1000L, "entropy: patterns kept per field (ePatterns x eBins at most 1e6); beyond, the least matched is forgotten");
         add("eHoldoff", OptionKind.INT, false, 1000L, "entropy: values not flagged again after a flagged value (one alert per incident); 0: off");
-        add("eSpike", OptionKind.DOUBLE, false, 6.0, "entropy: also flag a value whose robust z-score (or its change's) exceeds this; 0: off");
+        add("eSpike", OptionKind.DOUBLE, false, 6.0, "entropy: also flag a value whose robust z-score (or its change's) exceeds this (below 1e6); 0: off");
         // knncad
         add("kDim", OptionKind.INT, false, 19L, "knncad: values per pattern (the value and the kDim-1 before it)");
         add("kNeighbours", OptionKind.INT, false, 27L, "knncad: nearest reference patterns whose distances make a pattern's non-conformity");

@@ -92,7 +92,7 @@ public final class RobustZDetector implements Detector {
         List<String> fields = o.fields();
         int h = o.intIn("zHistory", 3, 1_000_000, "values", "");
         int k = o.intIn("zSmooth", 1, 10_000, "values", "");
-        double t = o.doubleIn("zThreshold", 0, true, Double.POSITIVE_INFINITY, true, "");
+        double t = o.doubleIn("zThreshold", 0, true, MAX_SCORE, true, "scores are capped at 1e6, so a larger threshold never fires");
         int hold = o.intAtLeast("zHoldoff", 0, "values", "");
         int min = o.intIn("zMinHistory", 3, h, "values", "at most zHistory");
         int maxGroups = o.maxGroups();

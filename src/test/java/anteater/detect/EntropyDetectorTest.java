@@ -191,6 +191,14 @@ class EntropyDetectorTest {
     }
 
     @Test
+    void aSpikeThresholdAboveTheScoreCapIsRefused() throws Exception {
+        // z-scores are capped at 1e6, so eSpike=1e7 was accepted and the spike check silently never fired
+        var e = assertThrows(OptionException.class, () -> detector("eSpike", 1e7));
+        assertTrue(e.getMessage().startsWith("option 'eSpike' must be in [0, 1000000)"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> detector("eSpike", 999_999.0));
+    }
+
+    @Test
     void theStoreOfPatternsIsBoundedAtInit() throws Exception {
         // ePatterns x eBins values per group and field: 1e6 x 1000 was accepted (8 GB per field, and each value
         // compared with all of them), and a window with mass in a bin no pattern has makes a new pattern

@@ -159,6 +159,10 @@ class RobustZDetectorTest {
         OptionException e = assertThrows(OptionException.class,
                 () -> RobustZDetector.create(Options.of("field", "v", "zThreshold", -1.0)));
         assertTrue(e.getMessage().contains("zThreshold"), e.getMessage());
+        // scores are capped at 1e6: a threshold at or above it was accepted and the task silently never flagged
+        OptionException cap = assertThrows(OptionException.class,
+                () -> RobustZDetector.create(Options.of("field", "v", "zThreshold", 1e6)));
+        assertTrue(cap.getMessage().contains("'zThreshold' must be in (0, 1000000)"), cap.getMessage());
         assertThrows(OptionException.class, () -> RobustZDetector.create(Options.of("field", "v", "zMinHistory", 2L)));
         assertThrows(OptionException.class, () -> RobustZDetector.create(Options.of("field", "v", "zHistory", 50L, "zMinHistory", 60L)));
         assertFalse(Detectors.names().isEmpty());
