@@ -38,7 +38,16 @@ public final class NabLoader {
     public static List<Labelled> loadLabelled(Path dir, String only) throws IOException {
         Path wfile = dir.resolve("combined_windows.json");
         if (!Files.exists(wfile)) throw new IOException("no combined_windows.json in " + dir);
-        JsonNode root = new ObjectMapper().readTree(wfile.toFile());
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(wfile.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new IOException(wfile + (at == null ? "" : ":" + at.getLineNr()) + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IOException(wfile + ": expected an object of \"<folder>/<file>.csv\": [[start, end], ...]");
+        }
         List<Labelled> out = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) keys.add(it.next());
@@ -54,19 +63,10 @@ public final class NabLoader {
             if (!filter.accepts(name)) continue;
             Path csv = dir.resolve(key);
             if (!Files.exists(csv)) continue;
-            List<long[]> wins = new ArrayList<>();
-            for (JsonNode w : root.get(key)) wins.add(new long[] {ns(w.get(0).asText()), ns(w.get(1).asText())});
+            List<long[]> wins = windows(wfile, key, root.get(key));
             List<Long> times = new ArrayList<>();
             List<Double> values = new ArrayList<>();
-            try (BufferedReader r = Files.newBufferedReader(csv)) {
-                String line = r.readLine();
-                while ((line = r.readLine()) != null) {
-                    if (line.isBlank()) continue;
-                    int c = line.indexOf(',');
-                    times.add(ns(line.substring(0, c)));
-                    values.add(Double.parseDouble(line.substring(c + 1).trim()));
-                }
-            }
+            readSeries(csv, times, values);
             int n = times.size();
             // NAB's probation period (min(floor(0.15 n), 750) rows): every row NAB scores is a test row
             int nTrain = NabScore.probation(n);
@@ -89,6 +89,60 @@ public final class NabLoader {
         }
         if (out.isEmpty()) throw new IOException("no NAB series found in " + dir);
         return out;
+    }
+
+    /** The labelled windows of one file: an array of [start, end] timestamp pairs, start not after end. */
+    private static List<long[]> windows(Path wfile, String key, JsonNode list) throws IOException {
+        String where = wfile + ": \"" + key + "\": ";
+        if (!list.isArray()) throw new IOException(where + "expected a list of [start, end] windows, got " + list);
+        List<long[]> wins = new ArrayList<>();
+        for (JsonNode w : list) {
+            if (!w.isArray() || w.size() != 2 || !w.get(0).isTextual() || !w.get(1).isTextual()) {
+                throw new IOException(where + "a window must be [\"start\", \"end\"], got " + w);
+            }
+            long a, b;
+            try {
+                a = ns(w.get(0).asText());
+                b = ns(w.get(1).asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IOException(where + "bad timestamp '" + e.getParsedString() + "' (expected yyyy-MM-dd HH:mm:ss[.SSSSSS])");
+            }
+            if (a > b) throw new IOException(where + "window " + w + " ends before it starts");
+            wins.add(new long[] {a, b});
+        }
+        return wins;
+    }
+
+    /** A NAB data file: a header line, then {@code timestamp,value} rows; errors name the file and line. */
+    private static void readSeries(Path csv, List<Long> times, List<Double> values) throws IOException {
+        try (BufferedReader r = Files.newBufferedReader(csv)) {
+            String line = r.readLine();
+            int no = 1;
+            while ((line = r.readLine()) != null) {
+                no++;
+                if (line.isBlank()) continue;
+                int c = line.indexOf(',');
+                if (c < 0) throw new IOException(csv + ":" + no + ": expected timestamp,value, got '" + line + "'");
+                long t;
+                try {
+                    t = ns(line.substring(0, c));
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new IOException(csv + ":" + no + ": bad timestamp '" + line.substring(0, c).trim()
+                            + "' (expected yyyy-MM-dd HH:mm:ss[.SSSSSS])");
+                }
+                double v;
+                try {
+                    v = Double.parseDouble(line.substring(c + 1).trim());
+                } catch (NumberFormatException e) {
+                    throw new IOException(csv + ":" + no + ": value is not a number: '" + line.substring(c + 1).trim() + "'");
+                }
+                // rows are kept in file order even when time steps back: NAB's own machine_temperature_system_failure
+                // repeats an hour (row 10151), and NAB scores it as it stands
+                times.add(t);
+                values.add(v);
+            }
+        }
+        if (times.isEmpty()) throw new IOException(csv + ": no data rows");
     }
 
     static long ns(String ts) {

@@ -73,10 +73,18 @@ public final class SmdLoader {
         List<Integer> l = new ArrayList<>();
         try (BufferedReader r = open(p)) {
             String line;
+            int no = 0;
             while ((line = r.readLine()) != null) {
+                no++;
                 line = line.trim();
                 if (line.isEmpty()) continue;
-                l.add(Double.parseDouble(line) > 0 ? 1 : 0);
+                double v;
+                try {
+                    v = Double.parseDouble(line);
+                } catch (NumberFormatException e) {
+                    throw new IOException(p + ":" + no + ": a label must be 0 or 1, got '" + line + "'");
+                }
+                l.add(v > 0 ? 1 : 0);
             }
         }
         return l.stream().mapToInt(Integer::intValue).toArray();

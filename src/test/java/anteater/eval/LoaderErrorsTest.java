@@ -1,0 +1,92 @@
+package anteater.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Malformed NAB and SMD input is refused with an IOException naming the file (and line) and what is wrong. Before,
+ * a NAB row without a comma or with a bad timestamp escaped as StringIndexOutOfBounds / DateTimeParseException (a
+ * stack trace from {@code eval}), a bad number or label said only {@code For input string: "x"}, a window list
+ * that is not a list was taken as "no windows", a window of one timestamp was a NullPointerException, and a file without rows gave a
+ * table of NaN. Rows whose time steps back are kept as they are (NAB's own corpus has one such file).
+ */
+class LoaderErrorsTest {
+
+    static final String WINDOWS = "{\"f/a.csv\": [[\"2020-01-01 00:05:00.000000\", \"2020-01-01 00:06:00.000000\"]]}";
+
+    static Path nab(Path dir, String windows, String csv) throws IOException {
+        Files.createDirectories(dir.resolve("f"));
+        Files.writeString(dir.resolve("combined_windows.json"), windows);
+        Files.writeString(dir.resolve("f/a.csv"), csv);
+        return dir;
+    }
+
+    static String rows(int n) {
+        StringBuilder b = new StringBuilder("timestamp,value\n");
+        for (int i = 0; i < n; i++) b.append(String.format("2020-01-01 00:%02d:00,%d%n", i, i));
+        return b.toString();
+    }
+
+    static String nabError(Path dir, String windows, String csv) throws IOException {
+        nab(dir, windows, csv);
+        return assertThrows(IOException.class, () -> NabLoader.loadLabelled(dir, null)).getMessage();
+    }
+
+    @Test
+    void goodNabFileLoads(@TempDir Path dir) throws Exception {
+        NabLoader.Labelled l = NabLoader.loadLabelled(nab(dir, WINDOWS, rows(20)), null).get(0);
+        assertEquals("f/a", l.data().name());
+        assertEquals(20, l.data().train().length + l.data().test().length);
+        // time stepping back (an hour repeated, as in NAB's machine_temperature_system_failure.csv) is not an error
+        String back = rows(20).replace("2020-01-01 00:10:00,10", "2020-01-01 00:02:00,10");
+        assertEquals(20, NabLoader.loadLabelled(nab(dir, WINDOWS, back), null).get(0).data().test().length + 3);
+    }
+
+    @Test
+    void badNabRowsNameFileAndLine(@TempDir Path dir) throws Exception {
+        String good = rows(20);
+        String m = nabError(dir, WINDOWS, good.replace("2020-01-01 00:03:00,3", "garbage"));
+        assertTrue(m.endsWith("a.csv:5: expected timestamp,value, got 'garbage'"), m);
+        m = nabError(dir, WINDOWS, good.replace("2020-01-01 00:03:00,3", "2020-01-01T00:03:00,3"));
+        assertTrue(m.endsWith("a.csv:5: bad timestamp '2020-01-01T00:03:00' (expected yyyy-MM-dd HH:mm:ss[.SSSSSS])"), m);
+        m = nabError(dir, WINDOWS, good.replace("2020-01-01 00:03:00,3", "2020-01-01 00:03:00,abc"));
+        assertTrue(m.endsWith("a.csv:5: value is not a number: 'abc'"), m);
+        m = nabError(dir, WINDOWS, good.replace("2020-01-01 00:03:00,3", "2020-01-01 00:03:00,"));
+        assertTrue(m.endsWith("a.csv:5: value is not a number: ''"), m);
+        m = nabError(dir, WINDOWS, "timestamp,value\n");
+        assertTrue(m.endsWith("a.csv: no data rows"), m);
+    }
+
+    @Test
+    void badWindowsNameTheFileAndSeries(@TempDir Path dir) throws Exception {
+        String csv = rows(20);
+        String m = nabError(dir, "{\"f/a.csv\": \"x\"}", csv);
+        assertTrue(m.contains("combined_windows.json: \"f/a.csv\": expected a list of [start, end] windows"), m);
+        m = nabError(dir, "{\"f/a.csv\": [[\"2020-01-01 00:05:00.000000\"]]}", csv);
+        assertTrue(m.contains("\"f/a.csv\": a window must be [\"start\", \"end\"]"), m);
+        m = nabError(dir, "{\"f/a.csv\": [[\"soon\", \"2020-01-01 00:06:00.000000\"]]}", csv);
+        assertTrue(m.contains("\"f/a.csv\": bad timestamp 'soon'"), m);
+        m = nabError(dir, "{\"f/a.csv\": [[\"2020-01-01 00:07:00.000000\", \"2020-01-01 00:06:00.000000\"]]}", csv);
+        assertTrue(m.contains("ends before it starts"), m);
+        m = nabError(dir, "{\"f/a.csv\": [", csv);
+        assertTrue(m.contains("combined_windows.json:") && m.contains("not valid JSON"), m);
+        m = nabError(dir, "[]", csv);
+        assertTrue(m.contains("combined_windows.json: expected an object"), m);
+    }
+
+    @Test
+    void badSmdLabelNamesFileAndLine(@TempDir Path dir) throws Exception {
+        GzipInputTest.gzip(dir.resolve("m_train.csv.gz"), "a\n1\n2\n3\n");
+        GzipInputTest.gzip(dir.resolve("m_test.csv.gz"), "a\n1\n2\n3\n");
+        GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "0\nx\n1\n");
+        String m = assertThrows(IOException.class, () -> SmdLoader.load(dir, null)).getMessage();
+        assertTrue(m.endsWith("m_test_label.csv.gz:2: a label must be 0 or 1, got 'x'"), m);
+    }
+}
