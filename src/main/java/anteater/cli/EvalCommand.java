@@ -76,19 +76,46 @@ final class EvalCommand implements Callable<Integer> {
             System.err.println("--window must be >= 1");
             return 2;
         }
+        if (!seeds.isEmpty() && !detector.equals("vae")) {
+            System.err.println("--seeds is for --detector vae");
+            return 2;
+        }
+        if (new java.util.HashSet<>(seeds).size() < seeds.size()) {
+            // two runs of one seed would share a name: one table, one CSV folder, a spread of 0 over "2 seeds"
+            System.err.println("--seeds: each seed once, got " + seeds);
+            return 2;
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            System.err.println("--out " + out + " is a file, not a folder");
+            return 2;
+        }
         List<anteater.eval.NabLoader.Labelled> nab = format.equals("nab") ? anteater.eval.NabLoader.loadLabelled(data, only) : null;
         List<Dataset> sets = new ArrayList<>();
         if (nab == null) sets.addAll(SmdLoader.load(data, only));
         else for (anteater.eval.NabLoader.Labelled l : nab) sets.add(l.data());
+        if (plot != null && sets.stream().noneMatch(d -> d.name().equals(plot))) {
+            List<String> names = sets.stream().map(Dataset::name).toList();
+            System.err.println("--plot: no series named " + plot + " among those evaluated ("
+                    + (names.size() <= 10 ? String.join(", ", names) : String.join(", ", names.subList(0, 10)) + ", ...") + ")");
+            return 2;
+        }
+        if (o.has("field")) {
+            // a field the data does not have is analysed as absent: every score 0 and exit 0 (a typo looks like a result)
+            for (Dataset d : sets) {
+                for (String f : o.getStrings("field")) {
+                    if (!d.metrics().contains(f)) {
+                        throw new anteater.detect.OptionException("option 'field': series " + d.name() + " has no metric '" + f
+                                + "' (its metrics: " + (d.dims() <= 10 ? String.join(", ", d.metrics())
+                                : String.join(", ", d.metrics().subList(0, 10)) + ", ...") + ")");
+                    }
+                }
+            }
+        }
         NabReport nabReport = nab == null ? null : new NabReport(nab);
         Files.createDirectories(out);
         double q = o.getDouble("q");
         Threshold thr = Threshold.parse(o.has("threshold") ? o.getString("threshold") : "pot", q);
         List<Method> methods = new ArrayList<>();
-        if (!seeds.isEmpty() && !detector.equals("vae")) {
-            System.err.println("--seeds is for --detector vae");
-            return 2;
-        }
         if (seeds.isEmpty()) methods.add(new DetectorMethod(o, window, name -> new EpochLog(name)));
         for (Long s : seeds) methods.add(new DetectorMethod(o, window, name -> new EpochLog(name + " seed " + s), s));
         if (!noBaselines) {
