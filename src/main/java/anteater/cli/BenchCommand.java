@@ -54,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("--detector must be ttest or knncad, got " + detector);
             return 2;
         }
+        if (window < 1 || points < window || startups < 1 || runs < 1) {
+            System.err.println("--window, --startups and --runs must be >= 1 and --points >= --window, got window " + window
+                    + ", points " + points + ", startups " + startups + ", runs " + runs);
+            return 2;
+        }
         if (jar == null) jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

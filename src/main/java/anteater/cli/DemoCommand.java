@@ -65,6 +65,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int demo() throws Exception {
+        // checked before anything is started: locating kapacitord may build it (10 to 30 minutes the first time)
+        if (!(hours > 0) || hours > 24 * 366 || Math.round(hours * 3600) < 1) {
+            System.err.println("--hours must be in (0, 8784] and at least one second, got " + hours);
+            return 2;
+        }
+        Schedule sched;
+        try {
+            sched = schedule == null ? Schedule.guide() : Schedule.read(schedule);
+        } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
+            System.err.println("bad schedule: " + (e instanceof java.nio.file.NoSuchFileException ? "no such file: " : "")
+                    + e.getMessage());
+            return 2;
+        }
         long t0 = System.nanoTime();
         Path repoRoot = repo.toAbsolutePath().normalize();
         if (jar == null) jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -78,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         s.jar = jar;
         s.workDir = workDir;
         s.seed = seed;
-        s.schedule = schedule == null ? Schedule.guide() : Schedule.read(schedule);
+        s.schedule = sched;
         s.durationSec = Math.round(hours * 3600);
         s.socket = socket;
         s.progress = m -> System.err.printf(Locale.ROOT, "[demo %5.1fs] %s%n", (System.nanoTime() - t0) / 1e9, m);

@@ -34,6 +34,18 @@ final class EvalRcaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (scenarios < 1) {
+            System.err.println("--scenarios must be >= 1, got " + scenarios);
+            return 2;
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            System.err.println("--alpha must be in (0, 1), got " + alpha);
+            return 2;
+        }
+        if (seed > Long.MAX_VALUE - scenarios) {
+            System.err.println("--seed " + seed + " + --scenarios " + scenarios + " overflows a long");
+            return 2;
+        }
         JsonNode tree = config == null ? null : new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
         RcaConfig cfg = RcaConfig.from(tree);
         RcaEvaluation ev = new RcaEvaluation(cfg, alpha);

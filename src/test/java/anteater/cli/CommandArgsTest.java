@@ -1,0 +1,67 @@
+package anteater.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad numbers for {@code eval-rca}, {@code demo} and {@code bench} are usage errors: one line, exit 2, before any
+ * work. Before, {@code eval-rca --scenarios 0} (or -5) printed accuracies of NaN (-0.000) with exit 0, {@code --alpha 0}
+ * died with a stack trace, a seed near Long.MAX_VALUE printed a wrapped seed range; {@code demo --hours 0} or a bad
+ * {@code --schedule} failed only after locating (possibly building) kapacitord and creating its work dir, with exit 1;
+ * {@code bench --startups 0} or {@code --window 0} died with a stack trace after spawning agents.
+ */
+class CommandArgsTest {
+
+    static void refused(String[] r, String message) {
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains(message), r[2]);
+        assertEquals(1, r[2].strip().lines().count(), "one line: " + r[2]);
+        assertFalse(r[2].contains("\tat "), "no stack trace: " + r[2]);
+        assertEquals("", r[1], "nothing on stdout");
+    }
+
+    @Test
+    void evalRcaNeedsScenariosAndAnAlpha() {
+        refused(EvalArgsTest.run("eval-rca", "--scenarios", "0"), "--scenarios must be >= 1, got 0");
+        refused(EvalArgsTest.run("eval-rca", "--scenarios", "-5"), "--scenarios must be >= 1, got -5");
+        refused(EvalArgsTest.run("eval-rca", "--scenarios", "1", "--alpha", "0"), "--alpha must be in (0, 1), got 0.0");
+        refused(EvalArgsTest.run("eval-rca", "--scenarios", "1", "--alpha", "1.5"), "--alpha must be in (0, 1), got 1.5");
+        refused(EvalArgsTest.run("eval-rca", "--scenarios", "3", "--seed", String.valueOf(Long.MAX_VALUE)), "overflows a long");
+    }
+
+    @Test
+    void demoChecksHoursAndScheduleFirst(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("fake.jar"), "");
+        Path work = dir.resolve("work");
+        String[] common = {"--kapacitor-bin", dir.resolve("no-kapacitor").toString(), "--jar", jar.toString(), "--work", work.toString()};
+        refused(EvalArgsTest.run(cat(new String[] {"demo", "--hours", "0"}, common)), "--hours must be in (0, 8784]");
+        refused(EvalArgsTest.run(cat(new String[] {"demo", "--hours", "0.0001"}, common)), "at least one second");
+        Path bad = Files.writeString(dir.resolve("s.txt"), "nonsense\n");
+        refused(EvalArgsTest.run(cat(new String[] {"demo", "--schedule", bad.toString()}, common)), "bad schedule: ");
+        refused(EvalArgsTest.run(cat(new String[] {"demo", "--schedule", dir.resolve("none.txt").toString()}, common)),
+                "bad schedule: no such file: ");
+        assertFalse(Files.exists(work), "nothing created");
+    }
+
+    @Test
+    void benchNeedsPositiveCounts(@TempDir Path dir) {
+        // a jar that does not exist: without the checks the spawned agents would fail, not the arguments
+        String jar = dir.resolve("none.jar").toString();
+        refused(EvalArgsTest.run("bench", "--jar", jar, "--startups", "0"), "--startups and --runs must be >= 1");
+        refused(EvalArgsTest.run("bench", "--jar", jar, "--runs", "0"), "got window 500, points 5000000, startups 10, runs 0");
+        refused(EvalArgsTest.run("bench", "--jar", jar, "--window", "0"), "--window, --startups");
+        refused(EvalArgsTest.run("bench", "--jar", jar, "--points", "10", "--window", "500"), "--points >= --window");
+    }
+
+    static String[] cat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+}
