@@ -46,7 +46,14 @@ final class EvalRcaCommand implements Callable<Integer> {
             System.err.println("--seed " + seed + " + --scenarios " + scenarios + " overflows a long");
             return 2;
         }
-        JsonNode tree = config == null ? null : new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
+        JsonNode tree;
+        try {
+            tree = config == null ? null : new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // the parser's own message spans several lines (a caret under the spot): one line with the file and line
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip().lines().findFirst().orElse("");
+            throw new java.io.IOException(config + ": not valid YAML: " + m);
+        }
         RcaConfig cfg = RcaConfig.from(tree);
         RcaEvaluation ev = new RcaEvaluation(cfg, alpha);
         int top1 = 0, top3 = 0, kpiSeen = 0, rootSeen = 0;

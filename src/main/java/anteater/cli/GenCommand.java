@@ -15,11 +15,13 @@ import picocli.CommandLine.Option;
 /** {@code gen}: test data generators. */
 @Command(name = "gen", description = "Generate test data as InfluxDB line protocol.",
         subcommands = {GenCommand.Printer.class})
-final class GenCommand implements Runnable {
+final class GenCommand implements Callable<Integer> {
 
+    /** {@code gen} alone names no generator: a usage error (with exit 0, {@code gen > data.lp} left an empty file). */
     @Override
-    public void run() {
+    public Integer call() {
         new picocli.CommandLine(this).usage(System.err);
+        return 2;
     }
 
     @Command(name = "printer", description = {

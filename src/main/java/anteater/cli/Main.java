@@ -18,7 +18,7 @@ public final class Main {
      * anything else is a defect and keeps its stack trace.
      */
     static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        String name = "anteater " + cmd.getCommandName();
+        String name = cmd.getCommandSpec().qualifiedName(); // "anteater gen printer", not "anteater printer"
         if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
                 || e instanceof anteater.detect.OptionException || e instanceof IllegalArgumentException) {
             String m = e.getMessage();

@@ -59,6 +59,22 @@ class CommandArgsTest {
         refused(EvalArgsTest.run("bench", "--jar", jar, "--points", "10", "--window", "500"), "--points >= --window");
     }
 
+    @Test
+    void genAloneIsAUsageErrorAndMessagesNameTheWholeCommand() {
+        String[] r = EvalArgsTest.run("gen");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].startsWith("Usage: gen") && r[2].contains("printer"), r[2]);
+        assertEquals("", r[1]);
+        refused(EvalArgsTest.run("gen", "printer", "--hours", "0.0001"), "anteater gen printer: duration must be > 0 seconds");
+    }
+
+    @Test
+    void evalRcaBadYamlIsOneLine(@TempDir Path dir) throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "Rca: [1\n");
+        refused(EvalArgsTest.run("eval-rca", "--scenarios", "1", "--config", bad.toString()),
+                "anteater eval-rca: " + bad + ": not valid YAML: while parsing a flow sequence");
+    }
+
     static String[] cat(String[] a, String[] b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
