@@ -53,6 +53,16 @@ public final class NabLoader {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) keys.add(it.next());
         keys.sort(null);
         SeriesFilter filter = SeriesFilter.of(only);
+        for (String key : keys) {
+            // the series name becomes the output path <out>/<name>.csv: an absolute key or one with ".." would name a
+            // file outside --out, such as the input file itself, which eval would then overwrite with its scores
+            Path k = Path.of(key);
+            if (k.isAbsolute() || k.getRoot() != null || !k.normalize().equals(k) || k.normalize().startsWith("..")
+                    || key.contains("\\")) {
+                throw new IOException(wfile + ": \"" + key + "\": a file must be named by a relative path inside " + dir
+                        + " (such as realKnownCause/nyc_taxi.csv)");
+            }
+        }
         List<String> present = new ArrayList<>();
         for (String key : keys) {
             if (Files.exists(dir.resolve(key))) present.add(key.endsWith(".csv") ? key.substring(0, key.length() - 4) : key);

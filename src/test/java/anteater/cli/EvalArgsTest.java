@@ -101,4 +101,16 @@ class EvalArgsTest {
         refused(eval(nab(dir.resolve("nab")), out), "--out " + out + " is a file, not a folder");
         assertEquals("mine", Files.readString(out));
     }
+    @Test
+    void inputOutsideTheDataFolderIsNotOverwritten(@TempDir Path dir) throws Exception {
+        // a combined_windows.json naming a file by its absolute path made eval write <out>/<that path>.csv: the input itself
+        Path mine = dir.resolve("mine.csv");
+        Files.copy(nab(dir.resolve("src")).resolve("f/a.csv"), mine);
+        String before = Files.readString(mine);
+        Path data = Files.createDirectories(dir.resolve("nab"));
+        Files.writeString(data.resolve("combined_windows.json"), "{\"" + mine + "\": []}");
+        String[] r = eval(data, dir.resolve("out"));
+        refused(r, "a file must be named by a relative path inside");
+        assertEquals(before, Files.readString(mine));
+    }
 }

@@ -82,6 +82,16 @@ class LoaderErrorsTest {
     }
 
     @Test
+    void seriesOutsideTheDataFolderAreRefused(@TempDir Path dir) throws Exception {
+        Path elsewhere = Files.writeString(dir.resolve("mine.csv"), rows(20));
+        Path data = dir.resolve("nab");
+        for (String key : new String[] {elsewhere.toString(), "../mine.csv", "f/../../mine.csv", "./f/a.csv"}) {
+            String m = nabError(data, "{\"" + key + "\": []}", rows(20));
+            assertTrue(m.contains("\"" + key + "\": a file must be named by a relative path inside"), m);
+        }
+    }
+
+    @Test
     void badSmdLabelNamesFileAndLine(@TempDir Path dir) throws Exception {
         GzipInputTest.gzip(dir.resolve("m_train.csv.gz"), "a\n1\n2\n3\n");
         GzipInputTest.gzip(dir.resolve("m_test.csv.gz"), "a\n1\n2\n3\n");
