@@ -123,6 +123,11 @@ final class EvalCommand implements Callable<Integer> {
             methods.add(Baselines.zscore(thr));
             methods.add(Baselines.pca(thr, 0.9));
         }
+        String clash = overwritesInput(methods, sets, nab != null);
+        if (clash != null) {
+            System.err.println("--out " + out + " would overwrite the input file " + clash + ": choose another folder");
+            return 2;
+        }
         Map<String, Map<String, Scores>> table = new LinkedHashMap<>();
         Map<String, double[]> sweepSum = new LinkedHashMap<>();
         for (Method m : methods) table.put(m.name(), new LinkedHashMap<>());
@@ -144,7 +149,7 @@ final class EvalCommand implements Callable<Integer> {
                         f[k] += Scores.of(r.score(), fl, d.labels(), d.testDays()).f1() / sets.size();
                     }
                 }
-                Path csv = m == methods.get(0) ? out.resolve(d.name() + ".csv") : out.resolve(m.name()).resolve(d.name() + ".csv");
+                Path csv = csvPath(m == methods.get(0), m, d);
                 writeCsv(csv, r);
                 if (r.calibration() != null) writeCalibration(calibrationPath(csv), r.calibration());
                 if (m == methods.get(0) && d.name().equals(plot)) {
@@ -169,6 +174,30 @@ final class EvalCommand implements Callable<Integer> {
             System.out.println(b);
         }
         return 0;
+    }
+
+    /** {@code <out>/<name>.csv} for the judged detector, {@code <out>/<method>/<name>.csv} for the others. */
+    Path csvPath(boolean main, Method m, Dataset d) {
+        return main ? out.resolve(d.name() + ".csv") : out.resolve(m.name()).resolve(d.name() + ".csv");
+    }
+
+    /**
+     * The first input file an output would replace, or null. NAB's inputs are {@code <data>/<name>.csv}, so
+     * {@code --out} equal to {@code --data} (say both {@code .}) made eval write its scores over the corpus.
+     */
+    String overwritesInput(List<Method> methods, List<Dataset> sets, boolean nab) throws java.io.IOException {
+        if (!nab) return null; // SMD's inputs are <name>_train/_test/_test_label.csv.gz: no output has such a name
+        for (Dataset d : sets) {
+            Path input = data.resolve(d.name() + ".csv");
+            if (!Files.exists(input)) input = data.resolve(d.name());
+            for (Method m : methods) {
+                Path csv = csvPath(m == methods.get(0), m, d);
+                for (Path p : new Path[] {csv, calibrationPath(csv), out.resolve(d.name() + ".png")}) {
+                    if (Files.exists(p) && Files.isSameFile(p, input)) return input.toString();
+                }
+            }
+        }
+        return null;
     }
 
     /** {@code <name>.calibration.csv} beside {@code <name>.csv} (NAB names have a folder: it is already in csv). */

@@ -113,4 +113,13 @@ class EvalArgsTest {
         refused(r, "a file must be named by a relative path inside");
         assertEquals(before, Files.readString(mine));
     }
+    @Test
+    void outEqualToDataDoesNotOverwriteTheCorpus(@TempDir Path dir) throws Exception {
+        // NAB inputs are <data>/<name>.csv, the scores <out>/<name>.csv: with --out = --data eval wrote over the corpus
+        Path data = nab(dir.resolve("nab"));
+        String before = Files.readString(data.resolve("f/a.csv"));
+        refused(eval(data, data), "would overwrite the input file " + data.resolve("f/a.csv"));
+        refused(eval(data, dir.resolve("nab/.")), "would overwrite the input file");
+        assertEquals(before, Files.readString(data.resolve("f/a.csv")));
+    }
 }
