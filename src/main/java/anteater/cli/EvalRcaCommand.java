@@ -3,8 +3,6 @@ package anteater.cli;
 import anteater.eval.RcaEvaluation;
 import anteater.rca.RcaConfig;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -48,11 +46,12 @@ final class EvalRcaCommand implements Callable<Integer> {
         }
         JsonNode tree;
         try {
-            tree = config == null ? null : new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            // the parser's own message spans several lines (a caret under the spot): one line with the file and line
-            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().strip().lines().findFirst().orElse("");
-            throw new java.io.IOException(config + ": not valid YAML: " + m);
+            // the agent's own loader: the same checks (a mapping of sections), the same messages
+            tree = config == null ? null : anteater.sink.AnteaterConfig.load(config).tree();
+        } catch (anteater.sink.ConfigException e) {
+            // the parser's own message spans several lines (a caret under the spot): its first line names file and line
+            String m = e.getMessage() == null ? "" : e.getMessage().strip().lines().findFirst().orElse("");
+            throw new java.io.IOException(m);
         }
         RcaConfig cfg = RcaConfig.from(tree);
         RcaEvaluation ev = new RcaEvaluation(cfg, alpha);

@@ -72,7 +72,11 @@ class CommandArgsTest {
     void evalRcaBadYamlIsOneLine(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "Rca: [1\n");
         refused(EvalArgsTest.run("eval-rca", "--scenarios", "1", "--config", bad.toString()),
-                "anteater eval-rca: " + bad + ": not valid YAML: while parsing a flow sequence");
+                "anteater eval-rca: config file " + bad + " (line 1) is not valid YAML: while parsing a flow sequence");
+        // a list, not a mapping of sections, was accepted and silently gave the defaults
+        Path list = Files.writeString(dir.resolve("list.yaml"), "- Rca\n- Kafka\n");
+        refused(EvalArgsTest.run("eval-rca", "--scenarios", "1", "--config", list.toString()),
+                "anteater eval-rca: config file " + list + " must be a YAML mapping of sections");
     }
 
     static String[] cat(String[] a, String[] b) {
