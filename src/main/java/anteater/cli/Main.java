@@ -22,7 +22,7 @@ public final class Main {
         if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
                 || e instanceof anteater.detect.OptionException || e instanceof IllegalArgumentException) {
             String m = e.getMessage();
-            if (e instanceof java.nio.file.NoSuchFileException) m = "no such file: " + m;
+            if (e instanceof java.nio.file.NoSuchFileException nf) m = missing(nf);
             else if (e instanceof java.io.EOFException && (m == null || m.isEmpty())) m = "file ended early (truncated?)";
             System.err.println(name + ": " + (m == null || m.isEmpty() ? e.toString() : m));
             return 2;
@@ -30,6 +30,14 @@ public final class Main {
         System.err.println(name + ": failed: " + e);
         e.printStackTrace(System.err);
         return 1;
+    }
+
+    /** "no such file", or, when it is the folder that is missing (an output path), "no such directory". */
+    static String missing(java.nio.file.NoSuchFileException e) {
+        String f = e.getFile() == null ? e.getMessage() : e.getFile();
+        java.nio.file.Path parent = java.nio.file.Path.of(f).toAbsolutePath().getParent();
+        if (parent != null && !java.nio.file.Files.isDirectory(parent)) return "no such directory: " + parent + " (for " + f + ")";
+        return "no such file: " + f;
     }
 
     public static void main(String[] args) {

@@ -79,6 +79,14 @@ class CommandArgsTest {
                 "anteater eval-rca: config file " + list + " must be a YAML mapping of sections");
     }
 
+    @Test
+    void aMissingOutputFolderIsNamedAsSuch(@TempDir Path dir) {
+        // it used to say "no such file: .../missing/x.lp", of a file the user meant to create
+        Path out = dir.resolve("missing").resolve("x.lp");
+        refused(EvalArgsTest.run("gen", "printer", "--hours", "1", "-o", out.toString()),
+                "anteater gen printer: no such directory: " + out.getParent() + " (for " + out + ")");
+    }
+
     static String[] cat(String[] a, String[] b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
