@@ -39,6 +39,8 @@ final class GroupState {
     /** Relearnt models installed so far (option relearn). */
     long relearnings;
     final ArrayDeque<double[]> recent = new ArrayDeque<>();
+    /** Set by {@link #read} when the snapshot's model (pretrained or none yet) no longer fits option 'model'. */
+    boolean optionModelChanged;
 
     void setMetrics(List<String> m) {
         if (metrics.equals(m)) return;
@@ -147,8 +149,7 @@ final class GroupState {
         }
         int kind = i.readByte();
         if (kind == 1) {
-            if (shared == null) throw new IOException("snapshot uses a pretrained model but option 'model' is not set");
-            g.model = shared;
+            g.model = shared; // null: option 'model' was removed since, see the end
         } else if (kind == 2) {
             int len = i.readInt();
             if (len < 1 || len > 1_000_000_000) throw new IOException("bad model length " + len);
@@ -159,7 +160,7 @@ final class GroupState {
         } else if (kind != 0) {
             throw new IOException("bad model kind " + kind);
         }
-        if (g.model != null && !g.model.metrics().equals(ms)) throw new IOException("model metrics differ from the group's");
+        if (kind == 2 && !g.model.metrics().equals(ms)) throw new IOException("model metrics differ from the group's");
         readRows(i, g.buffer);
         if (version >= 4) {
             g.anomalousRun = i.readLong();
@@ -167,6 +168,21 @@ final class GroupState {
             g.relearnings = i.readLong();
             if (g.relearnings < 0) throw new IOException("bad relearning count " + g.relearnings);
             readRows(i, g.recent);
+        }
+        // option 'model' changed since the snapshot (Kapacitor sends it at every start, so refusing it would fail them
+        // all): a group of the old pretrained model, or one still warming up, takes the task's model now; without
+        // one, it warms up afresh. Its rows and scoring inputs were of the old model and are dropped.
+        if (kind == 1 && shared == null) {
+            g.restart();
+            g.windows = 0;
+            g.sinceUpdate = 0;
+            g.optionModelChanged = true;
+        } else if ((kind == 1 && !shared.metrics().equals(ms)) || (kind == 0 && shared != null)) {
+            g.model = shared;
+            g.setMetrics(shared.metrics());
+            g.restart();
+            g.sinceUpdate = 0;
+            g.optionModelChanged = true;
         }
         return g;
     }

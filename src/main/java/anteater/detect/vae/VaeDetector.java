@@ -519,11 +519,17 @@ public final class VaeDetector implements Detector {
     public void load(DataInputStream in) throws IOException {
         int v = in.readInt();
         if (v < 1 || v > STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads 1 to " + STATE_VERSION + ")");
+        long[] changed = new long[1];
         groups.load(in, i -> {
             GroupState g = GroupState.read(i, v, shared);
             if (g.model != null) g.threshold = threshold.of(g.model.calibrationSorted(smooth));
+            if (g.optionModelChanged) changed[0]++;
             return g;
         });
+        if (changed[0] > 0) {
+            LOG.warn("vae: option 'model' changed since the snapshot: {} groups {}", changed[0],
+                    shared == null ? "of the old pretrained model warm up afresh" : "now use model of " + shared.size() + " metrics");
+        }
     }
 
     @Override
