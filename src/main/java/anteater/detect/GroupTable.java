@@ -30,8 +30,15 @@ public final class GroupTable<S> {
     private final String owner;
     private long evicted;
     private final LinkedHashMap<String, S> map;
+    private final java.util.function.Consumer<S> onDrop;
 
     public GroupTable(int maxGroups, String owner) {
+        this(maxGroups, owner, s -> { });
+    }
+
+    /** {@code onDrop} is told of each group dropped for the bound (to stop work the group has in flight). */
+    public GroupTable(int maxGroups, String owner, java.util.function.Consumer<S> onDrop) {
+        this.onDrop = onDrop;
         this.maxGroups = maxGroups;
         this.owner = owner;
         this.map = new LinkedHashMap<>(16, 0.75f, true) {
@@ -43,6 +50,7 @@ public final class GroupTable<S> {
                         LOG.warn("{}: more than {} groups, dropped the least recently seen ({} so far)", owner,
                                 GroupTable.this.maxGroups, evicted);
                     }
+                    onDrop.accept(eldest.getValue());
                     return true;
                 }
                 return false;

@@ -92,7 +92,8 @@ public final class VaeDetector implements Detector {
         this.topMetrics = topMetrics;
         this.shared = pretrained;
         this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : threshold.of(pretrained.calibrationSorted(smooth));
-        this.groups = new GroupTable<>(maxGroups, "vae");
+        // a dropped group's training would hold the one training thread (and its rows) for a model nobody installs
+        this.groups = new GroupTable<>(maxGroups, "vae", this::dropped);
         if (pretrained != null) {
             LOG.info("vae: model with {} metrics, threshold {} ({})", pretrained.size(),
                     fmt(sharedThreshold), threshold.method());
@@ -149,16 +150,29 @@ public final class VaeDetector implements Detector {
         return g == null ? shared : g.model;
     }
 
-    /** Whether a group has a training in progress. */
     /** Rows waiting to be learned by the next fine-tuning (tests). */
     int bufferedRows(String groupKey) {
         GroupState g = groups.get(groupKey);
         return g == null ? 0 : g.buffer.size();
     }
 
+    /** A group's training in flight, or null (tests). */
+    Future<VaeModel> pending(String groupKey) {
+        GroupState g = groups.get(groupKey);
+        return g == null ? null : g.pending;
+    }
+
+    /** Whether a group has a training in progress. */
     public boolean training(String groupKey) {
         GroupState g = groups.get(groupKey);
         return g != null && g.pending != null && !g.pending.isDone();
+    }
+
+    private void dropped(GroupState g) {
+        if (g.pending == null) return;
+        g.pending.cancel(true);
+        g.pending = null;
+        if (trainer != null) trainer.purge(); // its queue slot goes to the groups still there
     }
 
     private GroupState newState() {

@@ -1,0 +1,51 @@
+package anteater.detect.vae;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Options;
+import anteater.detect.Verdict;
+import anteater.detect.Window;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** A group's background training against the rest of its life: snapshots, eviction. */
+class VaeTrainingLifeTest {
+    static final String KEY = "host=a";
+
+    /** A window of one group with 20,000 steps of the synthetic metrics. */
+    static Window wide(String host) {
+        double[][] x = Synthetic.rows(20_000, 8);
+        Window w = new Window("node", "host=" + host, Map.of("host", host), false, x.length);
+        long t = 0;
+        for (int i = 0; i < x.length; i++) {
+            t = i * Synthetic.STEP;
+            w.notePoint(t);
+            for (int j = 0; j < Synthetic.D; j++) w.add(Synthetic.METRICS.get(j), t, x[i][j]);
+        }
+        w.end(null, null, null, false, t);
+        return w;
+    }
+
+    @Test
+    void anEvictedGroupsTrainingIsCancelled() throws Exception {
+        // maxGroups 1: group b drops group a, whose training (16,000 rows, up to 10,000 epochs) has just started
+        VaeDetector d = VaeDetector.create(Options.of("detector", "vae", "hidden", "16", "latent", 3L, "epochs", 10_000L,
+                "warmup", 1L, "updateInterval", 0L, "maxGroups", 1L));
+        List<Verdict> out = new ArrayList<>();
+        d.process(wide("a"), out);
+        Future<VaeModel> f = d.pending(KEY);
+        assertNotNull(f, "group a trains");
+        Window b = new Window("node", "host=b", Map.of("host", "b"), false, 1);
+        b.notePoint(0);
+        b.end(null, null, null, false, 0);
+        d.process(b, out); // no fields: group b has nothing to train
+        assertNull(d.model(KEY), "group a was dropped");
+        assertTrue(f.isCancelled(), "the dropped group's training goes on, holding the training thread");
+        d.close();
+    }
+}
