@@ -525,6 +525,9 @@ public final class VaeDetector implements Detector {
 
     @Override
     public void save(DataOutputStream out) throws IOException {
+        // a training that finished since the group's last window is installed now (as that window would have done):
+        // else the snapshot holds no model and the restored task trains again from its warm-up rows
+        for (Map.Entry<String, GroupState> e : groups.entries()) install(e.getKey(), e.getValue());
         out.writeInt(STATE_VERSION);
         groups.save(out, (o, g) -> g.write(o, shared));
     }

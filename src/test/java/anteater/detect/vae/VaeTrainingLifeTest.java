@@ -1,5 +1,6 @@
 package anteater.detect.vae;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import anteater.detect.Options;
 import anteater.detect.Verdict;
 import anteater.detect.Window;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,27 @@ import org.junit.jupiter.api.Test;
 /** A group's background training against the rest of its life: snapshots, eviction. */
 class VaeTrainingLifeTest {
     static final String KEY = "host=a";
+
+    @Test
+    void aSnapshotTakenAfterTheTrainingFinishedHoldsTheModel() throws Exception {
+        List<Window> ws = Synthetic.windows(Synthetic.rows(1000, 6), 20, 0);
+        Options o = VaeDetectorTest.onlineOptions(30, 0);
+        VaeDetector a = VaeDetector.create(o);
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 30; i++) a.process(ws.get(i), out);
+        assertTrue(a.awaitTraining(120_000), "training finished");
+        // Kapacitor stops the task (snapshot first) before another window came: the finished model must be kept
+        byte[] snap = VaeDetectorTest.snapshot(a);
+        VaeDetector b = VaeDetector.create(o);
+        b.load(new DataInputStream(new ByteArrayInputStream(snap)));
+        assertNotNull(b.model(KEY), "restored with the model trained before the snapshot");
+        out.clear();
+        b.process(ws.get(30), out);
+        assertFalse(b.training(KEY), "no retraining after restore");
+        assertFalse((Boolean) out.get(0).fields().get("warming_up"));
+        a.close();
+        b.close();
+    }
 
     /** A window of one group with 20,000 steps of the synthetic metrics. */
     static Window wide(String host) {
