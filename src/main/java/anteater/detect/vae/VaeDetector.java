@@ -536,13 +536,22 @@ public final class VaeDetector implements Detector {
     public void load(DataInputStream in) throws IOException {
         int v = in.readInt();
         if (v < 1 || v > STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads 1 to " + STATE_VERSION + ")");
-        long[] changed = new long[1];
+        long[] changed = new long[2];
         groups.load(in, i -> {
             GroupState g = GroupState.read(i, v, shared);
             if (g.model != null) g.threshold = threshold.of(g.model.calibrationSorted(smooth));
             if (g.optionModelChanged) changed[0]++;
+            // option 'step' set (or changed) since the snapshot: it applies, as to a new group
+            if (stepOption > 0 && g.stepNs != stepOption) {
+                g.stepNs = stepOption;
+                changed[1]++;
+            }
             return g;
         });
+        if (changed[1] > 0) {
+            LOG.warn("vae: option 'step' differs from the step of {} restored groups; they use {} s from now on (a model"
+                    + " trained on another step may score differently)", changed[1], stepOption / 1e9);
+        }
         if (changed[0] > 0) {
             LOG.warn("vae: option 'model' changed since the snapshot: {} groups {}", changed[0],
                     shared == null ? "of the old pretrained model warm up afresh" : "now use model of " + shared.size() + " metrics");

@@ -94,4 +94,23 @@ class VaeRestoreOptionsTest {
         assertTrue(((Double) out.get(0).fields().get("threshold")) < Double.POSITIVE_INFINITY);
         b.close();
     }
+
+    @Test
+    void aStepOptionSetSinceTheSnapshotApplies() throws Exception {
+        // 10 s data: the snapshot's group inferred a 10 s step; the task is then redefined with step 20s
+        List<Window> ws = Synthetic.windows(Synthetic.rows(400, 4), 20, 0);
+        VaeDetector a = VaeDetector.create(VaeDetectorTest.onlineOptions(50, 0));
+        List<Verdict> out = new ArrayList<>();
+        a.process(ws.get(0), out);
+        assertEquals(20L, out.get(0).fields().get("total_count"));
+        Options o = VaeDetectorTest.onlineOptions(50, 0);
+        o.add("step", java.time.Duration.ofSeconds(20));
+        VaeDetector b = VaeDetector.create(o);
+        load(b, VaeDetectorTest.snapshot(a));
+        out.clear();
+        b.process(ws.get(1), out);
+        assertEquals(10L, out.get(0).fields().get("total_count"), "20 points 10 s apart make 10 steps of 20 s");
+        a.close();
+        b.close();
+    }
 }
