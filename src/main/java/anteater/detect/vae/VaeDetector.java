@@ -541,6 +541,8 @@ public final class VaeDetector implements Detector {
             GroupState g = GroupState.read(i, v, shared);
             if (g.model != null) g.threshold = threshold.of(g.model.calibrationSorted(smooth));
             if (g.optionModelChanged) changed[0]++;
+            // rows kept for a fine-tuning that a task redefined with updateInterval 0 never runs
+            if (updateInterval == 0 && g.model != null) g.buffer.clear();
             // option 'step' set (or changed) since the snapshot: it applies, as to a new group
             if (stepOption > 0 && g.stepNs != stepOption) {
                 g.stepNs = stepOption;

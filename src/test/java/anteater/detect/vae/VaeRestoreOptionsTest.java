@@ -113,4 +113,19 @@ class VaeRestoreOptionsTest {
         a.close();
         b.close();
     }
+
+    @Test
+    void rowsKeptForFineTuningAreDroppedWhenTheTaskNoLongerFineTunes() throws Exception {
+        List<Window> ws = Synthetic.windows(Synthetic.rows(1000, 4), 20, 0);
+        VaeDetector a = VaeDetector.create(Options.of("detector", "vae", "updateInterval", 1000L), pretrained(Synthetic.METRICS));
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 20; i++) a.process(ws.get(i), out);
+        assertTrue(a.bufferedRows(KEY) > 0, "rows judged normal wait for the next fine-tuning");
+        // redefined with updateInterval 0: those rows would never be learned, yet be held and saved in every snapshot
+        VaeDetector b = VaeDetector.create(pretrainedOptions(), a.model(KEY));
+        load(b, VaeDetectorTest.snapshot(a));
+        assertEquals(0, b.bufferedRows(KEY));
+        a.close();
+        b.close();
+    }
 }
