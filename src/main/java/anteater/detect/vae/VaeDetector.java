@@ -257,7 +257,16 @@ public final class VaeDetector implements Detector {
 
     private void submitInitial(String key, GroupState g) {
         int d = g.metrics.size();
-        if (d == 0 || g.buffer.size() < 2 || queueFull()) return;
+        if (d == 0 || g.buffer.size() < 2) {
+            // else the group stays warming up with nothing said: once per group (and task run), why it waits
+            if (!g.waitLogged) {
+                g.waitLogged = true;
+                LOG.warn("vae group {}: warm-up of {} windows done but {}; it trains once it has", key, g.windows,
+                        d == 0 ? "its windows hold no numeric field" : "it has only " + g.buffer.size() + " row (2 needed)");
+            }
+            return;
+        }
+        if (queueFull()) return;
         double[][] rows = new double[g.buffer.size()][];
         int i = 0;
         for (double[] r : g.buffer) {
