@@ -410,7 +410,9 @@ public final class VaeDetector implements Detector {
             g.anomalousRun = 0;
             g.recent.clear();
         }
-        if (!anomalous && updateInterval > 0) {
+        // a window with none of the model's fields (renamed, say) is all made up (forward fill, training means):
+        // learning it would teach the model constant rows and pull the threshold down
+        if (!anomalous && updateInterval > 0 && r.known() > 0) {
             // a window below the ratio may still hold steps above the threshold (a fault's first steps): only the
             // steps judged normal themselves are learned
             for (int i = 0; i < n; i++) if (!(scores[i] > thr)) g.keep(r.rows()[i]);

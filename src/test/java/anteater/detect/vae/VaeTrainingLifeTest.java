@@ -1,5 +1,6 @@
 package anteater.detect.vae;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -70,6 +71,32 @@ class VaeTrainingLifeTest {
         d.process(b, out); // no fields: group b has nothing to train
         assertNull(d.model(KEY), "group a was dropped");
         assertTrue(f.isCancelled(), "the dropped group's training goes on, holding the training thread");
+        d.close();
+    }
+
+    @Test
+    void windowsWithNoneOfTheModelsFieldsAreNotLearned() throws Exception {
+        VaeModel m = VaeRestoreOptionsTest.pretrained(Synthetic.METRICS);
+        VaeDetector d = VaeDetector.create(Options.of("detector", "vae", "updateInterval", 5L), m);
+        List<Verdict> out = new ArrayList<>();
+        List<Window> ws = Synthetic.windows(Synthetic.rows(400, 4), 20, 0);
+        d.process(ws.get(0), out);
+        int before = d.bufferedRows(KEY);
+        assertTrue(before > 0, "rows judged normal are kept");
+        // the fields were renamed: every value of these windows is made up (forward fill, training means)
+        for (int k = 1; k < 20; k++) {
+            Window w = new Window("node", KEY, Map.of("host", "a"), false, 20);
+            long t = 0;
+            for (int i = 0; i < 20; i++) {
+                t = (k * 20L + i) * Synthetic.STEP;
+                w.notePoint(t);
+                w.add("usage_user", t, 1.0 + i);
+            }
+            w.end(null, null, null, false, t);
+            d.process(w, out);
+        }
+        assertFalse(d.training(KEY), "no fine-tuning on made-up rows");
+        assertEquals(before, d.bufferedRows(KEY), "made-up rows are not kept to be learned");
         d.close();
     }
 }
