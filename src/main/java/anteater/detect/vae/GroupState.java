@@ -39,6 +39,9 @@ final class GroupState {
     /** Relearnt models installed so far (option relearn). */
     long relearnings;
     final ArrayDeque<double[]> recent = new ArrayDeque<>();
+    /** Failed first trainings, and the window count before which none is tried again (not saved: a restart retries). */
+    int failures;
+    long retryAt;
     /** Whether this group's reason for not training after its warm-up was logged (not saved). */
     boolean waitLogged;
     /** Set by {@link #read} when the snapshot's model (pretrained or none yet) no longer fits option 'model'. */

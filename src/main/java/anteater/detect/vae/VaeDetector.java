@@ -61,6 +61,16 @@ public final class VaeDetector implements Detector {
     }
 
     private final VaeConfig config;
+
+    /** How a group's rows become a model; a test may swap it to make trainings fail. */
+    interface Trainer {
+        VaeModel train(double[][] rows, List<String> metrics, VaeConfig config);
+    }
+
+    Trainer fit = (rows, metrics, c) -> VaeTrainer.train(rows, metrics, c, VaeTrainer.SILENT);
+
+    /** A failed first training is tried again after warmup x 2^(failures - 1) more windows, at most this many warm-ups. */
+    static final int MAX_RETRY_WARMUPS = 16;
     private final Threshold threshold;
     private final double smooth;
     private final double ratio;
@@ -231,6 +241,16 @@ public final class VaeDetector implements Detector {
                 g.anomalousRun = 0;
                 g.recent.clear();
             }
+            if (g.model == null && !relearnt) {
+                // the first training: trying again at every window would copy the rows and train (and fail) again
+                // each time; wait longer after each failure
+                g.failures++;
+                long wait = (long) Math.max(1, warmup) * Math.min(MAX_RETRY_WARMUPS, 1L << Math.min(30, g.failures - 1));
+                g.retryAt = g.windows + wait;
+                LOG.warn("vae group {}: training failed ({} time{}): {}; trying again after {} more windows", key,
+                        g.failures, g.failures == 1 ? "" : "s", e.toString(), wait);
+                return;
+            }
             LOG.warn("vae group {}: training failed: {}", key, e.toString());
         }
     }
@@ -243,7 +263,7 @@ public final class VaeDetector implements Detector {
         Arrays.fill(fill, Double.NaN);
         StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, null);
         for (double[] row : r.rows()) g.keep(row);
-        if (g.windows >= warmup && g.pending == null) submitInitial(key, g);
+        if (g.windows >= warmup && g.windows >= g.retryAt && g.pending == null) submitInitial(key, g);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("anomaly_score", 0.0);
         f.put("is_anomaly", false);
@@ -278,7 +298,7 @@ public final class VaeDetector implements Detector {
         fillGaps(rows, d);
         List<String> metrics = List.copyOf(g.metrics);
         LOG.info("vae group {}: warm-up done ({} windows, {} rows, {} metrics), training", key, g.windows, rows.length, d);
-        g.pending = submit(() -> VaeTrainer.train(rows, metrics, config, VaeTrainer.SILENT));
+        g.pending = submit(() -> fit.train(rows, metrics, config));
     }
 
     /** Cells that were never observed (NaN) take their column's mean, or 0. */
@@ -446,7 +466,7 @@ public final class VaeDetector implements Detector {
         List<String> metrics = List.copyOf(g.model.metrics());
         LOG.info("vae group {}: anomalous for {} windows, accepting a new normal: training on their {} rows", key,
                 g.anomalousRun, train.length);
-        g.pending = submit(() -> VaeTrainer.train(train, metrics, config, VaeTrainer.SILENT));
+        g.pending = submit(() -> fit.train(train, metrics, config));
         g.relearning = g.pending != null;
     }
 

@@ -42,6 +42,35 @@ class VaeTrainingLifeTest {
         b.close();
     }
 
+    @Test
+    void aFailedFirstTrainingIsTriedAgainLaterAndLaterNotAtEveryWindow() throws Exception {
+        // a training that fails (out of memory with large legal options, say) was submitted again at every window:
+        // a copy of the rows, a training and a warning per window, with no end
+        List<Window> ws = Synthetic.windows(Synthetic.rows(2000, 6), 20, 0);
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(5, 0));
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        List<Long> triedAt = new ArrayList<>();
+        VaeDetector.Trainer real = d.fit;
+        long[] window = {0};
+        d.fit = (rows, metrics, c) -> {
+            triedAt.add(window[0]);
+            if (tries.incrementAndGet() <= 3) throw new OutOfMemoryError("Java heap space (test)");
+            return real.train(rows, metrics, c);
+        };
+        List<Verdict> out = new ArrayList<>();
+        int i = 0;
+        for (; i < 80 && d.model(KEY) == null; i++) {
+            window[0] = i + 1;
+            d.process(ws.get(i), out);
+            assertTrue(d.awaitTraining(120_000));
+        }
+        // warm-up 5: tried at window 5, failed; again after 5 more (10), 10 more (20), 20 more (40), which succeeds
+        assertEquals(List.of(5L, 10L, 20L, 40L), triedAt, "tries");
+        assertNotNull(d.model(KEY), "the fourth try trained the model");
+        assertEquals(41, i, "installed at the window after the successful try");
+        d.close();
+    }
+
     /** A window of one group with 20,000 steps of the synthetic metrics. */
     static Window wide(String host) {
         double[][] x = Synthetic.rows(20_000, 8);
