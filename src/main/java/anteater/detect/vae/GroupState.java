@@ -42,6 +42,8 @@ final class GroupState {
     /** Failed first trainings, and the window count before which none is tried again (not saved: a restart retries). */
     int failures;
     long retryAt;
+    /** Whether a change of the points' spacing away from the group's step was logged (not saved). */
+    boolean stepChangeLogged;
     /** Whether this group's reason for not training after its warm-up was logged (not saved). */
     boolean waitLogged;
     /** Set by {@link #read} when the snapshot's model (pretrained or none yet) no longer fits option 'model'. */

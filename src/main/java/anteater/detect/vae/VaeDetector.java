@@ -201,12 +201,31 @@ public final class VaeDetector implements Detector {
         GroupState g = groups.getOrCreate(key, k -> newState());
         install(key, g);
         if (g.stepNs == 0) g.stepNs = stepOption > 0 ? stepOption : StepAssembler.inferStepNs(w);
+        else if (stepOption <= 0 && !g.stepChangeLogged) noteStepChange(key, w, g);
         g.windows++;
         if (g.model == null) {
             warm(key, w, g, out);
         } else {
             judge(key, w, g, out);
         }
+    }
+
+    /**
+     * The step is inferred from a group's first window and kept (its model's lags are in steps). When the points
+     * come at least twice as often or half as often, say so once: slower points are forward-filled into the missing
+     * steps, faster ones share a step and only the last counts.
+     */
+    private void noteStepChange(String key, Window w, GroupState g) {
+        long now = StepAssembler.inferStepNs(w);
+        if (now <= 0 || (now < 2 * g.stepNs && 2 * now > g.stepNs)) return;
+        g.stepChangeLogged = true;
+        LOG.warn("vae group {}: points now come every {} s but the group's step is {} s (from its first window): {}; "
+                + "set option 'step' to fix it (logged once)", key, seconds(now), seconds(g.stepNs),
+                now > g.stepNs ? "the missing steps are forward-filled" : "points within one step count as one");
+    }
+
+    private static String seconds(long ns) {
+        return ns % 1_000_000_000L == 0 ? Long.toString(ns / 1_000_000_000L) : fmt(ns / 1e9);
     }
 
     /** Installs a finished training, on this (the caller's) thread. */

@@ -33,4 +33,31 @@ class WarmUpWaitLogTest {
         assertEquals(Boolean.TRUE, out.get(4).fields().get("warming_up"));
         d.close();
     }
+
+    @Test
+    void pointsThatComeAtAnotherSpacingThanTheStepAreLoggedOnce() throws Exception {
+        // the step comes from the first window and stays: data from every 10 s to every 60 s used to be forward-filled
+        // into 5 of every 6 steps without a word
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(100, 0));
+        double[][] x = Synthetic.rows(400, 6);
+        List<Verdict> out = new ArrayList<>();
+        String log = ModelMismatchLogTest.stderrOf(() -> {
+            for (Window w : Synthetic.windows(java.util.Arrays.copyOf(x, 40), 20, 0)) d.process(w, out);
+            for (int k = 0; k < 4; k++) { // the same group, one point a minute
+                Window w = new Window("node", "host=a", Map.of("host", "a"), false, 10);
+                long t = 0;
+                for (int i = 0; i < 10; i++) {
+                    t = 400 * Synthetic.STEP + (k * 10 + i) * 6 * Synthetic.STEP;
+                    w.notePoint(t);
+                    for (int j = 0; j < Synthetic.D; j++) w.add(Synthetic.METRICS.get(j), t, x[40 + k * 10 + i][j]);
+                }
+                w.end(null, null, null, false, t);
+                d.process(w, out);
+            }
+        });
+        String line = "vae group host=a: points now come every 60 s but the group's step is 10 s";
+        assertTrue(log.contains(line), log);
+        assertEquals(log.indexOf(line), log.lastIndexOf(line), "once per group: " + log);
+        d.close();
+    }
 }
