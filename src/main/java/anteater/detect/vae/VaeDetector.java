@@ -88,6 +88,9 @@ public final class VaeDetector implements Detector {
     private ThreadPoolExecutor trainer;
     private long queueFullWarnMs = Long.MIN_VALUE / 2;
     private long postponed;
+    /** Row values handed to trainings that have not ended (queued or running), and their bound. */
+    private final java.util.concurrent.atomic.AtomicLong queuedValues = new java.util.concurrent.atomic.AtomicLong();
+    long rowBudget = Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 8 / Double.BYTES);
     private StepListener listener;
 
     public VaeDetector(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
@@ -305,7 +308,7 @@ public final class VaeDetector implements Detector {
             }
             return;
         }
-        if (queueFull()) return;
+        if (queueFull((long) g.buffer.size() * d)) return;
         double[][] rows = new double[g.buffer.size()][];
         int i = 0;
         for (double[] r : g.buffer) {
@@ -317,7 +320,7 @@ public final class VaeDetector implements Detector {
         fillGaps(rows, d);
         List<String> metrics = List.copyOf(g.metrics);
         LOG.info("vae group {}: warm-up done ({} windows, {} rows, {} metrics), training", key, g.windows, rows.length, d);
-        g.pending = submit(() -> fit.train(rows, metrics, config));
+        g.pending = submit(() -> fit.train(rows, metrics, config), (long) rows.length * d);
     }
 
     /** Cells that were never observed (NaN) take their column's mean, or 0. */
@@ -336,7 +339,11 @@ public final class VaeDetector implements Detector {
         }
     }
 
-    private Future<VaeModel> submit(java.util.concurrent.Callable<VaeModel> job) {
+    /**
+     * Queues a training on the task's one training thread. {@code values} is the size of the rows it was handed
+     * (counted until it ends or is cancelled), so that queued trainings cannot hold more than {@link #rowBudget}.
+     */
+    private Future<VaeModel> submit(java.util.concurrent.Callable<VaeModel> job, long values) {
         if (trainer == null) {
             trainer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
                 Thread t = new Thread(r, "vae-train");
@@ -345,20 +352,32 @@ public final class VaeDetector implements Detector {
                 return t;
             });
         }
+        java.util.concurrent.FutureTask<VaeModel> task = new java.util.concurrent.FutureTask<>(job) {
+            @Override
+            protected void done() { // ran, failed or cancelled (a dropped group): its rows are no longer held for it
+                queuedValues.addAndGet(-values);
+            }
+        };
+        queuedValues.addAndGet(values);
         try {
-            return trainer.submit(job);
+            trainer.execute(task);
+            return task;
         } catch (RejectedExecutionException e) {
+            queuedValues.addAndGet(-values);
             noteFull();
             return null;
         }
     }
 
     /**
-     * Whether the training queue is full: then a group's rows are neither copied nor logged, it simply tries again
-     * at a later window; the wait is logged at most once a minute for the whole task.
+     * Whether a training of {@code values} row values must wait: the queue has no slot, or the rows handed to
+     * trainings not yet finished would pass {@link #rowBudget}. One training may always start when none is held,
+     * however large, so every group gets its turn.
      */
-    private boolean queueFull() {
-        if (trainer == null || trainer.getQueue().remainingCapacity() > 0) return false;
+    private boolean queueFull(long values) {
+        if (trainer == null) return false;
+        long held = queuedValues.get();
+        if (trainer.getQueue().remainingCapacity() > 0 && (held == 0 || held + values <= rowBudget)) return false;
         noteFull();
         return true;
     }
@@ -368,8 +387,8 @@ public final class VaeDetector implements Detector {
         long now = System.currentTimeMillis();
         if (now - queueFullWarnMs >= 60_000) {
             queueFullWarnMs = now;
-            LOG.warn("vae: training queue full ({} trainings waiting); groups train in turn ({} postponed so far)",
-                    trainer == null ? 0 : trainer.getQueue().size(), postponed);
+            LOG.warn("vae: training queue full ({} trainings waiting, {} MB of rows); groups train in turn ({} postponed "
+                    + "so far)", trainer == null ? 0 : trainer.getQueue().size(), queuedValues.get() * 8 / 1_000_000, postponed);
         }
     }
 
@@ -456,10 +475,12 @@ public final class VaeDetector implements Detector {
             // steps judged normal themselves are learned
             for (int i = 0; i < n; i++) if (!(scores[i] > thr)) g.keep(r.rows()[i]);
             if (g.sinceUpdate < GroupState.FINE_TUNE_DUE) g.sinceUpdate++;
-            if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS && !queueFull()) {
+            if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS
+                    && !queueFull((long) g.buffer.size() * m.size())) {
                 double[][] rows = g.buffer.toArray(new double[0][]);
                 VaeModel base = m;
-                Future<VaeModel> job = submit(() -> VaeTrainer.fineTune(base, rows, config, FINE_TUNE_EPOCHS));
+                Future<VaeModel> job = submit(() -> VaeTrainer.fineTune(base, rows, config, FINE_TUNE_EPOCHS),
+                        (long) rows.length * m.size());
                 if (job != null) { // else the queue is full: the rows stay, and the next normal window tries again
                     g.pending = job;
                     g.tuning = rows;
@@ -480,12 +501,13 @@ public final class VaeDetector implements Detector {
         if (relearn <= 0) return;
         g.anomalousRun++;
         for (double[] row : rows) GroupState.keep(g.recent, row);
-        if (g.anomalousRun < relearn || g.pending != null || g.recent.size() < MIN_FINE_TUNE_ROWS || queueFull()) return;
+        if (g.anomalousRun < relearn || g.pending != null || g.recent.size() < MIN_FINE_TUNE_ROWS
+                || queueFull((long) g.recent.size() * g.model.size())) return;
         double[][] train = g.recent.toArray(new double[0][]);
         List<String> metrics = List.copyOf(g.model.metrics());
         LOG.info("vae group {}: anomalous for {} windows, accepting a new normal: training on their {} rows", key,
                 g.anomalousRun, train.length);
-        g.pending = submit(() -> fit.train(train, metrics, config));
+        g.pending = submit(() -> fit.train(train, metrics, config), (long) train.length * metrics.size());
         g.relearning = g.pending != null;
     }
 

@@ -1,5 +1,6 @@
 package anteater.detect.vae;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.detect.Options;
@@ -25,6 +26,41 @@ class VaeQueueFullTest {
         }
         win.end(null, null, null, false, t);
         return win;
+    }
+
+    @Test
+    void queuedTrainingsHoldNoMoreRowsThanTheBudget() throws Exception {
+        // every group's first training is handed a copy of its rows while its buffer keeps them; 64 could queue at
+        // once, up to 8 MB of rows each. Now the rows of trainings not yet ended are bounded, and groups wait in turn
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(1, 0));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<String> trained = java.util.Collections.synchronizedList(new ArrayList<>());
+        VaeDetector.Trainer real = d.fit;
+        d.fit = (rows, metrics, c) -> {
+            trained.add(rows.length + "x" + metrics.size());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return real.train(rows, metrics, c);
+        };
+        double[][] x = Synthetic.rows(2000, 3);
+        d.rowBudget = 2 * 20 * Synthetic.D; // two groups' warm-up rows (one window of 20 steps each)
+        List<Verdict> out = new ArrayList<>();
+        for (int g = 0; g < 5; g++) d.process(window("h" + g, 0, x), out);
+        int queued = 0;
+        for (int g = 0; g < 5; g++) if (d.pending("host=h" + g) != null) queued++;
+        assertEquals(2, queued, "trainings handed rows: within the budget of two groups' rows");
+        release.countDown();
+        for (int w = 1; w < 6; w++) {
+            assertTrue(d.awaitTraining(120_000));
+            for (int g = 0; g < 5; g++) d.process(window("h" + g, w, x), out);
+        }
+        assertTrue(d.awaitTraining(120_000));
+        for (int g = 0; g < 5; g++) d.process(window("h" + g, 6, x), out);
+        for (int g = 0; g < 5; g++) assertTrue(d.model("host=h" + g) != null, "group h" + g + " trained in its turn");
+        d.close();
     }
 
     @Test
