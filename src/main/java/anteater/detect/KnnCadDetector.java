@@ -248,12 +248,7 @@ public final class KnnCadDetector implements Detector {
      * the field's first value), else null. Not refused: most tasks see far fewer groups than their bound.
      */
     static String memoryWarning(long maxGroups, int fields, int dim, int training, long heap) {
-        long each = stateBytes(dim, training);
-        long total = maxGroups * fields * each;
-        if (total <= heap / 2) return null;
-        return String.format(java.util.Locale.ROOT, "knncad: up to %d groups x %d fields of %d KB each can take %d MB, more "
-                + "than half the heap (%d MB); lower maxGroups or raise -Xmx", maxGroups, fields, each / 1024,
-                total / (1024 * 1024), heap / (1024 * 1024));
+        return StateMemory.warning("knncad", maxGroups, fields, stateBytes(dim, training), null, heap);
     }
 
     @Override

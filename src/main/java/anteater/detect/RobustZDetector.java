@@ -20,6 +20,8 @@ import java.util.Map;
  * flagged again (one alert per incident). The first {@code zMinHistory} values only fill the history.
  */
 public final class RobustZDetector implements Detector {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RobustZDetector.class);
+
     static final int STATE_VERSION = 1;
     static final double MAX_SCORE = 1e6;
 
@@ -96,6 +98,10 @@ public final class RobustZDetector implements Detector {
         int hold = o.intAtLeast("zHoldoff", 0, "values", "");
         int min = o.intIn("zMinHistory", 3, h, "values", "at most zHistory");
         int maxGroups = o.maxGroups();
+        // a field's state holds its values and their changes (zHistory each) and the zSmooth latest
+        String warning = StateMemory.warning("robustz", maxGroups, fields.size(), 8L * (2L * h + k), "zHistory",
+                Runtime.getRuntime().maxMemory());
+        if (warning != null) LOG.warn(warning);
         return new RobustZDetector(fields, h, k, t, hold, min, o.getBool("zChange"), maxGroups);
     }
 

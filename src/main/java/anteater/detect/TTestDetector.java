@@ -39,6 +39,10 @@ public final class TTestDetector implements Detector {
         int size = o.intIn("size", 2, 10_000_000, "values", "");
         double alpha = o.doubleIn("alpha", 0, true, 1, true, "");
         int maxGroups = o.maxGroups();
+        // a field's history grows to size values as normal windows come
+        String warning = StateMemory.warning("ttest", maxGroups, fields.size(), 8L * size, "size",
+                Runtime.getRuntime().maxMemory());
+        if (warning != null) LOG.warn(warning);
         return new TTestDetector(fields, size, alpha, maxGroups);
     }
 
