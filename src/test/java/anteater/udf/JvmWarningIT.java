@@ -1,6 +1,7 @@
 package anteater.udf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.kapacitor.AgentServer;
 import anteater.udf.proto.Udf;
@@ -19,12 +20,18 @@ class JvmWarningIT {
         cmd.addAll(AgentServer.JVM_FLAGS);          // the flags of kapacitor.conf.example
         cmd.add("-XX:+UseLargePages");              // any [warning] of unified logging will do: this one is easy to get
         cmd.addAll(List.of("-jar", AgentProcessIT.jar().toString()));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Path err = java.nio.file.Files.createTempFile("jvm-warning", ".err");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         try (OutputStream o = p.getOutputStream()) {
             o.write(Frames.encode(List.of(Frames.info())));
         }
         byte[] out = p.getInputStream().readAllBytes();
         p.waitFor(30, TimeUnit.SECONDS);
+        String stderr = java.nio.file.Files.readString(err);
+        java.nio.file.Files.delete(err);
+        // the case under test: the JVM did warn (where large pages are configured it would not, and this test would
+        // prove nothing), and the warning went to stderr
+        assertTrue(stderr.contains("[warning]"), "the JVM gave no warning to keep off stdout: " + stderr);
         List<Udf.Response> r = Frames.decode(out); // Kapacitor would fail here with "read error"
         assertEquals(1, r.size());
         assertEquals(Udf.Response.MessageCase.INFO, r.get(0).getMessageCase());
