@@ -41,7 +41,12 @@ class FilePartialLineIT {
         List<String> lines = text.lines().toList();
         for (String l : lines) m.readTree(l); // every line whole JSON
         // the pre-filled lines are all still there, and every event line that reached the file is whole
+        long pads = lines.stream().filter(l -> l.startsWith("{\"pad\"")).count();
+        assertEquals((LIMIT_KB * 1024 - 5000) / 1000, pads, "pre-filled lines lost");
+        assertEquals(lines.size(), pads + lines.stream().filter(l -> l.startsWith("{\"Timestamp\"")).count(), "other lines");
         long events = lines.stream().filter(l -> l.startsWith("{\"Timestamp\"")).count();
+        // the case under test: the device refused part of the burst (50 lines of about 400 bytes, 5,000 bytes left)
+        assertTrue(events < 50, "the whole burst fit: " + events + " lines; child said: " + out);
         // what the publisher counts as delivered is what is in the file
         Matcher c = Pattern.compile("produced (\\d+)").matcher(out);
         assertTrue(c.find(), out);
