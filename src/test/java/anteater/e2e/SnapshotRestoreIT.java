@@ -64,6 +64,9 @@ class SnapshotRestoreIT {
             E2e.await(Duration.ofSeconds(60), "6 points out of the restored agent",
                     () -> E2e.udfEmitted(w.kapacitord(), TASK) >= 6);
             assertEquals(6, E2e.udfEmitted(w.kapacitord(), TASK));
+            // the alert node downstream writes its log after the agent emitted: wait for the alert, then check it
+            E2e.await(Duration.ofSeconds(60), "a critical alert after the restart",
+                    () -> alerts(w).stream().anyMatch(AlertLog.Alert::critical));
 
             Instant faultStart = Instant.ofEpochSecond(s.startEpochSec + 30 * 60);
             List<AlertLog.Alert> crit = alerts(w).stream().filter(AlertLog.Alert::critical).toList();
