@@ -84,7 +84,10 @@ class PrinterWalkthroughIT {
     @Test
     @Order(3)
     void anomalyEventsInGalaJsonForEachFault() throws Exception {
-        // ANTEATER_EVENTS_FILE of kapacitor.conf.example: no Kafka configured, so the events go to that file
+        // ANTEATER_EVENTS_FILE of kapacitor.conf.example: no Kafka configured, so the events go to that file. The
+        // agents write it on their own threads and flush it when they close, which may come after the replay ended
+        E2e.await(Duration.ofSeconds(60), "the replay's agent JVMs to exit (and flush their events)",
+                () -> E2e.liveChildren(w.kapacitord()) == 0);
         List<String> lines = java.nio.file.Files.readAllLines(w.eventsFile());
         assertFalse(lines.isEmpty(), "no anomaly event in " + w.eventsFile());
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -107,7 +110,7 @@ class PrinterWalkthroughIT {
     @Test
     @Order(4)
     void agentsExitWhenTheReplayEnds() throws Exception {
-        E2e.await(Duration.ofSeconds(20), "the replay's agent JVMs to exit", () -> E2e.liveChildren(w.kapacitord()) == 0);
+        E2e.await(Duration.ofSeconds(60), "the replay's agent JVMs to exit", () -> E2e.liveChildren(w.kapacitord()) == 0);
         String log = w.kapacitord().logText();
         assertEquals(3, E2e.count(log, "AnomalyHandler - closing after 288 windows"),
                 "each of the 3 agents saw the 288 windows of 24 h and closed; log:\n" + log);
