@@ -137,10 +137,10 @@ class FileSinkTest {
         FilePublisher p = new FilePublisher(file, "t", 10_000);
         try {
             // one small event every 50 ms (the queue never waits the 200 ms that counted as idle; the 64 KiB
-            // buffer never fills): 2 s of it
+            // buffer, about 6,000 of these events, never fills): up to 30 s of it, so a loaded machine has time
             int sent = 0;
             long onDisk = 0;
-            for (int k = 0; k < 40 && onDisk == 0; k++) {
+            for (int k = 0; k < 600 && onDisk == 0; k++) {
                 p.publish("t", "k", "{\"n\":" + sent++ + "}");
                 Thread.sleep(50);
                 onDisk = Files.size(file);

@@ -331,7 +331,7 @@ class AgentTest {
             public void window(Window w, Consumer<Udf.Response> out) {
                 busy.countDown();
                 try {
-                    release.await(10, TimeUnit.SECONDS);
+                    release.await(120, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -348,13 +348,13 @@ class AgentTest {
         Frames.write(toAgent, Frames.init("field", "x"));
         assertTrue(Udf.Response.parseDelimitedFrom(in).getInit().getSuccess());
         for (Udf.Request r : Frames.window("m", HOST, "x", 0, 1, 2, 3)) Frames.write(toAgent, r);
-        assertTrue(busy.await(5, TimeUnit.SECONDS));
+        assertTrue(busy.await(60, TimeUnit.SECONDS));
         Frames.write(toAgent, Frames.keepalive(123));
         Udf.Response ka = Udf.Response.parseDelimitedFrom(in);
         assertEquals(123, ka.getKeepalive().getTime(), "keepalive answered while the worker is blocked");
         release.countDown();
         toAgent.close();
-        t.join(5000);
+        t.join(60_000);
         assertFalse(t.isAlive());
     }
 
@@ -377,7 +377,7 @@ class AgentTest {
             public Udf.InitResponse init(Udf.InitRequest r) {
                 inInit.countDown();
                 try {
-                    release.await(10, TimeUnit.SECONDS);
+                    release.await(120, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -401,16 +401,16 @@ class AgentTest {
         Thread t = new Thread(() -> code[0] = new Agent(agentIn, agentOut, slow, 1 << 20, "slow-init").run());
         t.start();
         Frames.write(toAgent, Frames.init("field", "x"));
-        assertTrue(inInit.await(5, TimeUnit.SECONDS));
+        assertTrue(inInit.await(60, TimeUnit.SECONDS));
         Frames.write(toAgent, Udf.Request.getDefaultInstance()); // a protocol error while init runs
         toAgent.flush();
         Udf.Response first = Udf.Response.parseDelimitedFrom(fromAgent); // after the 2 s the error does not wait for
         assertTrue(first.hasError(), first.toString());
         assertEquals(List.of(), calls, "the handler is not closed under a running init");
         release.countDown();
-        assertTrue(closed.await(5, TimeUnit.SECONDS));
+        assertTrue(closed.await(60, TimeUnit.SECONDS));
         assertEquals(List.of("init done", "close"), calls, "closed after the init, so nothing it made is left open");
-        t.join(5000);
+        t.join(60_000);
         assertFalse(t.isAlive());
         assertEquals(1, code[0]);
     }
