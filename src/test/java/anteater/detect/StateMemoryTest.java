@@ -25,20 +25,22 @@ class StateMemoryTest {
 
     @Test
     void initLogsTheWarning() throws Exception {
-        // zHistory 1e6 is legal: 16 MB a field, 16 GB for 1000 groups; it was accepted without a word
+        // zHistory 1e6 is legal: 16 MB a field, 16 GB for 1000 groups; it was accepted without a word. The surefire
+        // JVM's heap is a quarter of the machine's memory: 100,000 groups (1.6 TB, 8 TB) pass half of any heap, where
+        // the default 1000 would not on a machine of 128 GB and the warning would rightly not come
         PrintStream err = System.err;
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         System.setErr(new PrintStream(b, true, StandardCharsets.UTF_8));
         try {
-            RobustZDetector.create(Options.of("field", "v", "zHistory", 1_000_000L));
-            TTestDetector.create(Options.of("field", "v", "size", 10_000_000L));
+            RobustZDetector.create(Options.of("field", "v", "zHistory", 1_000_000L, "maxGroups", 100_000L));
+            TTestDetector.create(Options.of("field", "v", "size", 10_000_000L, "maxGroups", 100_000L));
             RobustZDetector.create(Options.of("field", "v"));
         } finally {
             System.setErr(err);
         }
         String log = b.toString(StandardCharsets.UTF_8);
-        assertTrue(log.contains("robustz: up to 1000 groups x 1 fields of 15625 KB each") && log.contains("lower maxGroups or zHistory"), log);
-        assertTrue(log.contains("ttest: up to 1000 groups x 1 fields of 78125 KB each"), log);
+        assertTrue(log.contains("robustz: up to 100000 groups x 1 fields of 15625 KB each") && log.contains("lower maxGroups or zHistory"), log);
+        assertTrue(log.contains("ttest: up to 100000 groups x 1 fields of 78125 KB each"), log);
         assertEquals(2, log.lines().filter(l -> l.contains("more than half the heap")).count(), "none at the defaults: " + log);
     }
 }
