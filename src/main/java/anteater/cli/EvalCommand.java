@@ -95,8 +95,7 @@ final class EvalCommand implements Callable<Integer> {
         else for (anteater.eval.NabLoader.Labelled l : nab) sets.add(l.data());
         if (plot != null && sets.stream().noneMatch(d -> d.name().equals(plot))) {
             List<String> names = sets.stream().map(Dataset::name).toList();
-            System.err.println("--plot: no series named " + plot + " among those evaluated ("
-                    + (names.size() <= 10 ? String.join(", ", names) : String.join(", ", names.subList(0, 10)) + ", ...") + ")");
+            System.err.println("--plot: no series named " + plot + " among those evaluated (" + preview(names) + ")");
             return 2;
         }
         if (o.has("field")) {
@@ -105,8 +104,7 @@ final class EvalCommand implements Callable<Integer> {
                 for (String f : o.getStrings("field")) {
                     if (!d.metrics().contains(f)) {
                         throw new anteater.detect.OptionException("option 'field': series " + d.name() + " has no metric '" + f
-                                + "' (its metrics: " + (d.dims() <= 10 ? String.join(", ", d.metrics())
-                                : String.join(", ", d.metrics().subList(0, 10)) + ", ...") + ")");
+                                + "' (its metrics: " + preview(d.metrics()) + ")");
                     }
                 }
             }
@@ -174,6 +172,11 @@ final class EvalCommand implements Callable<Integer> {
             System.out.println(b);
         }
         return 0;
+    }
+
+    /** The first 10 names, for a message. */
+    static String preview(List<String> names) {
+        return names.size() <= 10 ? String.join(", ", names) : String.join(", ", names.subList(0, 10)) + ", ...";
     }
 
     /** {@code <out>/<name>.csv} for the judged detector, {@code <out>/<method>/<name>.csv} for the others. */

@@ -99,9 +99,7 @@ public final class RobustZDetector implements Detector {
         int min = o.intIn("zMinHistory", 3, h, "values", "at most zHistory");
         int maxGroups = o.maxGroups();
         // a field's state holds its values and their changes (zHistory each) and the zSmooth latest
-        String warning = StateMemory.warning("robustz", maxGroups, fields.size(), 8L * (2L * h + k), "zHistory",
-                Runtime.getRuntime().maxMemory());
-        if (warning != null) LOG.warn(warning);
+        StateMemory.check(LOG, "robustz", maxGroups, fields.size(), 8L * (2L * h + k), "zHistory");
         return new RobustZDetector(fields, h, k, t, hold, min, o.getBool("zChange"), maxGroups);
     }
 

@@ -11,6 +11,12 @@ final class StateMemory {
     private StateMemory() {
     }
 
+    /** Logs {@link #warning} against this JVM's heap, if there is one. */
+    static void check(org.slf4j.Logger log, String detector, long maxGroups, int fields, long eachBytes, String sizing) {
+        String w = warning(detector, maxGroups, fields, eachBytes, sizing, Runtime.getRuntime().maxMemory());
+        if (w != null) log.warn(w);
+    }
+
     /** The warning, or null when the states fit; {@code sizing} names the detector's own option that sizes them. */
     static String warning(String detector, long maxGroups, int fields, long eachBytes, String sizing, long heap) {
         long total = maxGroups * fields * eachBytes;

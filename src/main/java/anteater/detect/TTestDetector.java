@@ -40,9 +40,7 @@ public final class TTestDetector implements Detector {
         double alpha = o.doubleIn("alpha", 0, true, 1, true, "");
         int maxGroups = o.maxGroups();
         // a field's history grows to size values as normal windows come
-        String warning = StateMemory.warning("ttest", maxGroups, fields.size(), 8L * size, "size",
-                Runtime.getRuntime().maxMemory());
-        if (warning != null) LOG.warn(warning);
+        StateMemory.check(LOG, "ttest", maxGroups, fields.size(), 8L * size, "size");
         return new TTestDetector(fields, size, alpha, maxGroups);
     }
 

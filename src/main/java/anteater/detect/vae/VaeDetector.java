@@ -308,7 +308,8 @@ public final class VaeDetector implements Detector {
             }
             return;
         }
-        if (queueFull((long) g.buffer.size() * d)) return;
+        long values = (long) g.buffer.size() * d;
+        if (queueFull(values)) return;
         double[][] rows = new double[g.buffer.size()][];
         int i = 0;
         for (double[] r : g.buffer) {
@@ -320,7 +321,7 @@ public final class VaeDetector implements Detector {
         fillGaps(rows, d);
         List<String> metrics = List.copyOf(g.metrics);
         LOG.info("vae group {}: warm-up done ({} windows, {} rows, {} metrics), training", key, g.windows, rows.length, d);
-        g.pending = submit(() -> fit.train(rows, metrics, config), (long) rows.length * d);
+        g.pending = submit(() -> fit.train(rows, metrics, config), values);
     }
 
     /** Cells that were never observed (NaN) take their column's mean, or 0. */
@@ -388,7 +389,7 @@ public final class VaeDetector implements Detector {
         if (now - queueFullWarnMs >= 60_000) {
             queueFullWarnMs = now;
             LOG.warn("vae: training queue full ({} trainings waiting, {} MB of rows); groups train in turn ({} postponed "
-                    + "so far)", trainer == null ? 0 : trainer.getQueue().size(), queuedValues.get() * 8 / 1_000_000, postponed);
+                    + "so far)", trainer == null ? 0 : trainer.getQueue().size(), queuedValues.get() * Double.BYTES / 1_000_000, postponed);
         }
     }
 
