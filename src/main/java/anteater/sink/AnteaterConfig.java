@@ -307,13 +307,26 @@ public final class AnteaterConfig {
             if (sslTruststore != null && !sslTruststore.isBlank() && !Files.isReadable(Path.of(sslTruststore))) {
                 throw new ConfigException(w + "ssl_truststore " + sslTruststore + " cannot be read");
             }
-            if (modelTopic == null || modelTopic.isBlank()) throw new ConfigException(w + "model_topic must not be empty");
-            if (rcaTopic == null || rcaTopic.isBlank()) throw new ConfigException(w + "rca_topic must not be empty");
+            checkTopic(w, "model_topic", modelTopic);
+            checkTopic(w, "rca_topic", rcaTopic);
             if (queueSize == null || queueSize < 1) throw new ConfigException(w + "queue_size must be >= 1, got " + queueSize);
             if (deliveryTimeoutMs == null || deliveryTimeoutMs < 30_000) {
                 throw new ConfigException(w + "delivery_timeout_ms must be >= 30000, got " + deliveryTimeoutMs);
             }
             if (properties == null) properties = new LinkedHashMap<>();
+        }
+
+        /** Kafka's rule for topic names; a name outside it makes every send fail (InvalidTopicException). */
+        public static boolean validTopic(String t) {
+            return t != null && t.matches("[A-Za-z0-9._-]{1,249}") && !t.equals(".") && !t.equals("..");
+        }
+
+        private static void checkTopic(String w, String key, String topic) throws ConfigException {
+            if (topic == null || topic.isBlank()) throw new ConfigException(w + key + " must not be empty");
+            if (!validTopic(topic)) {
+                throw new ConfigException(w + key + ": '" + topic + "' is not a valid Kafka topic name "
+                        + "(1 to 249 of A-Z a-z 0-9 . _ -)");
+            }
         }
 
         /** For logs: everything that identifies the connection, never the password. */

@@ -54,7 +54,7 @@ public final class Sinks {
         if (interval.isNegative()) throw new OptionException("option 'suppress' must be >= 0s, got " + interval);
         String topic = options.getString("topic");
         if (topic == null || topic.isBlank()) topic = cfg.kafka().modelTopic;
-        else if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
+        else if (!AnteaterConfig.Kafka.validTopic(topic)) {
             throw new OptionException("option 'topic': '" + topic + "' is not a valid Kafka topic name "
                     + "(1 to 249 of A-Z a-z 0-9 . _ -)");
         }

@@ -30,6 +30,17 @@ class ConfigKeyMessagesTest {
     }
 
     @Test
+    void anInvalidTopicNameIsRefusedNamingTheKey() {
+        // before: accepted, and every event then failed at the broker with InvalidTopicException
+        String m = error("Kafka: {server: k1, model_topic: 'gala anteater'}");
+        assertTrue(m.contains("Kafka.model_topic") && m.contains("not a valid Kafka topic name"), m);
+        m = error("Kafka: {server: k1, rca_topic: 'causes/rca'}");
+        assertTrue(m.contains("Kafka.rca_topic") && m.contains("A-Z a-z 0-9 . _ -"), m);
+        m = error("Kafka: {server: k1, model_topic: '..'}");
+        assertTrue(m.contains("Kafka.model_topic"), m);
+    }
+
+    @Test
     void aMistypedKeyIsLoggedWithTheValidOnes() throws Exception {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
