@@ -1,12 +1,17 @@
 package anteater.sink;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,6 +19,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,37 +28,93 @@ import org.slf4j.LoggerFactory;
  * {@link QueuedPublisher}, so {@code send()} (which may wait for metadata or buffer space) never runs on a
  * caller's thread. While a broker is away the producer keeps retrying for {@code delivery_timeout_ms}; an event
  * whose delivery still fails with a retriable error is queued again, so an outage costs nothing until the queue
- * fills.
+ * fills. A broker whose name does not resolve yet is such an outage too: the producer is made once it does.
  */
 final class KafkaPublisher extends QueuedPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPublisher.class);
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
-    private final Producer<String, String> producer;
+    /** Null while no host of bootstrap.servers resolves: made by the delivery thread once one does. */
+    private Producer<String, String> producer;
+    private final Supplier<Producer<String, String>> factory;
+    /** Whether making the producer is worth a try (a bootstrap host resolves); spares Kafka's WARN per attempt. */
+    private final BooleanSupplier resolves;
     private final Secrets secrets;
     private final AtomicLong lastFailWarnNs = new AtomicLong();
 
     KafkaPublisher(AnteaterConfig.Kafka k) throws ConfigException {
         super("kafka " + k.bootstrap(), k.queueSize);
         this.secrets = new Secrets(k.password, k.sslTruststorePassword);
+        Properties props = KafkaProps.producer(k, "anteater-" + CLIENTS.incrementAndGet());
+        this.factory = () -> new KafkaProducer<>(props);
+        String bootstrap = k.bootstrap();
+        this.resolves = () -> anyResolves(bootstrap);
         try {
-            this.producer = new KafkaProducer<>(KafkaProps.producer(k, "anteater-" + CLIENTS.incrementAndGet()));
+            this.producer = factory.get();
+            LOG.info("anomaly events go to Kafka {}", k);
         } catch (KafkaException e) {
-            Throwable root = e;
-            while (root.getCause() != null) root = root.getCause();
-            throw new ConfigException("Kafka producer for " + k + " could not be created: "
-                    + secrets.scrub(e.getMessage() + (root != e ? " (" + root.getMessage() + ")" : "")));
+            // KafkaProducer refuses to exist while no bootstrap host resolves ("No resolvable bootstrap urls"): a
+            // broker whose name is not in DNS yet (started after kapacitord, a container not up) is a broker that is
+            // away, not a bad config; the task starts, events wait in the queue and the producer is made later
+            if (!anyResolves(k.bootstrap())) {
+                LOG.warn("{}: no host of {} resolves (DNS) yet: anomaly events wait in the queue (at most {}) until one "
+                        + "does", name, k, k.queueSize);
+                lastFailWarnNs.set(System.nanoTime());
+            } else {
+                Throwable root = e;
+                while (root.getCause() != null) root = root.getCause();
+                throw new ConfigException("Kafka producer for " + k + " could not be created: "
+                        + secrets.scrub(e.getMessage() + (root != e ? " (" + root.getMessage() + ")" : "")));
+            }
         }
-        LOG.info("anomaly events go to Kafka {}", k);
         start();
     }
 
     /** With a given producer (tests). */
     KafkaPublisher(String name, int queueSize, Producer<String, String> producer) {
+        this(name, queueSize, () -> producer);
+    }
+
+    /** With a producer made on the delivery thread, tried again while it throws (tests). */
+    KafkaPublisher(String name, int queueSize, Supplier<Producer<String, String>> factory) {
         super(name, queueSize);
         this.secrets = new Secrets("", "");
-        this.producer = producer;
+        this.factory = factory;
+        this.resolves = () -> true;
         start();
+    }
+
+    /** Whether any host of a bootstrap.servers list resolves now. */
+    static boolean anyResolves(String bootstrap) {
+        for (String hp : bootstrap.split(",")) {
+            String host = Utils.getHost(hp.trim());
+            if (host == null) continue;
+            try {
+                InetAddress.getAllByName(host);
+                return true;
+            } catch (UnknownHostException | SecurityException e) {
+                // the next one
+            }
+        }
+        return false;
+    }
+
+    /** Makes the producer if there is none yet; false: still impossible (logged at most every 30 s). */
+    private boolean haveProducer() {
+        if (producer != null) return true;
+        if (!resolves.getAsBoolean()) {
+            warnRateLimited(lastFailWarnNs, "still no host of bootstrap.servers resolves (DNS): events wait");
+            return false;
+        }
+        try {
+            producer = factory.get();
+            LOG.info("{}: a bootstrap host resolves now: anomaly events go to Kafka ({} queued)", name, queued());
+            return true;
+        } catch (KafkaException e) {
+            warnRateLimited(lastFailWarnNs, "no producer yet (events wait): " + e.getMessage()
+                    + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
+            return false;
+        }
     }
 
     /** What one {@code send()} did. */
@@ -83,6 +145,7 @@ final class KafkaPublisher extends QueuedPublisher {
 
     @Override
     protected boolean deliver(Msg m) {
+        if (!haveProducer()) return false;
         Parked p = parked.get(m.topic());
         if (p != null) {
             park(p, m);
@@ -241,6 +304,7 @@ final class KafkaPublisher extends QueuedPublisher {
             undelivered.addAndGet(left);
             fail(left);
         }
+        if (producer == null) return;
         try {
             producer.close(remaining);
         } catch (RuntimeException e) {
