@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The embedded default when no Kafka is configured: each event is one JSON line appended to a file. Events of
  * the model topic go to {@code path}; any other topic T (e.g. the RCA topic) to {@code <path without .jsonl>.T.jsonl}
  * beside it. Lines are written whole in single appends, so several agent processes (stdio mode runs one per task)
- * can share the file.
+ * can share the file. A file moved away or deleted (rotation) is noticed at the next write, which creates a new one.
  */
 final class FilePublisher extends QueuedPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(FilePublisher.class);
@@ -26,6 +26,8 @@ final class FilePublisher extends QueuedPublisher {
     private final Path path;
     private final String modelTopic;
     private final Map<String, FileChannel> channels = new HashMap<>();
+    /** The file each channel has open (its inode), to notice the path now names another file (rotated, deleted). */
+    private final Map<String, Object> fileKeys = new HashMap<>();
     private final Map<String, ByteBuffer> pendingBytes = new HashMap<>();
     private final Map<String, Integer> pendingLines = new HashMap<>();
     private long lastWarnNs;
@@ -37,6 +39,7 @@ final class FilePublisher extends QueuedPublisher {
         this.modelTopic = modelTopic;
         try {
             channels.put(modelTopic, open(path));
+            fileKeys.put(modelTopic, fileKey(path));
         } catch (IOException e) {
             throw new ConfigException("events file " + path + " cannot be written: " + e
                     + " (set Events.file in the config, or configure Kafka)");
@@ -49,6 +52,15 @@ final class FilePublisher extends QueuedPublisher {
         Path parent = p.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         return FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    /** The identity (device and inode) of the file at {@code p}, or null when there is none. */
+    static Object fileKey(Path p) {
+        try {
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The file of a topic. */
@@ -103,9 +115,20 @@ final class FilePublisher extends QueuedPublisher {
         long start = -1;
         try {
             ch = channels.get(topic);
+            Path p = pathOf(topic);
+            if (ch != null && !java.util.Objects.equals(fileKeys.get(topic), fileKey(p))) {
+                // moved away (logrotate's default) or deleted: before, lines went on into the moved file (then into
+                // a deleted one once it was compressed) and never reached the path any more
+                LOG.info("{}: {} was moved or deleted: writing to a new file there", name, p);
+                channels.remove(topic);
+                fileKeys.remove(topic);
+                ch.close();
+                ch = null;
+            }
             if (ch == null) {
-                ch = open(pathOf(topic));
+                ch = open(p);
                 channels.put(topic, ch);
+                fileKeys.put(topic, fileKey(p));
             }
             start = ch.size();
             // one write call per burst of whole lines: appends from other processes land between lines

@@ -152,6 +152,27 @@ class FileSinkTest {
     }
 
     @Test
+    void aRotatedFileIsReplacedByANewOne(@TempDir Path dir) throws Exception {
+        // logrotate's default: the file is moved away (then compressed and deleted); new lines belong in a new file
+        Path file = dir.resolve("rot.jsonl");
+        Path moved = dir.resolve("rot.jsonl.1");
+        FilePublisher p = new FilePublisher(file, "t", 100);
+        try {
+            p.publish("t", "k", "{\"n\":1}");
+            long until = System.nanoTime() + 60_000_000_000L;
+            while (p.produced() < 1 && System.nanoTime() < until) Thread.sleep(20); // produced: written to the file
+            assertEquals(1, p.produced());
+            Files.move(file, moved);
+            p.publish("t", "k", "{\"n\":2}");
+        } finally {
+            p.close(Duration.ofSeconds(5));
+        }
+        assertEquals(List.of("{\"n\":1}"), Files.readAllLines(moved));
+        assertTrue(Files.exists(file), "no new file at the path: the line went into the moved one");
+        assertEquals(List.of("{\"n\":2}"), Files.readAllLines(file));
+    }
+
+    @Test
     void groupsWhoseEntityIdsCoincideAreSuppressedApart(@TempDir Path dir) throws Exception {
         // gala's entity_id joins tag values with '_': {dev a_b, part c} and {dev a, part b_c} render alike
         Path file = dir.resolve("collide.jsonl");
