@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Recent anomaly events by entity, kept for {@code retainMs} of event time behind the newest event seen
- * (the watermark). Bounded: at most {@code maxEntities} entities (least recently updated dropped first) and
+ * (the watermark; with {@link #add(AnomalyEvent, long)} never beyond the caller's clock). Bounded: at most {@code maxEntities} entities (least recently updated dropped first) and
  * {@code maxPerEntity} events each, and at most {@code maxValues} window values in all (each event carries its
  * window's values; the oldest events of the least recently updated entities go first). Duplicates (same event_id and metric, e.g. seen on the bus and again on
  * Kafka) are kept once. Not thread-safe: the RCA thread owns it.
@@ -50,9 +50,19 @@ public final class AnomalyStore {
 
     /** Adds an event; false if it was seen before (same event_id and metric). */
     public boolean add(AnomalyEvent e) {
+        return add(e, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #add(AnomalyEvent)}, but the watermark moves to {@code notAfterMs} at most (the live engine's wall
+     * clock): an event stamped ahead of it (a clock running ahead, a Timestamp in the wrong unit) is kept, but does
+     * not move event time, which would release every waiting KPI event at once and age out all evidence behind it.
+     */
+    public boolean add(AnomalyEvent e, long notAfterMs) {
         String key = e.eventId() + "|" + e.metric();
         if (seen.put(key, Boolean.TRUE) != null) return false;
-        if (e.timestampMs() > watermarkMs) watermarkMs = e.timestampMs();
+        long t = Math.min(e.timestampMs(), notAfterMs);
+        if (t > watermarkMs) watermarkMs = t;
         ArrayDeque<AnomalyEvent> q = byEntity.computeIfAbsent(e.entityId(), k -> new ArrayDeque<>());
         q.addLast(e);
         size++;

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class RcaEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RcaEngine.class);
     private static final int MAX_PENDING = 10_000;
+    /** An event stamped further ahead of the wall clock than this is logged (rate-limited). */
+    private static final long AHEAD_WARN_MS = 60_000;
     private static RcaEngine instance;
 
     private record Pending(AnomalyEvent event, long arrivedMs) {
@@ -192,9 +194,16 @@ public final class RcaEngine implements AutoCloseable {
     }
 
     private void accept(AnomalyEvent e, boolean mayTrigger) {
-        if (!store.add(e)) {
+        long now = wallMs.getAsLong();
+        // event time never runs ahead of the wall clock: one such event would release every waiting KPI event at
+        // once, before its future window, and age all evidence out of the store (before: until the agent restarted)
+        if (!store.add(e, now)) {
             duplicates.incrementAndGet();
             return;
+        }
+        if (e.timestampMs() > now + AHEAD_WARN_MS) {
+            warnings.warn("ahead", now, "rca: event " + e.eventId() + " is " + (e.timestampMs() - now) / 1000
+                    + " s ahead of this host's clock (clock skew, or a Timestamp not in ms); event time is held at the clock");
         }
         if (!mayTrigger || !trigger.contains(e.eventType())) return;
         if (pending.size() >= MAX_PENDING) {
@@ -202,7 +211,7 @@ public final class RcaEngine implements AutoCloseable {
             failed.incrementAndGet();
             warnings.warn("pending-full", wallMs.getAsLong(), "rca: too many KPI events waiting, oldest dropped");
         }
-        pending.add(new Pending(e, wallMs.getAsLong()));
+        pending.add(new Pending(e, now));
     }
 
     private void processDue() {

@@ -67,7 +67,7 @@ class RcaEngineTest {
     @Test
     void aSuppressedWindowIsEvidenceButNoTrigger() throws Exception {
         Recorder pub = new Recorder();
-        AtomicLong wall = new AtomicLong(0);
+        AtomicLong wall = new AtomicLong(T0 + 3_600_000); // an hour on: event time is not held back by the clock
         EventBus bus = new EventBus();
         try (RcaEngine e = new RcaEngine(cfg("future: 3m, grace: 1h"), Fixtures.host(), pub, wall::get)) {
             e.start();
@@ -91,7 +91,7 @@ class RcaEngineTest {
     @Test
     void busEventsLeadToACauseEventOnceTheFutureWindowHasPassedInEventTime() throws Exception {
         Recorder pub = new Recorder();
-        AtomicLong wall = new AtomicLong(0);
+        AtomicLong wall = new AtomicLong(T0 + 3_600_000); // an hour on: event time is not held back by the clock
         EventBus bus = new EventBus();
         try (RcaEngine e = new RcaEngine(cfg("future: 3m, grace: 1h"), Fixtures.host(), pub, wall::get)) {
             e.start();
@@ -129,6 +129,32 @@ class RcaEngineTest {
             assertEquals(0, e.stats().inferred());
             wall.addAndGet(30_000);
             await(() -> pub.sent.size() == 1, "a cause event after the grace");
+        }
+    }
+
+    @Test
+    void anEventAheadOfTheClockNeitherReleasesKpisEarlyNorAgesTheStore() throws Exception {
+        // one agent's clock is a day ahead (or its Timestamp is in the wrong unit): event time must not jump to it,
+        // or every KPI after it would be inferred at once, before its future window, and the store's time pruning
+        // would drop all evidence behind that time, for as long as the process runs
+        Recorder pub = new Recorder();
+        AtomicLong wall = new AtomicLong(T0 + 10_000);
+        try (RcaEngine e = new RcaEngine(cfg("future: 3m, grace: 1h"), Fixtures.host(), pub, wall::get)) {
+            e.start();
+            e.offer(Fixtures.event("m2_proc_9", "proc_cpu", T0 + 86_400_000L, 3, new double[0], "sys"));
+            e.offer(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, Fixtures.values(2, f, 0, 5), "app"));
+            // enough later events for the store's amortised time pruning to run
+            for (int i = 0; i < 300; i++) e.offer(Fixtures.event("m2_host", "load", T0 + i, 1, new double[0], "sys"));
+            drained(e, Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, Fixtures.values(2, f, 0, 5), "app"));
+            assertEquals(0, e.stats().inferred(), "the KPI waits for its future window");
+            // the cause arrives a minute later, inside the KPI's window
+            e.offer(Fixtures.event("m1_cpu", "cpu_usage", T0 + 60_000, 9, Fixtures.values(1, f, 0, 5), "sys"));
+            drained(e, Fixtures.event("m1_cpu", "cpu_usage", T0 + 60_000, 9, Fixtures.values(1, f, 0, 5), "sys"));
+            wall.addAndGet(3_600_000);
+            await(() -> pub.sent.size() == 1, "a cause event after the grace");
+            assertEquals(1, e.stats().inferred());
+            JsonNode j = new ObjectMapper().readTree(pub.sent.get(0).json());
+            assertEquals("m1_cpu", j.path("Resource").path("cause_metrics").get(0).path("entity_id").asText(), j.toString());
         }
     }
 
