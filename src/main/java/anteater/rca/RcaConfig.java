@@ -130,6 +130,11 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         Arango arango = new Arango(text(a, "url", "http://localhost:8529"), text(a, "db_name", "spider"),
                 text(a, "username", ""), text(a, "password", ""), duration(a, "timeout", Duration.ofSeconds(5)),
                 text(a, "protocol", "http1"));
+        if (arango.timeout().toMillis() < 1) {
+            // the driver takes 0 as no timeout: a server that accepts and never answers would hold the RCA thread
+            throw new IllegalArgumentException("Arangodb.timeout must be at least 1ms (e.g. 5s), got '"
+                    + a.path("timeout").asText() + "'");
+        }
         if (!List.of("http1", "http2").contains(arango.protocol())) {
             throw new IllegalArgumentException("Arangodb.protocol must be http1 or http2, got '" + arango.protocol() + "'");
         }

@@ -76,4 +76,15 @@ class RcaConfigValuesTest {
         String m = error("Rca: {valid: -5}");
         assertTrue(m.contains("valid"), m);
     }
+
+    @Test
+    void anArangoTimeoutOfZeroIsRefused() throws Exception {
+        // the driver takes 0 ms as no timeout at all: a server that accepts and never answers held the RCA thread
+        // for ever, and with it every later inference
+        for (String t : new String[] {"0", "0s", "0.0001"}) {
+            String m = error("Arangodb: {timeout: " + t + "}\nRca: {enabled: true, source: arangodb}");
+            assertTrue(m.contains("Arangodb.timeout"), m);
+        }
+        assertEquals(1, RcaConfig.from(yaml("Arangodb: {timeout: 1ms}")).arango().timeout().toMillis());
+    }
 }
