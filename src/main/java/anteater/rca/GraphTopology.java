@@ -1,5 +1,10 @@
 package anteater.rca;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -37,19 +42,68 @@ public final class GraphTopology implements Topology {
         }
     }
 
-    /** Reads a topology file; the message of a failure names the file and what is wrong. */
+    /**
+     * Reads a topology file; the message of a failure is one line naming the file, the line (and for a syntax error
+     * the column) and what is wrong.
+     */
     public static GraphTopology load(Path file) throws IOException {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // Jackson's own message puts the location on a second line, behind a redacted source name
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? "" : ", line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String what = String.valueOf(e.getOriginalMessage()).replaceAll("\\[Source: [^\\]]*; (line: \\d+, column: \\d+)\\]", "$1")
+                    .lines().findFirst().orElse("");
+            throw new IOException("topology file " + file + where + ": not readable JSON: " + what, e);
         } catch (IOException e) {
-            throw new IOException("topology file " + file + ": not readable JSON: " + e.getMessage(), e);
+            throw new IOException("topology file " + file + ": not readable: " + e.getMessage(), e);
         }
         try {
             return parse(root, "file " + file);
         } catch (IllegalArgumentException e) {
-            throw new IOException("topology file " + file + ": " + e.getMessage(), e);
+            String where = "";
+            if (e instanceof ElementException x) {
+                int line = lineOf(file, x.array, x.index);
+                if (line > 0) where = ", line " + line;
+            }
+            throw new IOException("topology file " + file + where + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A fault in one element of the file's 'entities' or 'edges' array, so that its line can be told. */
+    static final class ElementException extends IllegalArgumentException {
+        final String array;
+        final int index;
+
+        ElementException(String array, int index, String message) {
+            super(message);
+            this.array = array;
+            this.index = index;
+        }
+    }
+
+    /** The line where element {@code index} of the top-level array {@code array} begins, or -1. */
+    static int lineOf(Path file, String array, int index) {
+        try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return -1;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                if (name.equals(array) && t == JsonToken.START_ARRAY) {
+                    for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+                        if (i == index) return p.currentTokenLocation().getLineNr();
+                        p.skipChildren();
+                    }
+                    return -1;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            // the file changed under us: no line then
+        }
+        return -1;
     }
 
     public static GraphTopology parse(JsonNode root, String name) {
@@ -60,16 +114,16 @@ public final class GraphTopology implements Topology {
         int i = 0;
         for (JsonNode n : ents) {
             String id = n.path("id").asText("");
-            if (id.isEmpty()) throw new IllegalArgumentException("entities[" + i + "] has no 'id'");
+            if (id.isEmpty()) throw new ElementException("entities", i, "entities[" + i + "] has no 'id'");
             String type = n.path("type").asText("");
-            if (type.isEmpty()) throw new IllegalArgumentException("entities[" + i + "] (" + id + ") has no 'type'");
+            if (type.isEmpty()) throw new ElementException("entities", i, "entities[" + i + "] (" + id + ") has no 'type'");
             Map<String, String> tags = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = n.path("tags").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 tags.put(f.getKey(), f.getValue().asText());
             }
             if (entities.put(id, new Entity(id, type, n.path("machine_id").asText(""), tags)) != null) {
-                throw new IllegalArgumentException("entity id " + id + " is listed twice");
+                throw new ElementException("entities", i, "entities[" + i + "]: entity id " + id + " is listed twice");
             }
             i++;
         }
@@ -82,10 +136,10 @@ public final class GraphTopology implements Topology {
             String to = n.path("to").asText("");
             String rel = n.hasNonNull("type") ? n.path("type").asText("") : n.path("relation").asText("");
             if (from.isEmpty() || to.isEmpty() || rel.isEmpty()) {
-                throw new IllegalArgumentException("edges[" + i + "] needs 'from', 'to' and 'type' (the relation, e.g. runs_on)");
+                throw new ElementException("edges", i, "edges[" + i + "] needs 'from', 'to' and 'type' (the relation, e.g. runs_on)");
             }
             if (!entities.containsKey(from) || !entities.containsKey(to)) {
-                throw new IllegalArgumentException("edges[" + i + "] joins " + from + " and " + to + ", not both listed in 'entities'");
+                throw new ElementException("edges", i, "edges[" + i + "] joins " + from + " and " + to + ", not both listed in 'entities'");
             }
             edges.add(new Edge(from, to, rel));
             i++;

@@ -58,4 +58,27 @@ class GraphTopologyTest {
         e = assertThrows(IOException.class, () -> GraphTopology.load(f));
         assertTrue(e.getMessage().contains("not readable JSON"), e.getMessage());
     }
+
+    @Test
+    void aBadFileIsOneLineNamingTheFileAndTheLine() throws Exception {
+        // before: a syntax error's message carried Jackson's location on a second line (a separate, orphaned line in
+        // Kapacitor's log) behind "Source: REDACTED (...)", and a missing key named only entities[i]
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, "{\"entities\": [\n {\"id\": \"a\", \"type\": \"proc\"},\n {\"id\": \"b\" \"type\": \"host\"}\n]}\n");
+        String m = assertThrows(IOException.class, () -> GraphTopology.load(f)).getMessage();
+        assertEquals(1, m.lines().count(), m);
+        assertTrue(m.startsWith("topology file " + f + ", line 3, column 13: not readable JSON: "), m);
+        assertTrue(!m.contains("REDACTED") && !m.contains("Source"), m);
+        Files.writeString(f, "{\"entities\": [\n {\"id\": \"a\", \"type\": \"proc\"}\n");
+        m = assertThrows(IOException.class, () -> GraphTopology.load(f)).getMessage();
+        assertEquals(1, m.lines().count(), m);
+        assertTrue(m.contains(", line 3, column 1: ") && !m.contains("REDACTED"), m);
+        Files.writeString(f, "{\"entities\": [\n {\"id\": \"a\", \"type\": \"proc\"},\n\n {\"id\": \"b\"}\n]}\n");
+        m = assertThrows(IOException.class, () -> GraphTopology.load(f)).getMessage();
+        assertEquals("topology file " + f + ", line 4: entities[1] (b) has no 'type'", m);
+        Files.writeString(f, "{\"edges\": [{\"from\": \"a\", \"to\": \"a\", \"type\": \"x\"},\n {\"from\": \"a\"}],\n"
+                + " \"entities\": [{\"id\": \"a\", \"type\": \"proc\"}]}");
+        m = assertThrows(IOException.class, () -> GraphTopology.load(f)).getMessage();
+        assertTrue(m.startsWith("topology file " + f + ", line 2: edges[1] needs"), m);
+    }
 }
