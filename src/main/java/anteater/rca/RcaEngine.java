@@ -50,6 +50,7 @@ public final class RcaEngine implements AutoCloseable {
     }
     private final AnomalyStore store;
     private final List<Pending> pending = new ArrayList<>();
+    private final List<Incoming> batch = new ArrayList<>();
     private final Set<String> trigger;
     private final RateLimitedLog warnings;
     private final AtomicLong received = new AtomicLong();
@@ -171,15 +172,12 @@ public final class RcaEngine implements AutoCloseable {
     }
 
     private void loop() {
-        List<Incoming> batch = new ArrayList<>();
         while (running) {
             try {
                 Incoming e = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (e != null) {
                     batch.add(e);
-                    queue.drainTo(batch, 1000);
-                    for (Incoming x : batch) accept(x.event(), x.trigger());
-                    batch.clear();
+                    takeQueued();
                 }
                 processDue();
             } catch (InterruptedException ie) {
@@ -190,6 +188,16 @@ public final class RcaEngine implements AutoCloseable {
                 failed.incrementAndGet();
                 warnings.warn("internal", wallMs.getAsLong(), "rca: an inference failed, going on: " + ex);
             }
+        }
+    }
+
+    /** Takes what waits in the queue (after what {@code batch} holds) into the store and the pending KPI events. */
+    private void takeQueued() {
+        try {
+            queue.drainTo(batch, 1000);
+            for (Incoming x : batch) accept(x.event(), x.trigger());
+        } finally {
+            batch.clear(); // after an Error too: the events in hand are given up, not taken again as duplicates
         }
     }
 
@@ -219,12 +227,24 @@ public final class RcaEngine implements AutoCloseable {
         long now = wallMs.getAsLong();
         long future = cfg.future().toMillis();
         long grace = cfg.grace().toMillis();
+        List<Pending> due = new ArrayList<>();
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (store.watermarkMs() >= p.event().timestampMs() + future || now - p.arrivedMs() >= grace) {
                 it.remove();
-                infer(p.event());
+                due.add(p);
             }
+        }
+        // the queue is taken between lookups: a topology that answers only at its timeout costs that much per KPI
+        // event, and the queue used to wait for all of those due at once (an incident), filling and dropping evidence
+        int i = 0;
+        try {
+            while (i < due.size() && running) {
+                infer(due.get(i++).event());
+                takeQueued();
+            }
+        } finally {
+            if (i < due.size()) pending.addAll(0, due.subList(i, due.size())); // stopping: still waiting
         }
     }
 

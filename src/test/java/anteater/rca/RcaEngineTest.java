@@ -247,6 +247,52 @@ class RcaEngineTest {
     }
 
     @Test
+    void theQueueIsTakenInBetweenSlowLookups() throws Exception {
+        // an ArangoDB that answers only at its timeout (5 s) costs that much per KPI event: with many KPI events due
+        // at once (an incident), the queue used to wait for all of their lookups, so it filled and dropped evidence
+        Recorder pub = new Recorder();
+        java.util.concurrent.Semaphore entered = new java.util.concurrent.Semaphore(0);
+        java.util.concurrent.Semaphore release = new java.util.concurrent.Semaphore(0);
+        Topology slow = new Topology() {
+            @Override
+            public Neighbourhood around(String entityId, long timeMs, int depth) throws TopologyException {
+                entered.release();
+                try {
+                    // bounded only so that a broken engine fails the test instead of hanging it
+                    release.tryAcquire(120, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new TopologyException(TopologyException.Reason.TIMEOUT, "slow");
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        try (RcaEngine e = new RcaEngine(cfg("grace: 0s, queue: 4"), slow, pub, System::currentTimeMillis)) {
+            // two KPI events taken in one batch, both due at once
+            e.offer(Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, new double[0], "app"));
+            e.offer(Fixtures.event("m1_sli_2", "sli_rtt", T0, 8, new double[0], "app"));
+            e.start();
+            assertTrue(entered.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS), "the first lookup");
+            int accepted = 0;
+            for (int i = 1; i <= 4; i++) if (e.offer(Fixtures.event("m1_cpu", "cpu", T0 + i, 1, new double[0], "sys"))) accepted++;
+            assertEquals(4, accepted, "queue capacity");
+            release.release();
+            assertTrue(entered.tryAcquire(60, java.util.concurrent.TimeUnit.SECONDS), "the second lookup");
+            // the four events were taken out of the queue before the second lookup began
+            for (int i = 5; i <= 8; i++) {
+                assertTrue(e.offer(Fixtures.event("m1_cpu", "cpu", T0 + i, 1, new double[0], "sys")), "event " + i + ": " + e.stats());
+            }
+            release.release();
+            await(() -> e.stats().inferred() == 2, "both lookups to end");
+            assertEquals(0, e.stats().dropped());
+        }
+    }
+
+    @Test
     void failuresAreLoggedOncePerInterval() {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("test");
         RateLimitedLog r = new RateLimitedLog(log, 60_000);
