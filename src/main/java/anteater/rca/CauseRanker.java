@@ -16,8 +16,8 @@ import java.util.Set;
  * <p>Candidates: entities of the neighbourhood from which a chain of causal rules leads to the KPI entity and
  * that had anomalies in [t - valid, t + future]. Each gets a score in [0, 1], a weighted sum of:
  * <ul>
- * <li>anomaly: its strongest anomaly score, log-scaled against the strongest candidate's, so detectors with
- *     different scales compare; a strong anomaly is more likely a fault than a ripple;</li>
+ * <li>anomaly: its strongest anomaly score over the strongest candidate's (a plain ratio: the scores of
+ *     different detectors are not brought to one scale); a strong anomaly is more likely a fault than a ripple;</li>
  * <li>correlation: |Pearson r| of its values with the KPI's over the time both windows cover; a cause moves
  *     with its effect, an unrelated anomaly that happens to be near in time does not (0.5 when unknown,
  *     e.g. events read from Kafka carry no values; 0 when both have values but their windows do not meet);</li>

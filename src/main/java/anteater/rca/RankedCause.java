@@ -9,7 +9,7 @@ import java.util.List;
  * @param entity      the cause entity
  * @param event       its anomaly event that best overlaps the KPI's window (its metric is the cause metric)
  * @param score       the combined score in [0, 1]
- * @param anomaly     its anomaly score, log-scaled against the strongest candidate, in [0, 1]
+ * @param anomaly     its strongest anomaly score over the strongest candidate's, in [0, 1]
  * @param correlation |Pearson r| of its values with the KPI's where both windows overlap (NaN when unknown)
  * @param proximity   1 / causal hops to the KPI
  * @param onset       how much earlier than the KPI its anomaly began, squashed to [0, 1] (0.5 = same time)
