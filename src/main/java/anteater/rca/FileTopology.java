@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The topology file ({@code Rca.source: file}), read again when it changes: each lookup looks at the file's
- * modification time and size (one stat; lookups are rare next to what each costs) and, when they differ from
+ * modification time, size and file key (one stat; lookups are rare next to what each costs) and, when they differ from
  * those last read, loads it anew. A file that cannot be read or parsed then (half written, deleted, a typo) leaves
  * the previous topology in use, logged at most once a minute; the next change is tried again. At start the file
  * must load, as before.
@@ -37,7 +37,8 @@ final class FileTopology implements Topology {
     private static String stampOf(Path file) {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return a.lastModifiedTime().toString() + "/" + a.size();
+            // the file key (device, inode) too: a file moved over the old one may have its size and time
+            return a.lastModifiedTime().toString() + "/" + a.size() + "/" + a.fileKey();
         } catch (IOException e) {
             return null; // missing or unreadable: a change too, when it was there before
         }

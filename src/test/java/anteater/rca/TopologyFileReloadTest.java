@@ -52,4 +52,22 @@ class TopologyFileReloadTest {
             assertEquals(Set.of("m1_sli_42", "m1_proc_42"), t.around("m1_sli_42", 0, 1).entities().keySet());
         }
     }
+
+    @Test
+    void aFileReplacedByOneOfTheSameSizeAndTimeIsReadAgain() throws Exception {
+        // a new pid of as many digits keeps the size, and a copy that keeps times (cp -p, rsync -t, install -p) or a
+        // coarse file-system clock keeps the time: the file written aside and moved over the old one is another file
+        Path f = dir.resolve("topology.json");
+        write(f, GraphTopologyTest.FILE, 0);
+        RcaConfig cfg = RcaConfig.from(new ObjectMapper(new YAMLFactory()).readTree(
+                "Rca: {enabled: true, file: '" + f + "'}"));
+        try (Topology t = RcaEngine.openTopology(cfg)) {
+            assertEquals(Set.of("m1_sli_42", "m1_proc_42"), t.around("m1_sli_42", 0, 1).entities().keySet());
+            Path next = dir.resolve("topology.json.new");
+            write(next, V2, 0);
+            assertEquals(Files.size(f), Files.size(next));
+            Files.move(next, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            assertEquals(Set.of("m1_sli_43", "m1_proc_42"), t.around("m1_sli_43", 0, 1).entities().keySet());
+        }
+    }
 }
