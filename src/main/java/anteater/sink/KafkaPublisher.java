@@ -41,9 +41,13 @@ final class KafkaPublisher extends QueuedPublisher {
     private final BooleanSupplier resolves;
     private final Secrets secrets;
     private final AtomicLong lastFailWarnNs = new AtomicLong();
+    /** How long events may wait in the client with no acknowledgement before we say Kafka has stopped taking them. */
+    static final long ACK_GRACE_NS = 10_000_000_000L;
+    final AckWatch acks;
 
     KafkaPublisher(AnteaterConfig.Kafka k) throws ConfigException {
         super("kafka " + k.bootstrap(), k.queueSize);
+        this.acks = new AckWatch(ACK_GRACE_NS);
         this.secrets = new Secrets(k.password, k.sslTruststorePassword);
         Properties props = KafkaProps.producer(k, "anteater-" + CLIENTS.incrementAndGet());
         this.factory = () -> new KafkaProducer<>(props);
@@ -77,7 +81,13 @@ final class KafkaPublisher extends QueuedPublisher {
 
     /** With a producer made on the delivery thread, tried again while it throws (tests). */
     KafkaPublisher(String name, int queueSize, Supplier<Producer<String, String>> factory) {
+        this(name, queueSize, factory, ACK_GRACE_NS);
+    }
+
+    /** With a producer made on the delivery thread and a grace time for acknowledgements (tests). */
+    KafkaPublisher(String name, int queueSize, Supplier<Producer<String, String>> factory, long ackGraceNs) {
         super(name, queueSize);
+        this.acks = new AckWatch(ackGraceNs);
         this.secrets = new Secrets("", "");
         this.factory = factory;
         this.resolves = () -> true;
@@ -199,6 +209,13 @@ final class KafkaPublisher extends QueuedPublisher {
     @Override
     protected void idle() {
         retryParked();
+        if (producer != null && acks.check(System.nanoTime())) {
+            // one line per outage: the client's own per-attempt connection warnings are not shown (see Logging)
+            LOG.warn("{}: Kafka has acknowledged none of the events handed to it for {} s ({} waiting in the client, "
+                    + "{} queued): broker away or not accepting writes; the client retries for delivery_timeout_ms, "
+                    + "then they are queued again ({} produced, {} failed, {} dropped so far)", name,
+                    ACK_GRACE_NS / 1_000_000_000L, acks.inFlight(), queued(), produced(), failed(), dropped());
+        }
     }
 
     /** Tries the first event of each parked topic that is due; if it goes, the topic's other events follow. */
@@ -239,10 +256,16 @@ final class KafkaPublisher extends QueuedPublisher {
         Thread me = Thread.currentThread();
         boolean[] stalled = {false};
         boolean[] failedInline = {false};
+        acks.sent(System.nanoTime());
         try {
             producer.send(new ProducerRecord<>(m.topic(), m.key(), m.json()), (md, ex) -> {
+                long stoppedNs = acks.acked(System.nanoTime(), ex == null);
                 if (ex == null) {
                     succeed();
+                    if (stoppedNs >= 0) {
+                        LOG.info("{}: Kafka acknowledges events again, after {} s without ({} produced, {} failed, "
+                                + "{} dropped so far)", name, stoppedNs / 1_000_000_000L, produced(), failed(), dropped());
+                    }
                     return;
                 }
                 if (Thread.currentThread() == me) failedInline[0] = true;
@@ -263,15 +286,18 @@ final class KafkaPublisher extends QueuedPublisher {
             if (stalled[0]) return Sent.STALLED;
             return failedInline[0] && closing() ? Sent.FAILED_CLOSING : Sent.DONE;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            acks.acked(System.nanoTime(), false);
             if (closing()) {
                 fail(1);
                 return Sent.FAILED_CLOSING;
             }
             return Sent.STALLED;
         } catch (org.apache.kafka.common.errors.InterruptException e) {
+            acks.acked(System.nanoTime(), false);
             Thread.currentThread().interrupt();
             return Sent.STALLED;
         } catch (KafkaException e) {
+            acks.acked(System.nanoTime(), false);
             fail(1);
             warnRateLimited(lastFailWarnNs, "event to " + m.topic() + " refused: " + e);
             return Sent.DONE;
