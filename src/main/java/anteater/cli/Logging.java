@@ -19,6 +19,9 @@ public final class Logging {
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");
         // third-party chatter stays at warn unless asked for
         setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+        // while a broker is away the client warns at every connection attempt (every 2 s, ~1,800 lines an hour);
+        // the sink and RCA's input say once when Kafka stops answering and once when it is back
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
         setIfAbsent("org.slf4j.simpleLogger.log.org.nd4j", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.deeplearning4j", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.com.arangodb", "error"); // its connect WARNs carry stack traces; RCA logs failures once per interval

@@ -4,8 +4,12 @@ import anteater.sink.AnomalyEvent;
 import anteater.sink.KafkaProps;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
@@ -33,9 +37,22 @@ public final class KafkaAnomalySource implements AutoCloseable {
     private volatile long parsed;
     private volatile long bad;
     private volatile long failures;
+    /** Connections the consumer has open now (-1: not known); 0 for {@code graceMs} is an outage. */
+    private final LongSupplier connections;
+    private final long graceMs;
+    private long unconnectedSinceMs = -1;
+    private volatile boolean disconnected;
 
     public KafkaAnomalySource(org.apache.kafka.clients.consumer.Consumer<String, String> consumer, String topic,
                               Consumer<AnomalyEvent> sink) {
+        this(consumer, topic, sink, () -> connectionCount(consumer), 10_000);
+    }
+
+    /** With a given count of open connections and grace time (tests). */
+    KafkaAnomalySource(org.apache.kafka.clients.consumer.Consumer<String, String> consumer, String topic,
+                       Consumer<AnomalyEvent> sink, LongSupplier connections, long graceMs) {
+        this.connections = connections;
+        this.graceMs = graceMs;
         this.consumer = consumer;
         this.topic = topic;
         this.sink = sink;
@@ -64,6 +81,7 @@ public final class KafkaAnomalySource implements AutoCloseable {
                 try {
                     records = consumer.poll(Duration.ofMillis(500));
                     backoffMs = 0;
+                    watchConnections(System.currentTimeMillis());
                 } catch (WakeupException | InterruptException e) {
                     break;
                 } catch (KafkaException e) {
@@ -98,6 +116,50 @@ public final class KafkaAnomalySource implements AutoCloseable {
                 LOG.debug("rca: kafka close: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * A broker away does not make poll() fail: it returns nothing, and the client's own per-attempt connection
+     * warnings are not shown (see Logging). So say once when the consumer has had no connection for the grace time,
+     * and once when it has one again.
+     */
+    private void watchConnections(long nowMs) {
+        long n = connections.getAsLong();
+        if (n < 0) return;
+        if (n > 0) {
+            if (disconnected) {
+                LOG.info("rca: kafka input on {}: connected again after {} s", topic, (nowMs - unconnectedSinceMs) / 1000);
+            }
+            disconnected = false;
+            unconnectedSinceMs = -1;
+            return;
+        }
+        if (unconnectedSinceMs < 0) unconnectedSinceMs = nowMs;
+        if (!disconnected && nowMs - unconnectedSinceMs >= graceMs) {
+            disconnected = true;
+            LOG.warn("rca: kafka input on {}: no connection to any broker for {} s (broker away?); events of other "
+                    + "agents wait in Kafka until it is back", topic, (nowMs - unconnectedSinceMs) / 1000);
+        }
+    }
+
+    /** The consumer's open connections from its metrics, -1 when it does not report them. */
+    static long connectionCount(org.apache.kafka.clients.consumer.Consumer<String, String> consumer) {
+        try {
+            for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
+                if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
+                        && e.getValue().metricValue() instanceof Number n) {
+                    return n.longValue();
+                }
+            }
+        } catch (RuntimeException e) {
+            // metrics are a hint only
+        }
+        return -1;
+    }
+
+    /** Whether the consumer has had no connection for the grace time (and none since). */
+    boolean disconnected() {
+        return disconnected;
     }
 
     /** Sleeps up to {@code ms}, waking early on close; false when closing. */

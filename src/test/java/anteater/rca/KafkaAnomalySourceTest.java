@@ -89,6 +89,32 @@ class KafkaAnomalySourceTest {
     }
 
     @Test
+    void aBrokerAwaySaysSoOnceAndOnceWhenItIsBack() throws Exception {
+        String topic = "gala_anteater_hybrid_model";
+        MockConsumer<String, String> mc = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+        java.util.concurrent.atomic.AtomicLong open = new java.util.concurrent.atomic.AtomicLong(1);
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        String log;
+        try (KafkaAnomalySource s = new KafkaAnomalySource(mc, topic, e -> { }, open::get, 1)) {
+            s.start();
+            Thread.sleep(20);
+            assertFalse(s.disconnected(), "connected");
+            open.set(0);
+            RcaEngineTest.await(s::disconnected, "no connection reported");
+            Thread.sleep(20);
+            open.set(2);
+            RcaEngineTest.await(() -> !s.disconnected(), "connected again");
+        } finally {
+            System.setErr(err);
+        }
+        log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(1, log.split("no connection to any broker", -1).length - 1, log);
+        assertEquals(1, log.split("connected again", -1).length - 1, log);
+    }
+
+    @Test
     void aFailingPollIsRetriedNotTheEndOfTheInput() throws Exception {
         String topic = "gala_anteater_hybrid_model";
         MockConsumer<String, String> mc = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
