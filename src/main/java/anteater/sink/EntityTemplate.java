@@ -17,12 +17,15 @@ import java.util.TreeMap;
  * </ul>
  * A placeholder with no value is left out together with the separator that follows it (or, at the end, the one
  * before it), so {@code {machine_id}_{measurement}_{tags}} (the default) gives {@code cpu_host1} for a group
- * without a machine_id. The result is sanitised as gala does: characters outside
+ * without a machine_id. When every placeholder of a template is empty for a group, its entity_id is the default
+ * template's ({@code unknown} if that is empty too: no measurement, no tags), never empty or the bare literal text.
+ * The result is sanitised as gala does: characters outside
  * {@code [A-Za-z0-9_\-:.@()+,=;$!*'%]} become {@code :}, and at most 254 characters are kept.
  */
 public final class EntityTemplate {
     public static final String DEFAULT = "{machine_id}_{measurement}_{tags}";
     static final int MAX_LENGTH = 254;
+    private static final EntityTemplate DEFAULT_TEMPLATE = parse(DEFAULT);
 
     private final String text;
     private final List<String> tokens = new ArrayList<>(); // literal text, or "{name}"
@@ -82,10 +85,20 @@ public final class EntityTemplate {
     public String render(String measurement, Map<String, String> tags) {
         List<String> parts = new ArrayList<>(tokens.size());
         List<Boolean> isValue = new ArrayList<>(tokens.size());
+        boolean anyValue = false;
         for (String tok : tokens) {
             boolean ph = isPlaceholder(tok);
-            parts.add(ph ? value(tok.substring(1, tok.length() - 1), measurement, tags) : tok);
+            String part = ph ? value(tok.substring(1, tok.length() - 1), measurement, tags) : tok;
+            anyValue |= ph && !part.isEmpty();
+            parts.add(part);
             isValue.add(ph);
+        }
+        if (!anyValue) {
+            // every placeholder empty (e.g. '{host}' for a group without a host tag): the template's literal text, or
+            // "", would make every such group one entity, and gala (and RCA's own reader) refuses an empty entity_id;
+            // the default template names the group by its measurement and tags instead
+            if (this != DEFAULT_TEMPLATE) return DEFAULT_TEMPLATE.render(measurement, tags);
+            return "unknown";
         }
         // an empty placeholder goes with its separator: the literal after it, else (at the end) the one before it
         for (int k = 0; k < parts.size(); ) {

@@ -29,6 +29,20 @@ class EntityTemplateTest {
     }
 
     @Test
+    void aTemplateWithNothingToFillNamesTheGroupByTheDefault() {
+        // before: "" (refused by gala and by RCA's reader) and "host-" (every group without a host one entity)
+        assertEquals("cpu_dc1", EntityTemplate.parse("{host}").render("cpu", Map.of("dc", "dc1")));
+        assertEquals("m1_cpu_dc1", EntityTemplate.parse("host-{host}").render("cpu", Map.of("dc", "dc1", "machine_id", "m1")));
+        assertEquals("unknown", EntityTemplate.parse("{host}").render("", Map.of()));
+        assertEquals("unknown", EntityTemplate.parse(null).render(null, Map.of()));
+        AnomalyEvent e = new EventFactory(EntityTemplate.parse("{host}"), "sys")
+                .create(TestAnomalies.vaeLike(Map.of("tgid", "7"), TestAnomalies.T0_NS));
+        assertEquals(e.entityId(), anteater.rca.GalaAnomalyJson.parse(EventJson.toJson(e)).entityId(),
+                "our own RCA input reads it back");
+        assertTrue(!e.entityId().isEmpty() && e.eventId().endsWith("_" + e.entityId()), e.eventId());
+    }
+
+    @Test
     void sanitisesLikeGala() {
         EntityTemplate t = EntityTemplate.parse("{measurement}_{tags}");
         assertEquals("disk_h:1_:dev:sda", t.render("disk", Map.of("path", "/dev/sda", "host", "h 1")));
