@@ -21,6 +21,22 @@ class KafkaOutageIT {
     @Test
     void brokerDownForThirtySecondsLosesNothing(@TempDir Path dir) throws Exception {
         KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), false);
+        // our log lines, also kept in the test's output
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                err.write(b);
+                captured.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(b, off, len);
+                captured.write(b, off, len);
+            }
+        }, true));
         try {
             String[] hp = broker.bootstrap.split(":");
             AnteaterConfig cfg = AnteaterConfig.parse(null, "Kafka:\n  server: " + hp[0] + "\n  port: " + hp[1] + "\n");
@@ -58,7 +74,12 @@ class KafkaOutageIT {
             missing.removeAll(ids);
             assertTrue(missing.isEmpty(), missing.size() + " events lost, e.g. " + missing.stream().limit(3).toList());
             assertEquals(sent.size(), got.size(), "no duplicates (idempotent producer)");
+            // the outage is said once by the sink, its end once (not only by the client's per-attempt warnings)
+            String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(1, log.split("Kafka has acknowledged none", -1).length - 1, "one WARN for the outage");
+            assertEquals(1, log.split("Kafka acknowledges events again", -1).length - 1, "one INFO for its end");
         } finally {
+            System.setErr(err);
             broker.stop();
         }
     }
