@@ -1,15 +1,13 @@
 package anteater.rca;
 
 import anteater.sink.AnomalyEvent;
+import anteater.sink.KafkaMetrics;
 import anteater.sink.KafkaProps;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.KafkaException;
@@ -45,7 +43,7 @@ public final class KafkaAnomalySource implements AutoCloseable {
 
     public KafkaAnomalySource(org.apache.kafka.clients.consumer.Consumer<String, String> consumer, String topic,
                               Consumer<AnomalyEvent> sink) {
-        this(consumer, topic, sink, () -> connectionCount(consumer), 10_000);
+        this(consumer, topic, sink, KafkaMetrics.connectionCount(consumer::metrics, "consumer-metrics"), 10_000);
     }
 
     /** With a given count of open connections and grace time (tests). */
@@ -142,23 +140,8 @@ public final class KafkaAnomalySource implements AutoCloseable {
         }
     }
 
-    /** The consumer's open connections from its metrics, -1 when it does not report them. */
-    static long connectionCount(org.apache.kafka.clients.consumer.Consumer<String, String> consumer) {
-        try {
-            for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
-                if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("consumer-metrics")
-                        && e.getValue().metricValue() instanceof Number n) {
-                    return n.longValue();
-                }
-            }
-        } catch (RuntimeException e) {
-            // metrics are a hint only
-        }
-        return -1;
-    }
-
     /** Whether the consumer has had no connection for the grace time (and none since). */
-    boolean disconnected() {
+    public boolean disconnected() {
         return disconnected;
     }
 

@@ -44,6 +44,10 @@ final class AckWatch {
         return true;
     }
 
+    long graceNs() {
+        return graceNs;
+    }
+
     synchronized boolean stalled() {
         return stalled;
     }

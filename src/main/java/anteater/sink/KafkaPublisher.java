@@ -16,8 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -179,17 +177,7 @@ final class KafkaPublisher extends QueuedPublisher {
 
     /** No metadata for {@code topic}: say which of the two usual reasons it is, if the client's metrics tell. */
     private String stallReason(String topic) {
-        double connections = -1;
-        try {
-            for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
-                if (e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics")
-                        && e.getValue().metricValue() instanceof Number n) {
-                    connections = n.doubleValue();
-                }
-            }
-        } catch (RuntimeException e) {
-            // metrics are a hint only
-        }
+        long connections = KafkaMetrics.connectionCount(producer::metrics, "producer-metrics").getAsLong();
         if (connections > 0) {
             return "topic " + topic + " not present in metadata although a broker answers: it does not exist (and "
                     + "the broker does not create topics: create it) or this user may not describe it";
@@ -214,7 +202,7 @@ final class KafkaPublisher extends QueuedPublisher {
             LOG.warn("{}: Kafka has acknowledged none of the events handed to it for {} s ({} waiting in the client, "
                     + "{} queued): broker away or not accepting writes; the client retries for delivery_timeout_ms, "
                     + "then they are queued again ({} produced, {} failed, {} dropped so far)", name,
-                    ACK_GRACE_NS / 1_000_000_000L, acks.inFlight(), queued(), produced(), failed(), dropped());
+                    acks.graceNs() / 1_000_000_000L, acks.inFlight(), queued(), produced(), failed(), dropped());
         }
     }
 
@@ -257,6 +245,7 @@ final class KafkaPublisher extends QueuedPublisher {
         boolean[] stalled = {false};
         boolean[] failedInline = {false};
         acks.sent(System.nanoTime());
+        boolean handedOver = false; // send() returned: the callback reports the outcome to the watch
         try {
             producer.send(new ProducerRecord<>(m.topic(), m.key(), m.json()), (md, ex) -> {
                 long stoppedNs = acks.acked(System.nanoTime(), ex == null);
@@ -283,24 +272,24 @@ final class KafkaPublisher extends QueuedPublisher {
                     warnRateLimited(lastFailWarnNs, "event to " + m.topic() + " failed: " + ex);
                 }
             });
+            handedOver = true;
             if (stalled[0]) return Sent.STALLED;
             return failedInline[0] && closing() ? Sent.FAILED_CLOSING : Sent.DONE;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            acks.acked(System.nanoTime(), false);
             if (closing()) {
                 fail(1);
                 return Sent.FAILED_CLOSING;
             }
             return Sent.STALLED;
         } catch (org.apache.kafka.common.errors.InterruptException e) {
-            acks.acked(System.nanoTime(), false);
             Thread.currentThread().interrupt();
             return Sent.STALLED;
         } catch (KafkaException e) {
-            acks.acked(System.nanoTime(), false);
             fail(1);
             warnRateLimited(lastFailWarnNs, "event to " + m.topic() + " refused: " + e);
             return Sent.DONE;
+        } finally {
+            if (!handedOver) acks.acked(System.nanoTime(), false);
         }
     }
 
