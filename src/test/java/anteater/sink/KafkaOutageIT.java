@@ -43,6 +43,10 @@ class KafkaOutageIT {
             EventSink sink = (EventSink) Sinks.forTask(Options.of("topic", "it_outage", "suppress", Duration.ZERO), cfg,
                     new EventBus());
             QueuedPublisher shared = ((PublisherRegistry.Handle) sink.publisher()).shared();
+            // RCA's Kafka input on the same broker: it watches the consumer's real connection-count metric
+            var rcaInput = new anteater.rca.KafkaAnomalySource(new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                    KafkaProps.consumer(cfg.kafka(), broker.bootstrap, "it-rca", "it-rca")), "it_outage", e -> { });
+            rcaInput.start();
             Set<String> sent = new HashSet<>();
             int n = 0;
             // before: 50 events, 10 per second
@@ -56,11 +60,16 @@ class KafkaOutageIT {
                 sent.add(publish(sink, n++));
             }
             long producedWhileDown = shared.produced() - beforeStop;
+            assertTrue(rcaInput.disconnected(), "RCA's input saw no connection for 10 s of the 32 s outage");
             broker.startAgain();
             System.err.println("broker back after " + (System.nanoTime() - stoppedAt) / 1_000_000 + " ms");
             // after: 50 more
             for (int k = 0; k < 50; k++) sent.add(publish(sink, n++));
             sink.close(Duration.ofSeconds(60));
+            long until = System.nanoTime() + 60_000_000_000L;
+            while (rcaInput.disconnected() && System.nanoTime() < until) Thread.sleep(100);
+            assertTrue(!rcaInput.disconnected(), "RCA's input connected again");
+            rcaInput.close();
             System.err.println("outage run: sent " + sent.size() + ", " + shared.summary()
                     + ", produced while down " + producedWhileDown);
 
@@ -78,6 +87,8 @@ class KafkaOutageIT {
             String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
             assertEquals(1, log.split("Kafka has acknowledged none", -1).length - 1, "one WARN for the outage");
             assertEquals(1, log.split("Kafka acknowledges events again", -1).length - 1, "one INFO for its end");
+            assertEquals(1, log.split("no connection to any broker", -1).length - 1, "one WARN of RCA's input");
+            assertEquals(1, log.split("connected again after", -1).length - 1, "one INFO of RCA's input");
         } finally {
             System.setErr(err);
             broker.stop();
