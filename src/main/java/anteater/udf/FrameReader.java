@@ -88,6 +88,10 @@ public final class FrameReader {
             if (shift > 63) throw new FrameException("frame " + (frames + 1) + ": malformed length varint (more than 10 bytes)");
             b = readByte();
             if (b < 0) throw new FrameException("frame " + (frames + 1) + ": input ended inside the length prefix");
+            // the 10th byte holds bit 63 only: more would be dropped by the shift, leaving a small wrong length
+            if (shift == 63 && (b & 0x7e) != 0) {
+                throw new FrameException("frame " + (frames + 1) + ": malformed length varint (overflows 64 bits)");
+            }
             len |= (long) (b & 0x7f) << shift;
             shift += 7;
         }

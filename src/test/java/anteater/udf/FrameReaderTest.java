@@ -92,6 +92,12 @@ class FrameReaderTest {
         byte[] eleven = new byte[11];
         Arrays.fill(eleven, (byte) 0xff);
         assertThrows(FrameException.class, () -> new FrameReader(new ByteArrayInputStream(eleven), 1 << 20).next());
+        // ten bytes whose last carries bits above 63: dropped by a 64-bit shift, they would leave length 0
+        byte[] overflow = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
+                (byte) 0x80, (byte) 0x80, 0x02};
+        FrameException o = assertThrows(FrameException.class,
+                () -> new FrameReader(new ByteArrayInputStream(overflow), 1 << 20).next());
+        assertTrue(o.getMessage().contains("overflows 64 bits"), o.getMessage());
         byte[] garbage = {3, (byte) 0xff, (byte) 0xff, (byte) 0xff};
         FrameException e = assertThrows(FrameException.class,
                 () -> new FrameReader(new ByteArrayInputStream(garbage), 1 << 20).next());
