@@ -73,8 +73,45 @@ public final class SocketServer implements AutoCloseable {
             throw new IOException("cannot create socket " + path + ": " + e.getMessage(), e);
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+        warmUpSocketIo();
         LOG.info("serving UDF connections on {}", path);
         return new SocketServer(path, ch, maxFrame, threads);
+    }
+
+    /**
+     * One connection on a private socket, with every operation a task node's connection uses (write, read, both
+     * half-closes, close). The JDK initialises its socket dispatcher at the first write or close, and that needs two
+     * file descriptors; if they are missing then (the first task nodes arrive as descriptors run out), the class stays
+     * broken for the life of the JVM: every later connection fails, cannot even be closed, and its node waits for ever.
+     * Best effort: if it fails, the server still starts.
+     */
+    static void warmUpSocketIo() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("anteater-warmup");
+            UnixDomainSocketAddress addr = UnixDomainSocketAddress.of(dir.resolve("w.sock"));
+            try (ServerSocketChannel listen = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                listen.bind(addr);
+                try (SocketChannel client = SocketChannel.open(addr); SocketChannel accepted = listen.accept()) {
+                    client.write(ByteBuffer.wrap(new byte[] {1}));
+                    accepted.read(ByteBuffer.allocate(1));
+                    accepted.shutdownInput();
+                    accepted.shutdownOutput();
+                    client.shutdownOutput();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("socket warm-up failed: {}", e.toString());
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir.resolve("w.sock"));
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a temporary directory left behind
+                }
+            }
+        }
     }
 
     private static Thread daemon(Runnable r) {

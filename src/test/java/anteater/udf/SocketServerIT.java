@@ -1,6 +1,8 @@
 package anteater.udf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.udf.proto.Udf;
@@ -102,14 +104,25 @@ class SocketServerIT {
             assertTrue(server.isAlive(), "server exited: " + Files.readString(log));
             for (SocketChannel c : held) c.close();
             held.clear();
-            // once descriptors are free again, a new task node is served as before
-            List<Udf.Response> after = session(sock, 9);
+            // once descriptors are free again, a new task node is served as before (a hang guard: before the server
+            // warmed its socket I/O up, a dispatcher broken while descriptors ran out left this session waiting for ever)
+            List<Udf.Response> after = assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> session(sock, 9),
+                    () -> "no answer after the descriptors came back; server log: " + readQuietly(log));
             assertEquals(7, after.stream().filter(Udf.Response::hasPoint).count());
             assertTrue(server.isAlive());
+            assertFalse(Files.readString(log).contains("NoClassDefFoundError"), Files.readString(log));
         } finally {
             for (SocketChannel c : held) c.close();
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 
