@@ -74,7 +74,9 @@ public final class TTestDetector implements Detector {
             Map<String, String> tags = new LinkedHashMap<>(w.tags());
             tags.put("field", field);
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("t", r.t);
+            // t is infinite when both sides are constant and differ: the largest double instead, as InfluxDB's line
+            // protocol and the JSON of Kapacitor's alert handlers refuse infinities
+            f.put("t", Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, r.t)));
             f.put("pvalue", r.pValue);
             f.put("window_mean", win[0]);
             f.put("history_mean", hist[0]);

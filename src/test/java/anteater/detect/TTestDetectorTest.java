@@ -212,4 +212,26 @@ class TTestDetectorTest {
         assertTrue(((Number) out.get(out.size() - 1).fields().get("history_stddev")).doubleValue() < 10,
                 "the huge value has left the history");
     }
+
+    static void assertFiniteFields(Verdict v) {
+        for (Map.Entry<String, Object> f : v.fields().entrySet()) {
+            if (f.getValue() instanceof Double d) assertTrue(Double.isFinite(d), f.getKey() + "=" + d + " in " + v.fields());
+        }
+    }
+
+    @Test
+    void aConstantFieldThatChangesLevelWritesAFiniteT() throws Exception {
+        // both sides constant and different: t is infinite, which InfluxDB and Kapacitor's alert JSON refuse
+        TTestDetector d = detector(100, 0.001);
+        List<Verdict> out = new ArrayList<>();
+        d.process(window("a", 0, new double[] {5, 5, 5, 5}, "hotend"), out);
+        d.process(window("a", 10 * SEC, new double[] {7, 7, 7}, "hotend"), out);
+        d.process(window("a", 20 * SEC, new double[] {3, 3}, "hotend"), out);
+        assertEquals(2, out.size());
+        for (Verdict v : out) assertFiniteFields(v);
+        assertEquals(Double.MAX_VALUE, (Double) out.get(0).fields().get("t"));
+        assertEquals(-Double.MAX_VALUE, (Double) out.get(1).fields().get("t"));
+        assertEquals(0.0, (Double) out.get(0).fields().get("pvalue"));
+        assertNotNull(out.get(0).anomaly());
+    }
 }
