@@ -54,6 +54,18 @@ public final class History {
         return Stats.meanAndVariance(i -> get(i), size);
     }
 
+    /** Mean and sample variance of the values taken times {@code scale}. Returns {mean, variance}. */
+    public double[] meanAndVariance(double scale) {
+        return Stats.meanAndVariance(i -> get(i) * scale, size);
+    }
+
+    /** The largest absolute value held (0 when empty). */
+    public double maxAbs() {
+        double max = 0;
+        for (int i = 0; i < size; i++) max = Math.max(max, Math.abs(get(i)));
+        return max;
+    }
+
     public void save(DataOutputStream out) throws IOException {
         out.writeInt(size);
         for (int i = 0; i < size; i++) out.writeDouble(get(i));

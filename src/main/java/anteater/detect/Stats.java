@@ -28,4 +28,19 @@ public final class Stats {
     public static double[] meanAndVariance(double[] values, int n) {
         return meanAndVariance(i -> values[i], n);
     }
+
+    /** The largest absolute value of the first n values (0 for none). */
+    public static double maxAbs(double[] values, int n) {
+        double max = 0;
+        for (int i = 0; i < n; i++) max = Math.max(max, Math.abs(values[i]));
+        return max;
+    }
+
+    /**
+     * 1 for values up to about 1e150 in magnitude; beyond, the power of two that brings {@code maxAbs} near 1, so
+     * that sums and squares of the values taken times it stay finite (multiplying by a power of two is exact).
+     */
+    public static double scaleFor(double maxAbs) {
+        return maxAbs > 1e150 && Double.isFinite(maxAbs) ? Math.scalb(1.0, -Math.getExponent(maxAbs)) : 1.0;
+    }
 }

@@ -67,8 +67,19 @@ public final class TTestDetector implements Detector {
                 h.addAll(s.valuesArray(), n);
                 continue;
             }
-            double[] win = Stats.meanAndVariance(s.valuesArray(), n);
+            double[] values = s.valuesArray();
+            double[] win = Stats.meanAndVariance(values, n);
             double[] hist = h.meanAndVariance();
+            double scale = 1;
+            if (!finite(win) || !finite(hist)) {
+                // beyond about 1e154 squares (near 1.8e308 sums) overflowed, and NaN or infinite means, deviations and t
+                // reached the point: both samples again, taken times one power of two (exact) that brings their largest
+                // value near 1. t and p do not depend on the scale; means and deviations are scaled back
+                double f = Stats.scaleFor(Math.max(Stats.maxAbs(values, n), h.maxAbs()));
+                scale = f;
+                win = Stats.meanAndVariance(i -> values[i] * f, n);
+                hist = h.meanAndVariance(f);
+            }
             Welch r = Welch.test(n, win[0], win[1], h.size(), hist[0], hist[1]);
             boolean anomalous = r.pValue <= alpha;
             Map<String, String> tags = new LinkedHashMap<>(w.tags());
@@ -76,12 +87,13 @@ public final class TTestDetector implements Detector {
             Map<String, Object> f = new LinkedHashMap<>();
             // t is infinite when both sides are constant and differ: the largest double instead, as InfluxDB's line
             // protocol and the JSON of Kapacitor's alert handlers refuse infinities
-            f.put("t", Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, r.t)));
+            f.put("t", finite(r.t));
             f.put("pvalue", r.pValue);
-            f.put("window_mean", win[0]);
-            f.put("history_mean", hist[0]);
-            f.put("window_stddev", Math.sqrt(win[1]));
-            f.put("history_stddev", Math.sqrt(hist[1]));
+            f.put("window_mean", win[0] / scale);
+            f.put("history_mean", hist[0] / scale);
+            // beyond the double limit only when the values span it (-1.8e308 and 1.8e308 in one window)
+            f.put("window_stddev", finite(Math.sqrt(win[1]) / scale));
+            f.put("history_stddev", finite(Math.sqrt(hist[1]) / scale));
             f.put("window_count", (long) n);
             f.put("history_count", (long) h.size());
             f.put("skipped", (long) skipped);
@@ -91,7 +103,7 @@ public final class TTestDetector implements Detector {
                 double score = r.pValue > 0 ? -Math.log10(r.pValue) : 400.0;
                 String desc = String.format(Locale.ROOT,
                         "%s of %s is abnormal: window mean %.4g vs history mean %.4g (t=%.3g, p=%.3g)",
-                        field, describe(w), win[0], hist[0], r.t, r.pValue);
+                        field, describe(w), win[0] / scale, hist[0] / scale, r.t, r.pValue);
                 a = new Anomaly("ttest", w.name(), w.tags(), w.tmax(), spanSeconds(w), field, score, n, n,
                         List.of(new Contribution(field, score, String.format(Locale.ROOT, "p-value %.3g", r.pValue))),
                         desc, java.util.Arrays.copyOf(s.valuesArray(), n));
@@ -100,6 +112,15 @@ public final class TTestDetector implements Detector {
             }
             out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
         }
+    }
+
+    private static boolean finite(double[] meanAndVariance) {
+        return Double.isFinite(meanAndVariance[0]) && Double.isFinite(meanAndVariance[1]);
+    }
+
+    /** x, or the largest double of its sign when it is infinite (a point's fields must be finite). */
+    static double finite(double x) {
+        return Math.max(-Double.MAX_VALUE, Math.min(Double.MAX_VALUE, x));
     }
 
     static long spanSeconds(Window w) {

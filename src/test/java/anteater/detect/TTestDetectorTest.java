@@ -234,4 +234,30 @@ class TTestDetectorTest {
         assertEquals(0.0, (Double) out.get(0).fields().get("pvalue"));
         assertNotNull(out.get(0).anomaly());
     }
+
+    @Test
+    void valuesNearTheDoubleLimitGiveFiniteStatisticsAndAreStillTested() throws Exception {
+        // their squares (beyond 1e154) and sums (near 1.8e308) overflowed: window_stddev was infinite or NaN, the
+        // means infinite, t NaN, and p = 1 whatever the windows, so a shift of 20 deviations went unseen
+        TTestDetector d = detector(300, 0.001);
+        Random r = new Random(6);
+        double[] seed = normal(r, 200, 1.5e308, 1e306);
+        List<Verdict> out = new ArrayList<>();
+        d.process(window("a", 0, seed, "hotend"), out);
+        d.process(window("a", 300 * SEC, normal(r, 50, 1.5e308, 1e306), "hotend"), out);
+        d.process(window("a", 600 * SEC, normal(r, 50, 1.3e308, 1e306), "hotend"), out);
+        assertEquals(2, out.size());
+        for (Verdict v : out) assertFiniteFields(v);
+        Verdict normal = out.get(0), shifted = out.get(1);
+        assertNull(normal.anomaly(), normal.fields().toString());
+        assertEquals(1.5e308, (Double) normal.fields().get("history_mean"), 1e306);
+        assertEquals(1e306, (Double) normal.fields().get("history_stddev"), 2e305);
+        assertNotNull(shifted.anomaly(), shifted.fields().toString());
+        assertEquals(1.3e308, (Double) shifted.fields().get("window_mean"), 1e306);
+        // a window that spans the whole double range: its deviation (2.5e308) is beyond it
+        out.clear();
+        d.process(window("a", 900 * SEC, new double[] {Double.MAX_VALUE, -Double.MAX_VALUE}, "hotend"), out);
+        assertFiniteFields(out.get(0));
+        assertEquals(Double.MAX_VALUE, (Double) out.get(0).fields().get("window_stddev"));
+    }
 }
