@@ -246,14 +246,19 @@ public final class VaeDetector implements Detector {
                 LOG.info("vae group {}: back to normal before the relearnt model was ready; it is dropped", key);
                 return;
             }
+            // checked before anything of the group changes: a model that fails here is a failed training (its group
+            // keeps warming up, or keeps its model), not half installed
+            String unusable = unusable(m);
+            if (unusable != null) throw new IllegalStateException(unusable);
+            double[] calibration = m.calibrationSorted(smooth);
+            double thr = threshold.of(calibration);
             boolean first = g.model == null;
             g.model = m;
             g.setMetrics(m.metrics());
             // the warm-up rows (or a relearning's) were for this training; from now on only rows judged normal are kept
             if (first || relearnt) g.restart();
             if (relearnt) g.relearnings++;
-            double[] calibration = m.calibrationSorted(smooth);
-            g.threshold = threshold.of(calibration);
+            g.threshold = thr;
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key,
                     first ? "new" : relearnt ? "relearnt (new normal)" : "fine-tuned", m.size(), fmt(g.threshold));
             String few = first || relearnt ? threshold.fewScores(calibration) : null;
@@ -275,6 +280,20 @@ public final class VaeDetector implements Detector {
             }
             LOG.warn("vae group {}: training failed: {}", key, e.toString());
         }
+    }
+
+    /**
+     * Why a trained model cannot judge, or null: its calibration scores (held-out training rows through its normaliser
+     * and network) are not all finite, so its normaliser or network is NaN or infinite somewhere and every step it
+     * scores would be too (NaN in the output points, for ever, as fine-tunings start from it).
+     */
+    static String unusable(VaeModel m) {
+        double[] cal = m.calibration();
+        if (cal.length == 0) return "the trained model has no calibration scores";
+        for (double c : cal) {
+            if (!Double.isFinite(c)) return "the trained model scores its own training rows as " + c + " (its normaliser or network is not finite)";
+        }
+        return null;
     }
 
     private void warm(String key, Window w, GroupState g, List<Verdict> out) {

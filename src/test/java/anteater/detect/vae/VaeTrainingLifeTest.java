@@ -12,6 +12,7 @@ import anteater.detect.Window;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -126,6 +127,48 @@ class VaeTrainingLifeTest {
         }
         assertFalse(d.training(KEY), "no fine-tuning on made-up rows");
         assertEquals(before, d.bufferedRows(KEY), "made-up rows are not kept to be learned");
+        d.close();
+    }
+
+    @Test
+    void aTrainedModelThatScoresNaNIsAFailedTrainingNotInstalled() throws Exception {
+        // a model whose normaliser is not finite (a warm-up column whose gap mean overflowed) scores every row NaN;
+        // it was installed all the same (its POT threshold then threw, after the model was in place), so the group
+        // wrote anomaly_score=NaN and threshold=Infinity for ever, and each fine-tuning started from it
+        List<Window> ws = Synthetic.windows(Synthetic.rows(2000, 6), 20, 0);
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(5, 0));
+        VaeDetector.Trainer real = d.fit;
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        d.fit = (rows, metrics, c) -> {
+            VaeModel m = real.train(rows, metrics, c);
+            if (tries.incrementAndGet() > 1) return m;
+            double[] mean = new double[m.size()], scale = new double[m.size()];
+            for (int j = 0; j < mean.length; j++) {
+                mean[j] = j == 0 ? Double.POSITIVE_INFINITY : m.normaliser().mean(j);
+                scale[j] = j == 0 ? Double.NaN : m.normaliser().scale(j);
+            }
+            Normaliser bad = new Normaliser(mean, scale, m.normaliser().clip());
+            VaeModel probe = new VaeModel(m.metrics(), bad, m.lags(), m.network(), new double[0], m.config());
+            double[] cal = probe.score(Arrays.copyOfRange(rows, rows.length - 20, rows.length), null, null);
+            return new VaeModel(m.metrics(), bad, m.lags(), m.network(), cal, m.config(), m.caps());
+        };
+        List<Verdict> out = new ArrayList<>();
+        int i = 0;
+        for (; i < 80 && d.model(KEY) == null; i++) {
+            out.clear();
+            d.process(ws.get(i), out);
+            for (Map.Entry<String, Object> f : out.get(0).fields().entrySet()) {
+                if (f.getValue() instanceof Double x) assertTrue(Double.isFinite(x), "window " + i + ": " + out.get(0).fields());
+            }
+            assertTrue(d.awaitTraining(120_000));
+            if (i == 5) assertNull(d.model(KEY), "the NaN model is not installed");
+        }
+        assertEquals(2, tries.get(), "tried again after the failure");
+        assertNotNull(d.model(KEY), "the second training is installed");
+        out.clear();
+        d.process(ws.get(i), out);
+        assertTrue(Double.isFinite((Double) out.get(0).fields().get("anomaly_score")), out.get(0).fields().toString());
+        assertTrue(Double.isFinite((Double) out.get(0).fields().get("threshold")), out.get(0).fields().toString());
         d.close();
     }
 }
