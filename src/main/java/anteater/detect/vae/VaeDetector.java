@@ -343,7 +343,11 @@ public final class VaeDetector implements Detector {
         g.pending = submit(() -> fit.train(rows, metrics, config), values);
     }
 
-    /** Cells that were never observed (NaN) take their column's mean, or 0. */
+    /**
+     * Cells that were never observed (NaN) take their column's mean, or 0. When the sum of a column's values
+     * overflows (values near the double limit), the mean sums each value divided by the count: the infinite (or NaN)
+     * cells made the normaliser, and so every score of the model, NaN.
+     */
     static void fillGaps(double[][] rows, int d) {
         for (int j = 0; j < d; j++) {
             double sum = 0;
@@ -355,6 +359,10 @@ public final class VaeDetector implements Detector {
                 }
             }
             double m = n == 0 ? 0 : sum / n;
+            if (!Double.isFinite(m)) {
+                m = 0;
+                for (double[] r : rows) if (!Double.isNaN(r[j])) m += r[j] / n;
+            }
             for (double[] r : rows) if (Double.isNaN(r[j])) r[j] = m;
         }
     }

@@ -37,4 +37,21 @@ class NormaliserHugeTest {
         assertEquals(10.0, n.mean(1), 0);
         assertEquals(1e-3, n.scale(1), 0);
     }
+
+    @Test
+    void warmUpGapsOfAHugeMetricTakeAFiniteMean() {
+        // a metric near 1e308 that appeared during the warm-up: the sum of its values overflowed, its earlier cells
+        // became infinite, the normaliser's mean infinite and its scale NaN, and every score of the model NaN
+        double nan = Double.NaN;
+        double[][] rows = {{1, nan}, {2, nan}, {3, 1.5e308}, {4, 1.7e308}, {5, 1.6e308}};
+        VaeDetector.fillGaps(rows, 2);
+        assertEquals(1.6e308, rows[0][1], 1e293);
+        assertEquals(1.6e308, rows[1][1], 1e293);
+        Normaliser n = Normaliser.fit(rows, 4, 1e-3);
+        assertTrue(Double.isFinite(n.mean(1)) && Double.isFinite(n.scale(1)) && n.scale(1) > 0,
+                "mean " + n.mean(1) + " scale " + n.scale(1));
+        double[][] small = {{1, nan}, {2, 4}, {3, 5}};
+        VaeDetector.fillGaps(small, 2);
+        assertEquals(4.5, small[0][1], 0, "ordinary columns as before");
+    }
 }
