@@ -127,7 +127,7 @@ final class GroupState {
         writeRows(o, recent);
     }
 
-    /** Reads a group's state written by {@link #write} in snapshot format {@code version} (1 to 4); the threshold is the caller's. */
+    /** Reads a group's state written by {@link #write} in snapshot format {@code version} (1 to 5); the threshold is the caller's. */
     static GroupState read(DataInputStream i, int version, VaeModel shared) throws IOException {
         GroupState g = new GroupState();
         g.stepNs = i.readLong();
@@ -168,13 +168,13 @@ final class GroupState {
             throw new IOException("bad model kind " + kind);
         }
         if (kind == 2 && !g.model.metrics().equals(ms)) throw new IOException("model metrics differ from the group's");
-        readRows(i, g.buffer);
+        readRows(i, g.buffer, version);
         if (version >= 4) {
             g.anomalousRun = i.readLong();
             if (g.anomalousRun < 0) throw new IOException("bad anomalous run " + g.anomalousRun);
             g.relearnings = i.readLong();
             if (g.relearnings < 0) throw new IOException("bad relearning count " + g.relearnings);
-            readRows(i, g.recent);
+            readRows(i, g.recent, version);
         }
         // option 'model' changed since the snapshot (Kapacitor sends it at every start, so refusing it would fail them
         // all): a group of the old pretrained model, or one still warming up, takes the task's model now; without
@@ -194,23 +194,35 @@ final class GroupState {
         return g;
     }
 
+    /**
+     * Rows are kept as floats, but a row holding a value beyond float range (3.4e38), which would come back infinite
+     * (and make the normaliser of a training on it, and so the model, NaN), is kept as doubles: its length is
+     * written negated, as -1 - length (snapshot version 5).
+     */
     private static void writeRows(DataOutputStream o, ArrayDeque<double[]> rows) throws IOException {
         o.writeInt(rows.size());
         for (double[] row : rows) {
-            o.writeInt(row.length);
-            for (double v : row) o.writeFloat((float) v);
+            boolean wide = false;
+            for (double v : row) wide |= Math.abs(v) > Float.MAX_VALUE;
+            o.writeInt(wide ? -1 - row.length : row.length);
+            for (double v : row) {
+                if (wide) o.writeDouble(v);
+                else o.writeFloat((float) v);
+            }
         }
     }
 
-    private static void readRows(DataInputStream i, ArrayDeque<double[]> rows) throws IOException {
+    private static void readRows(DataInputStream i, ArrayDeque<double[]> rows, int version) throws IOException {
         int nb = i.readInt();
         if (nb < 0 || nb > VaeDetector.MAX_BUFFER) throw new IOException("bad buffer size " + nb);
         for (int k = 0; k < nb; k++) {
             int len = i.readInt();
+            boolean wide = len < 0 && version >= 5;
+            if (wide) len = -1 - len;
             if (len < 0 || len > VaeDetector.MAX_METRICS) throw new IOException("bad row length " + len);
-            VaeModel.need(i, 4L * len, "row");
+            VaeModel.need(i, (wide ? 8L : 4L) * len, "row");
             double[] row = new double[len];
-            for (int j = 0; j < len; j++) row[j] = i.readFloat();
+            for (int j = 0; j < len; j++) row[j] = wide ? i.readDouble() : i.readFloat();
             rows.addLast(row);
         }
     }

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VaeDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(VaeDetector.class);
-    static final int STATE_VERSION = 4;
+    static final int STATE_VERSION = 5;
     /** Rows kept for training or fine-tuning, per group. */
     static final int MAX_BUFFER = 20_000;
     /** Values kept for training or fine-tuning, per group and buffer (8 MB): a wide group keeps fewer rows. */

@@ -125,10 +125,11 @@ class RelearnTest {
         VaeDetector a = VaeDetector.create(o);
         feed(a, ws, 0, SHIFT_WINDOW);
         byte[] v4 = VaeDetectorTest.snapshot(a);
-        // version 4 = version 3 + per group the relearn run and count (longs) and its rows (int count, here 0)
+        // version 4 = version 3 + per group the relearn run and count (longs) and its rows (int count, here 0);
+        // version 5 writes the same bytes when no row holds a value beyond float range
         byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 20);
         java.nio.ByteBuffer.wrap(v3).putInt(0, 3);
-        assertEquals(4, java.nio.ByteBuffer.wrap(v4).getInt(0));
+        assertEquals(5, java.nio.ByteBuffer.wrap(v4).getInt(0));
         VaeDetector b = (VaeDetector) Detectors.create(o);
         b.load(new DataInputStream(new ByteArrayInputStream(v3)));
         List<Verdict> va = feed(a, ws, SHIFT_WINDOW, SHIFT_WINDOW + 20), vb = feed(b, ws, SHIFT_WINDOW, SHIFT_WINDOW + 20);

@@ -251,4 +251,39 @@ class VaeDetectorTest {
         e = assertThrows(OptionException.class, () -> VaeDetector.create(Options.of("detector", "vae", "model", "/nonexistent/m.vae")));
         assertTrue(e.getMessage().contains("cannot read VAE model"), e.getMessage());
     }
+
+    @Test
+    void aWarmUpSnapshotKeepsValuesBeyondFloatRange() throws Exception {
+        // warm-up rows are saved as floats: a metric of 1e300 came back infinite, and the model trained on the restored
+        // rows had an infinite normaliser and scored everything NaN
+        List<Window> ws = new ArrayList<>();
+        for (Window src : Synthetic.windows(Synthetic.rows(400, 9), 20, 0)) {
+            Window w = new Window("node", "host=a", java.util.Map.of("host", "a"), false, 20);
+            for (int k = 0; k < 20; k++) {
+                long t = src.series("cpu").time(k);
+                w.notePoint(t);
+                for (String m : Synthetic.METRICS) w.add(m, t, src.series(m).value(k));
+                w.add("huge", t, 1e300 * src.series("cpu").value(k));
+            }
+            w.end(null, null, null, false, src.tmax());
+            ws.add(w);
+        }
+        Options o = onlineOptions(6, 0);
+        VaeDetector a = VaeDetector.create(o);
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 3; i++) a.process(ws.get(i), out);
+        VaeDetector b = VaeDetector.create(o);
+        b.load(new DataInputStream(new ByteArrayInputStream(snapshot(a))));
+        for (int i = 3; i < 6; i++) b.process(ws.get(i), out);
+        assertTrue(b.awaitTraining(120_000));
+        out.clear();
+        b.process(ws.get(6), out);
+        VaeModel m = b.model("host=a");
+        assertNotNull(m, "the model trained on the restored rows is installed");
+        int huge = m.metrics().indexOf("huge");
+        assertEquals(1e301, m.normaliser().mean(huge), 3e300, "mean of 'huge'");
+        assertTrue(Double.isFinite((Double) out.get(0).fields().get("anomaly_score")), out.get(0).fields().toString());
+        a.close();
+        b.close();
+    }
 }
