@@ -50,6 +50,17 @@ public final class VaeDetector implements Detector {
     static int maxRows(int width) {
         return Math.max(2, Math.min(MAX_BUFFER, MAX_BUFFER_VALUES / Math.max(1, width)));
     }
+    /**
+     * Steps in a row with no value at all that still get a (forward-filled) row: the model's lags, beyond which its
+     * input no longer changes, and at least {@value #MIN_FILL_STEPS}, so that ordinary gaps are filled as they were.
+     * The steps after are skipped: a window spanning a long gap is not a row a step.
+     */
+    static int maxFill(int lags) {
+        return Math.max(lags, MIN_FILL_STEPS);
+    }
+
+    static final int MIN_FILL_STEPS = 64;
+
     /** Rows a fine-tuning needs at least. */
     static final int MIN_FINE_TUNE_ROWS = 64;
     static final int FINE_TUNE_EPOCHS = 3;
@@ -302,7 +313,7 @@ public final class VaeDetector implements Detector {
         }
         double[] fill = new double[g.metrics.size()];
         Arrays.fill(fill, Double.NaN);
-        StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, null);
+        StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, null, maxFill(config.lags()));
         for (double[] row : r.rows()) g.keep(row);
         if (g.windows >= warmup && g.windows >= g.retryAt && g.pending == null) submitInitial(key, g);
         Map<String, Object> f = new LinkedHashMap<>();
@@ -425,7 +436,7 @@ public final class VaeDetector implements Detector {
         Set<String> unknown = new HashSet<>();
         double[] fill = new double[m.size()];
         for (int j = 0; j < fill.length; j++) fill[j] = m.normaliser().mean(j);
-        StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, unknown);
+        StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, unknown, maxFill(m.lags()));
         logUnknown(key, unknown);
         if (r.known() == 0 && !w.allSeries().isEmpty()) logNoMatch(key, w, m);
         g.imputed += r.imputed();
