@@ -18,8 +18,11 @@ import java.util.Set;
  */
 public final class StepAssembler {
 
-    /** The assembled rows and what had to be made up. */
-    public record Rows(double[][] rows, long[] times, int imputed, int known, List<String> unknown) {
+    /**
+     * The assembled rows and what had to be made up: {@code known} fields of the window are metrics, {@code observed}
+     * values of them are finite (0: every row is made up, by forward fill or fill values).
+     */
+    public record Rows(double[][] rows, long[] times, int imputed, int known, int observed, List<String> unknown) {
     }
 
     private StepAssembler() {
@@ -134,7 +137,7 @@ public final class StepAssembler {
         }
         long[] times = new long[ns];
         for (int k = 0; k < ns; k++) times[k] = stepNs <= 0 ? tmax : tmin + steps[k] * stepNs;
-        return new Rows(rows, times, imputed, known, unknown);
+        return new Rows(rows, times, imputed, known, nh, unknown);
     }
 
     /** a + b, at most Long.MAX_VALUE (both >= 0). */

@@ -314,7 +314,8 @@ public final class VaeDetector implements Detector {
         double[] fill = new double[g.metrics.size()];
         Arrays.fill(fill, Double.NaN);
         StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, null, maxFill(config.lags()));
-        for (double[] row : r.rows()) g.keep(row);
+        // a window without a finite value is all forward fill: not a row to learn
+        if (r.observed() > 0) for (double[] row : r.rows()) g.keep(row);
         if (g.windows >= warmup && g.windows >= g.retryAt && g.pending == null) submitInitial(key, g);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("anomaly_score", 0.0);
@@ -334,7 +335,9 @@ public final class VaeDetector implements Detector {
             if (!g.waitLogged) {
                 g.waitLogged = true;
                 LOG.warn("vae group {}: warm-up of {} windows done but {}; it trains once it has", key, g.windows,
-                        d == 0 ? "its windows hold no numeric field" : "it has only " + g.buffer.size() + " row (2 needed)");
+                        d == 0 ? "its windows hold no numeric field"
+                                : g.buffer.isEmpty() ? "its windows hold no finite value (NaN only)"
+                                : "it has only " + g.buffer.size() + " row (2 needed)");
             }
             return;
         }
@@ -507,9 +510,10 @@ public final class VaeDetector implements Detector {
             g.anomalousRun = 0;
             g.recent.clear();
         }
-        // a window with none of the model's fields (renamed, say) is all made up (forward fill, training means):
-        // learning it would teach the model constant rows and pull the threshold down
-        if (!anomalous && updateInterval > 0 && r.known() > 0) {
+        // a window with none of the model's fields (renamed, say), or with no finite value of them (a source sending
+        // NaN), is all made up (forward fill, training means): learning it would teach the model constant rows and
+        // pull the threshold down
+        if (!anomalous && updateInterval > 0 && r.observed() > 0) {
             // a window below the ratio may still hold steps above the threshold (a fault's first steps): only the
             // steps judged normal themselves are learned
             for (int i = 0; i < n; i++) if (!(scores[i] > thr)) g.keep(r.rows()[i]);

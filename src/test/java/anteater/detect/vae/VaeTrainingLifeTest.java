@@ -171,4 +171,35 @@ class VaeTrainingLifeTest {
         assertTrue(Double.isFinite((Double) out.get(0).fields().get("threshold")), out.get(0).fields().toString());
         d.close();
     }
+
+    @Test
+    void windowsWhoseValuesAreAllNaNAreNotLearned() throws Exception {
+        // a source sending NaN (a failed sensor) for a while: each window is the model's fields without a finite
+        // value, every row forward-filled; they were learned by the fine-tuning (and kept in the warm-up)
+        VaeModel m = VaeRestoreOptionsTest.pretrained(Synthetic.METRICS);
+        VaeDetector d = VaeDetector.create(Options.of("detector", "vae", "updateInterval", 5L), m);
+        VaeDetector warming = VaeDetector.create(VaeDetectorTest.onlineOptions(1000, 0));
+        List<Verdict> out = new ArrayList<>();
+        List<Window> ws = Synthetic.windows(Synthetic.rows(400, 4), 20, 0);
+        d.process(ws.get(0), out);
+        warming.process(ws.get(0), out);
+        int before = d.bufferedRows(KEY), warmBefore = warming.bufferedRows(KEY);
+        for (int k = 1; k < 20; k++) {
+            Window w = new Window("node", KEY, Map.of("host", "a"), false, 20);
+            long t = 0;
+            for (int i = 0; i < 20; i++) {
+                t = (k * 20L + i) * Synthetic.STEP;
+                w.notePoint(t);
+                for (String f : Synthetic.METRICS) w.add(f, t, Double.NaN);
+            }
+            w.end(null, null, null, false, t);
+            d.process(w, out);
+            warming.process(w, out);
+        }
+        assertFalse(d.training(KEY), "no fine-tuning on made-up rows");
+        assertEquals(before, d.bufferedRows(KEY), "made-up rows are not kept to be learned");
+        assertEquals(warmBefore, warming.bufferedRows(KEY), "nor kept in the warm-up");
+        d.close();
+        warming.close();
+    }
 }
