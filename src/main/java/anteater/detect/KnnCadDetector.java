@@ -107,11 +107,23 @@ public final class KnnCadDetector implements Detector {
             double[][] ref = referenceBySlot();
             for (double[] x : ref) for (int i = 0; i < dim; i++) mean[i] += x[i];
             for (int i = 0; i < dim; i++) mean[i] /= refSize;
+            for (int i = 0; i < dim; i++) {
+                if (Double.isFinite(mean[i])) continue;
+                // the sum of values near the double limit overflowed: each value divided first
+                mean[i] = 0;
+                for (double[] x : ref) mean[i] += x[i] / refSize;
+            }
+            // deviations beyond about 1e154 overflowed their products, the covariance became infinite or NaN and so
+            // every distance NaN: the field was never flagged. The covariance is of the deviations times one power of
+            // two (1 for ordinary values), and the factor takes it back: Mahalanobis distances do not depend on it
+            double maxDev = 0;
+            for (double[] x : ref) for (int i = 0; i < dim; i++) maxDev = Math.max(maxDev, Math.abs(x[i] - mean[i]));
+            double f = Stats.scaleFor(maxDev);
             double[] cov = new double[dim * dim];
             for (double[] x : ref) {
                 for (int i = 0; i < dim; i++) {
-                    double a = x[i] - mean[i];
-                    for (int j = 0; j <= i; j++) cov[i * dim + j] += a * (x[j] - mean[j]);
+                    double a = (x[i] - mean[i]) * f;
+                    for (int j = 0; j <= i; j++) cov[i * dim + j] += a * ((x[j] - mean[j]) * f);
                 }
             }
             double trace = 0;
@@ -120,6 +132,7 @@ public final class KnnCadDetector implements Detector {
             double ridge = Math.max(1e-12, 1e-6 * trace / dim);
             for (int i = 0; i < dim; i++) for (int j = 0; j <= i; j++) cov[i * dim + j] = cov[i * dim + j] / refSize + (i == j ? ridge : 0);
             whiten = inverseCholesky(cov, dim, ridge);
+            if (f != 1) for (int i = 0; i < whiten.length; i++) whiten[i] *= f;
             rewhiten(ref);
             sinceRefresh = 0;
         }

@@ -187,4 +187,24 @@ class KnnCadDetectorTest {
         org.junit.jupiter.api.Assertions.assertTrue(w.contains("1000 groups x 3 fields") && w.contains("maxGroups"), w);
         org.junit.jupiter.api.Assertions.assertNull(KnnCadDetector.memoryWarning(100, 3, 19, 600, heap));
     }
+
+    @Test
+    void valuesBeyondAbout1e154AreJudgedAsTheSameValuesInOrdinaryUnits() throws Exception {
+        // their squares overflowed the reference covariance: every distance was NaN, every score 0, nothing flagged
+        double[] v = seasonal(7, 900);
+        v[700] += 8;
+        double[] huge = new double[v.length];
+        for (int i = 0; i < v.length; i++) huge[i] = v[i] * 1e200;
+        List<Verdict> a = feed(detector(0), v, 0, v.length), b = feed(detector(0), huge, 0, huge.length);
+        int flags = 0;
+        for (int i = 0; i < v.length; i++) {
+            assertEquals(flagged(a.get(i)), flagged(b.get(i)), "value " + i);
+            if (flagged(a.get(i))) flags++;
+            if (a.get(i) != null) {
+                assertEquals((Double) a.get(i).fields().get("anomaly_score"), (Double) b.get(i).fields().get("anomaly_score"), 0.01, "value " + i);
+            }
+        }
+        assertTrue(flagged(b.get(700)), "the broken value is found");
+        assertTrue(flags < 20, flags + " flags");
+    }
 }
