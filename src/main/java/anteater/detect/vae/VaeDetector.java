@@ -450,6 +450,10 @@ public final class VaeDetector implements Detector {
             if (g.runs.length != d) g.runs = new int[d];
             capPersistent(scores, contrib, m.caps(), g.runs, persist);
         }
+        // scored at the precision of the calibration scores the threshold comes from (floats, as in the model file):
+        // a constant warm-up gives one repeated calibration score, the threshold is that score rounded to float, and
+        // the same rows scored in double were above it whenever the rounding went down (every window anomalous)
+        for (int i = 0; i < n; i++) scores[i] = (float) scores[i];
         g.ewma = ScoreSmoother.apply(scores, smooth, g.ewma);
         g.tail = tail(g.tail, r.rows(), m.lags() - 1);
         double thr = g.threshold;
