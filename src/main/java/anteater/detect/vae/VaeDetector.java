@@ -655,9 +655,18 @@ public final class VaeDetector implements Detector {
     public void load(DataInputStream in) throws IOException {
         int v = in.readInt();
         if (v < 1 || v > STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads 1 to " + STATE_VERSION + ")");
-        long[] changed = new long[2];
+        long[] changed = new long[3];
         groups.load(in, i -> {
             GroupState g = GroupState.read(i, v, shared);
+            if (g.model != null && g.model != shared && unusable(g.model) != null) {
+                // a model that scores its own rows NaN, installed by versions before install() checked it: its threshold
+                // cannot be fitted, which failed this restore and so every start of the task; the group warms up afresh
+                g.model = null;
+                g.restart();
+                g.windows = 0;
+                g.sinceUpdate = 0;
+                changed[2]++;
+            }
             if (g.model != null) g.threshold = threshold.of(g.model.calibrationSorted(smooth));
             if (g.optionModelChanged) changed[0]++;
             // rows kept for a fine-tuning that a task redefined with updateInterval 0 never runs
@@ -672,6 +681,10 @@ public final class VaeDetector implements Detector {
         if (changed[1] > 0) {
             LOG.warn("vae: option 'step' differs from the step of {} restored groups; they use {} s from now on (a model"
                     + " trained on another step may score differently)", changed[1], stepOption / 1e9);
+        }
+        if (changed[2] > 0) {
+            LOG.warn("vae: {} restored groups had a model that scores its own training rows NaN (not finite); they warm up afresh",
+                    changed[2]);
         }
         if (changed[0] > 0) {
             LOG.warn("vae: option 'model' changed since the snapshot: {} groups {}", changed[0],

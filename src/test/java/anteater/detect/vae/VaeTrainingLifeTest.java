@@ -202,4 +202,40 @@ class VaeTrainingLifeTest {
         d.close();
         warming.close();
     }
+
+    @Test
+    void aSnapshotHoldingAModelThatScoresNaNRestoresAndTheGroupWarmsUpAfresh() throws Exception {
+        // versions before install() checked the model saved such a model in their snapshots; restoring one threw while
+        // fitting its threshold (POT: no finite score), which failed the restore and, since Kapacitor keeps the
+        // snapshot, every start of the task until it was deleted
+        VaeModel m = VaeRestoreOptionsTest.pretrained(Synthetic.METRICS);
+        double[] nan = new double[20];
+        Arrays.fill(nan, Double.NaN);
+        GroupState g = new GroupState();
+        g.setMetrics(m.metrics());
+        g.model = new VaeModel(m.metrics(), m.normaliser(), m.lags(), m.network(), nan, m.config(), m.caps());
+        g.stepNs = Synthetic.STEP;
+        g.windows = 200;
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream o = new java.io.DataOutputStream(b);
+        o.writeInt(VaeDetector.STATE_VERSION);
+        o.writeInt(1);
+        o.writeUTF(KEY);
+        g.write(o, null);
+        o.flush();
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(5, 0));
+        d.load(new DataInputStream(new ByteArrayInputStream(b.toByteArray())));
+        assertNull(d.model(KEY), "the NaN model is dropped");
+        List<Window> ws = Synthetic.windows(Synthetic.rows(400, 4), 20, 0);
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 5; i++) d.process(ws.get(i), out);
+        assertEquals(Boolean.TRUE, out.get(0).fields().get("warming_up"));
+        assertEquals(1L, out.get(0).fields().get("warmup_windows"), "warms up afresh");
+        assertTrue(d.awaitTraining(120_000));
+        out.clear();
+        d.process(ws.get(5), out);
+        assertNotNull(d.model(KEY));
+        assertTrue(Double.isFinite((Double) out.get(0).fields().get("threshold")), out.get(0).fields().toString());
+        d.close();
+    }
 }
