@@ -142,6 +142,12 @@ public final class VaeDetector implements Detector {
                 s.stepNs(), s.topMetrics(), s.maxGroups(), model);
         det.persist = s.persist();
         det.relearn = s.relearn();
+        if (o.has("field")) {
+            // it was silently ignored: a task naming its fields got a model of every numeric field all the same
+            LOG.warn("vae: option 'field' ({}) is not used: the VAE models every numeric field of a group{}; keep only some"
+                    + " with |eval().keep(...) before the node", String.join(", ", o.getStrings("field")),
+                    model != null ? " (those of model '" + path + "')" : "");
+        }
         if (model != null) {
             // the model's lags and clip are fixed by its training: options saying otherwise are not applied
             if (o.has("lags") && s.config().lags() != model.lags()) {

@@ -1,6 +1,7 @@
 package anteater.detect.vae;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import anteater.detect.Options;
@@ -68,5 +69,14 @@ class ModelMismatchLogTest {
         assertEquals(3, out.size());
         assertEquals(24L, out.get(0).fields().get("imputed"));
         d[0].close();
+    }
+
+    @Test
+    void optionFieldIsSaidToBeUnused() throws Exception {
+        // .detector('vae').field('cpu') modelled every field without a word
+        String init = stderrOf(() -> VaeDetector.create(Options.of("detector", "vae", "field", "cpu", "field", "load")).close());
+        assertTrue(init.contains("option 'field' (cpu, load) is not used"), init);
+        String none = stderrOf(() -> VaeDetector.create(Options.of("detector", "vae")).close());
+        assertFalse(none.contains("option 'field'"), none);
     }
 }
