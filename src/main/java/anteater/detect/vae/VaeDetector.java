@@ -135,6 +135,12 @@ public final class VaeDetector implements Detector {
         String path = o.getString("model");
         if (model == null && path != null && !path.isEmpty()) {
             model = VaeSettings.readModel(path);
+            // its threshold could not be fitted: init failed with a bare IllegalArgumentException from POT
+            String unusable = unusable(model);
+            if (unusable != null) {
+                throw new OptionException("option 'model': VAE model '" + path + "' cannot judge: " + unusable.replace("the trained model", "it")
+                        + "; retrain it (java -jar anteater.jar train --input FILE --out MODEL)");
+            }
         } else if (model == null) {
             org.nd4j.linalg.factory.Nd4j.scalar(0f); // load the native backend now, not in the first window
         }

@@ -35,4 +35,20 @@ class ModelOptionTest {
         String empty = refusal(Files.createFile(dir.resolve("empty.vae")).toString());
         assertTrue(empty.contains("not an anteater VAE model (the file is empty)"), empty);
     }
+
+    @Test
+    void aModelFileThatScoresNaNIsRefusedByName(@TempDir Path dir) throws Exception {
+        // written by versions whose train did not check its scores: init failed with "init failed:
+        // java.lang.IllegalArgumentException: POT needs at least one finite score", naming neither option nor file
+        VaeModel m = VaeRestoreOptionsTest.pretrained(Synthetic.METRICS);
+        double[] nan = new double[10];
+        java.util.Arrays.fill(nan, Double.NaN);
+        Path file = dir.resolve("nan.vae");
+        try (java.io.OutputStream os = Files.newOutputStream(file)) {
+            new VaeModel(m.metrics(), m.normaliser(), m.lags(), m.network(), nan, m.config(), m.caps()).write(os);
+        }
+        String e = refusal(file.toString());
+        assertTrue(e.startsWith("option 'model': VAE model '") && e.contains("scores its own training rows as NaN")
+                && e.contains("retrain it"), e);
+    }
 }
