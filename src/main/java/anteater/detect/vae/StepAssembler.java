@@ -11,7 +11,8 @@ import java.util.Set;
  * Turns a window into rows of metric vectors, one a step: the window's span is cut into steps of a fixed length
  * (from {@code tmin}); a metric's value at a step is its last value within it. A metric absent at a step takes
  * its previous value (forward fill, also across windows); a metric with no value yet takes its fill value (the
- * training mean) and is counted as imputed. Fields that are not in the metric list are reported as unknown. Of a
+ * training mean). Both are counted as imputed when the metric has no value in the whole window (it stopped
+ * reporting, or never did); such metrics are listed as missing. Fields that are not in the metric list are reported as unknown. Of a
  * run of steps with no value at all, only the first {@code maxFill} (at least the model's lags) get a row.
  *
  * <p>A field matches metric id {@code field} or {@code <measurement>.<field>}.
@@ -22,7 +23,8 @@ public final class StepAssembler {
      * The assembled rows and what had to be made up: {@code known} fields of the window are metrics, {@code observed}
      * values of them are finite (0: every row is made up, by forward fill or fill values).
      */
-    public record Rows(double[][] rows, long[] times, int imputed, int known, int observed, List<String> unknown) {
+    public record Rows(double[][] rows, long[] times, int imputed, int known, int observed, List<String> unknown,
+                       int[] missing) {
     }
 
     private StepAssembler() {
@@ -117,9 +119,14 @@ public final class StepAssembler {
                 rows[k][col] = s.value(i);
             }
         }
+        boolean[] present = new boolean[d];
+        for (int c = 0; c < cols.size(); c++) if (cols.get(c).size() > 0) present[colIndex.get(c)] = true;
         int imputed = 0;
+        int nMissing = 0;
+        int[] missing = new int[d];
         for (int j = 0; j < d; j++) {
             double prev = last[j];
+            if (!present[j] && ns > 0) missing[nMissing++] = j;
             for (int k = 0; k < ns; k++) {
                 if (Double.isNaN(rows[k][j])) {
                     if (Double.isNaN(prev)) {
@@ -127,6 +134,7 @@ public final class StepAssembler {
                         imputed++;
                     } else {
                         rows[k][j] = prev;
+                        if (!present[j]) imputed++; // no value in this window: its last one stands in
                     }
                 } else {
                     prev = rows[k][j];
@@ -137,7 +145,7 @@ public final class StepAssembler {
         }
         long[] times = new long[ns];
         for (int k = 0; k < ns; k++) times[k] = stepNs <= 0 ? tmax : tmin + steps[k] * stepNs;
-        return new Rows(rows, times, imputed, known, nh, unknown);
+        return new Rows(rows, times, imputed, known, nh, unknown, Arrays.copyOf(missing, nMissing));
     }
 
     /** a + b, at most Long.MAX_VALUE (both >= 0). */

@@ -96,6 +96,7 @@ public final class VaeDetector implements Detector {
     private final GroupTable<GroupState> groups;
     private final Set<String> unknownLogged = new HashSet<>();
     private final Set<String> noMatchLogged = new HashSet<>();
+    private final Set<String> missingLogged = new HashSet<>();
     private ThreadPoolExecutor trainer;
     private long queueFullWarnMs = Long.MIN_VALUE / 2;
     private long postponed;
@@ -454,6 +455,7 @@ public final class VaeDetector implements Detector {
         StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, unknown, maxFill(m.lags()));
         logUnknown(key, unknown);
         if (r.known() == 0 && !w.allSeries().isEmpty()) logNoMatch(key, w, m);
+        else if (r.missing().length > 0) logMissing(key, r.missing(), m, g.last);
         g.imputed += r.imputed();
         int n = r.rows().length, d = m.size();
         double[][] contrib = new double[n][d];
@@ -624,6 +626,21 @@ public final class VaeDetector implements Detector {
                 + " imputed with its training mean, so this group cannot be anomalous: name the fields as in the training"
                 + " data (<measurement>.<field> also matches)", key, w.allSeries().size(), sample(w.allSeries().keySet()),
                 m.size(), sample(m.metrics()));
+    }
+
+    /**
+     * Once per group and metric: a metric of the model with no value in a window (it stopped reporting: a disk
+     * removed, a collector down). Its last value, or its training mean if it never had one, stands in; before, the
+     * last value did so for ever without a word and without being counted in {@code imputed}.
+     */
+    private void logMissing(String key, int[] missing, VaeModel m, double[] last) {
+        for (int j : missing) {
+            String metric = m.metrics().get(j);
+            if (missingLogged.size() >= 1000 || !missingLogged.add(key + '\n' + metric)) continue;
+            LOG.warn("vae group {}: metric '{}' has no value in this window; {} stands in until it reports again"
+                    + " (counted in imputed; logged once)", key, metric,
+                    Double.isNaN(last[j]) ? "its training mean" : "its last value " + fmt(last[j]));
+        }
     }
 
     private static String sample(java.util.Collection<String> names) {

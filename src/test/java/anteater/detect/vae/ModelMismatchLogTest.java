@@ -71,6 +71,41 @@ class ModelMismatchLogTest {
         d[0].close();
     }
 
+    /** Windows of 4 steps holding the given metrics (values from the synthetic rows). */
+    private static Window window(int k, double[][] x, List<String> metrics) {
+        Window w = new Window("node", "", Map.of("host", "a"), false, 4);
+        for (int i = 0; i < 4; i++) {
+            long t = (k * 4 + i) * Synthetic.STEP;
+            w.notePoint(t);
+            for (String metric : metrics) w.add(metric, t, x[k * 4 + i][Synthetic.METRICS.indexOf(metric)]);
+        }
+        w.end("node", "", Map.of("host", "a"), false, (k * 4 + 3) * Synthetic.STEP);
+        return w;
+    }
+
+    @Test
+    void aMetricThatStopsReportingIsCountedAndSaidOnce() throws Exception {
+        // before: its last value stood in for ever, imputed stayed 0 and nothing was logged
+        VaeModel m = VaeTrainer.train(Synthetic.rows(400, 3), Synthetic.METRICS, Synthetic.smallConfig(), VaeTrainer.SILENT);
+        VaeDetector d = VaeDetector.create(Options.of("detector", "vae", "updateInterval", 0L), m);
+        double[][] x = Synthetic.rows(40, 9);
+        List<String> without = Synthetic.METRICS.subList(0, 5); // "mem" stops
+        List<Verdict> out = new ArrayList<>();
+        String run = stderrOf(() -> {
+            d.process(window(0, x, Synthetic.METRICS), out);
+            for (int k = 1; k < 4; k++) d.process(window(k, x, without), out);
+            d.process(window(4, x, Synthetic.METRICS), out);
+        });
+        assertEquals(5, out.size());
+        assertEquals(0L, out.get(0).fields().get("imputed"));
+        for (int k = 1; k < 4; k++) assertEquals(4L, out.get(k).fields().get("imputed"), "window " + k);
+        assertEquals(0L, out.get(4).fields().get("imputed"), "reporting again");
+        String line = "metric 'mem' has no value in this window; its last value";
+        assertTrue(run.contains(line), run);
+        assertEquals(run.indexOf(line), run.lastIndexOf(line), "logged once per group and metric: " + run);
+        d.close();
+    }
+
     @Test
     void optionFieldIsSaidToBeUnused() throws Exception {
         // .detector('vae').field('cpu') modelled every field without a word
