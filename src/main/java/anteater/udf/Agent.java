@@ -41,6 +41,11 @@ public final class Agent {
     private volatile boolean ending;
     /** How long a restore frame waits for room in the shared budget before it is refused (keepalives wait too). */
     static final long RESTORE_WAIT_MS = 5_000;
+    /**
+     * The most of BeginBatch.size trusted for a window's first column (it grows from there as points arrive): the size
+     * is the peer's word, and the queue's budget counts the values that came, not the room reserved for them.
+     */
+    static final int MAX_SIZE_HINT = 1024;
     /** Bound on the values of the windows queued for the worker (about 16 bytes each: a quarter of the heap). */
     private final long maxQueuedValues = MemoryBudget.perConnectionValues();
     /** This connection's part of the memory budget (shared by all connections in socket mode). */
@@ -189,7 +194,7 @@ public final class Agent {
                     case BEGIN -> {
                         if (current != null) throw new ProtocolException("BeginBatch inside a batch (batches must not interleave)");
                         Udf.BeginBatch b = req.getBegin();
-                        int hint = (int) Math.max(0, Math.min(b.getSize(), 1 << 20));
+                        int hint = (int) Math.max(0, Math.min(b.getSize(), MAX_SIZE_HINT));
                         current = new Window(b.getName(), b.getGroup(), new HashMap<>(b.getTagsMap()), b.getByName(), hint);
                     }
                     case POINT -> {

@@ -34,4 +34,26 @@ class WindowMemoryTest {
         System.err.println("batch of " + n + " values (" + in.length + " bytes of frames): read loop allocated " + bytes / 1_000_000 + " MB, exit " + code);
         assertTrue(bytes < 20_000_000L, "allocated " + bytes + " bytes for " + n + " values");
     }
+
+    /**
+     * BeginBatch.size is a hint from the peer: a batch that claims 2^20 points and brings 3 must not allocate columns
+     * for 2^20 (16 MB a window, while the queue's budget counts the 3 values: windows queued behind a slow detector
+     * ran the heap out long before the budget bound).
+     */
+    @Test
+    void aBatchThatOverstatesItsSizeDoesNotAllocateIt() throws Exception {
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "x"));
+        for (int w = 0; w < 4; w++) {
+            reqs.add(Frames.begin("m", Map.of("host", "a"), 1 << 20));
+            for (int i = 0; i < 3; i++) reqs.add(Frames.point(i * 1_000_000_000L, Map.of("host", "a"), Map.of("x", 1.0), Map.of()));
+            reqs.add(Frames.end("m", Map.of("host", "a"), 3_000_000_000L));
+        }
+        byte[] in = Frames.encode(reqs);
+        long before = allocated();
+        int code = new Agent(new ByteArrayInputStream(in), new ByteArrayOutputStream(), new AnomalyHandler(), 1 << 20, "t").run();
+        long bytes = allocated() - before;
+        assertTrue(code == 0, "exit " + code);
+        assertTrue(bytes < 8_000_000L, "the read loop allocated " + bytes + " bytes for 4 windows of 3 values");
+    }
 }
