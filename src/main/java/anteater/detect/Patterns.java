@@ -84,9 +84,14 @@ final class Patterns {
         }
     }
 
+    /**
+     * Reads patterns saved by {@link #save}. A snapshot taken with a larger ePatterns keeps the {@code capacity} most
+     * matched (the least matched, the oldest of those, are forgotten, as at run time): refusing it failed every start
+     * of a task whose ePatterns was lowered until the task was deleted.
+     */
     static Patterns load(DataInputStream in, int capacity, int bins) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > capacity) throw new IOException("bad pattern count " + n + " (ePatterns=" + capacity + ")");
+        if (n < 0) throw new IOException("bad pattern count " + n);
         Patterns p = new Patterns(capacity);
         for (int i = 0; i < n; i++) {
             long c = in.readLong();
@@ -94,6 +99,12 @@ final class Patterns {
             for (int k = 0; k < bins; k++) f[k] = in.readDouble();
             p.freq.add(f);
             p.matched.add(new long[] {c});
+        }
+        while (p.freq.size() > capacity) {
+            int drop = 0;
+            for (int i = 1; i < p.matched.size(); i++) if (p.matched.get(i)[0] < p.matched.get(drop)[0]) drop = i;
+            p.freq.remove(drop);
+            p.matched.remove(drop);
         }
         return p;
     }

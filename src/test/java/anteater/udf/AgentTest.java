@@ -430,4 +430,47 @@ class AgentTest {
         assertTrue(r.of(Udf.Response.MessageCase.ERROR).isEmpty(), "and the data still flows: " + r.responses);
         assertEquals(1, r.of(Udf.Response.MessageCase.POINT).size(), "the first window seeds, the second is judged");
     }
+
+    /**
+     * A task redefined with a lower .ePatterns() than the patterns its snapshot holds: the restore failed ("bad
+     * pattern count"), and so every start of the task until it was deleted. The patterns kept are the most matched,
+     * as when the detector forgets one at run time.
+     */
+    @Test
+    void aSnapshotWithMorePatternsThanTheNewEPatternsRestores() throws IOException {
+        Object[] opts = {"detector", "entropy", "field", "x", "eWindow", 10L, "eCalibration", 20L, "eHoldoff", 0L, "eSpike", 0.0};
+        List<Udf.Request> make = new ArrayList<>();
+        make.add(Frames.init(concat(opts, "ePatterns", 10L)));
+        double[] calibration = new double[20];
+        for (int i = 0; i < 20; i++) calibration[i] = i / 2.0; // the range: 0 to 9.5
+        make.addAll(Frames.window("t", HOST, "x", 0, calibration));
+        long t = 20 * SEC;
+        for (double level : new double[] {0.5, 9, 4.5, 0.5, 9}) { // three regimes, each a pattern of its own
+            double[] v = new double[10];
+            java.util.Arrays.fill(v, level);
+            make.addAll(Frames.window("t", HOST, "x", t, v));
+            t += 10 * SEC;
+        }
+        make.add(Frames.snapshot());
+        Run a = run(make);
+        List<Udf.Response> points = a.of(Udf.Response.MessageCase.POINT);
+        assertTrue(points.get(points.size() - 1).getPoint().getFieldsIntMap().get("patterns") >= 3, points.toString());
+        byte[] snap = a.last().getSnapshot().getSnapshot().toByteArray();
+
+        List<Udf.Request> again = new ArrayList<>(List.of(Frames.init(concat(opts, "ePatterns", 2L)), Frames.restore(snap)));
+        double[] v = new double[10];
+        java.util.Arrays.fill(v, 9);
+        again.addAll(Frames.window("t", HOST, "x", t, v));
+        Run b = run(again);
+        Udf.RestoreResponse rr = b.of(Udf.Response.MessageCase.RESTORE).get(0).getRestore();
+        assertTrue(rr.getSuccess(), rr.getError());
+        Udf.Point p = b.of(Udf.Response.MessageCase.POINT).get(0).getPoint();
+        assertEquals(2L, p.getFieldsIntMap().get("patterns"), "the task runs on with at most ePatterns patterns");
+    }
+
+    static Object[] concat(Object[] a, Object... b) {
+        Object[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
 }
