@@ -14,7 +14,6 @@ import anteater.sink.AnomalySink;
 import anteater.rca.RcaLauncher;
 import anteater.sink.Sinks;
 import anteater.udf.proto.Udf;
-import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -140,7 +139,7 @@ public final class AnomalyHandler implements Handler {
     @Override
     public Udf.RestoreResponse restore(Udf.RestoreRequest request) {
         if (detector == null) return restoreFailed("restore before a successful init");
-        byte[] bytes = request.getSnapshot().toByteArray();
+        com.google.protobuf.ByteString bytes = request.getSnapshot(); // not copied: a restore may be a quarter of the heap
         try {
             SnapshotCodec.Decoded s = SnapshotCodec.decode(bytes);
             if (!s.detector().equals(options.detector())) {
@@ -153,13 +152,13 @@ public final class AnomalyHandler implements Handler {
                 LOG.warn("restore: options changed since the snapshot (was: {}); state of matching fields is kept", s.fingerprint());
             }
             Detector fresh = Detectors.create(options);
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(s.state()))) {
+            try (DataInputStream in = new DataInputStream(s.stateBytes().newInput())) {
                 fresh.load(in);
                 if (in.available() != 0) throw new IOException(in.available() + " unread bytes after the state");
             }
             detector.close();
             detector = fresh;
-            LOG.info("restored {} bytes of {} state", bytes.length, s.detector());
+            LOG.info("restored {} bytes of {} state", bytes.size(), s.detector());
             return Udf.RestoreResponse.newBuilder().setSuccess(true).build();
         } catch (StateShapeChanged e) {
             // redefined with other sizing options: as with another detector, refusing would fail every start

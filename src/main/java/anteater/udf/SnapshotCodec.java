@@ -1,7 +1,6 @@
 package anteater.udf;
 
 import anteater.detect.Detector;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -70,27 +69,41 @@ public final class SnapshotCodec {
         return com.google.protobuf.UnsafeByteOperations.unsafeWrap(bytes.array(), 0, bytes.size());
     }
 
-    /** The header of a verified snapshot, and its state bytes. */
-    public record Decoded(String detector, String fingerprint, byte[] state) {
+    /** The header of a verified snapshot, and its state bytes (a view of the snapshot's, not a copy). */
+    public record Decoded(String detector, String fingerprint, com.google.protobuf.ByteString stateBytes) {
+        /** A copy of the state bytes. */
+        public byte[] state() {
+            return stateBytes.toByteArray();
+        }
     }
 
     public static Decoded decode(byte[] bytes) throws SnapshotException {
-        if (bytes.length < MAGIC.length + 2 + 4 + 4 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-            throw new SnapshotException("not an anteater snapshot (" + bytes.length + " bytes, no ANTEATER header)");
+        return decode(com.google.protobuf.UnsafeByteOperations.unsafeWrap(bytes));
+    }
+
+    /**
+     * Verifies and splits a snapshot without copying it: a restore at the frame limit (a quarter of the heap) that
+     * was copied twice on its way to the detector (the request's bytes to an array, the state out of it) needed four
+     * times its size with the state loaded, and failed with an OutOfMemoryError although the agent had taken it.
+     */
+    public static Decoded decode(com.google.protobuf.ByteString bytes) throws SnapshotException {
+        int size = bytes.size();
+        if (size < MAGIC.length + 2 + 4 + 4 || !bytes.startsWith(com.google.protobuf.ByteString.copyFrom(MAGIC))) {
+            throw new SnapshotException("not an anteater snapshot (" + size + " bytes, no ANTEATER header)");
         }
         try {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            DataInputStream in = new DataInputStream(bytes.newInput());
             in.skipNBytes(MAGIC.length);
             int version = in.readUnsignedShort();
             if (version != VERSION) {
                 throw new SnapshotException("snapshot format version " + version + " is not readable by this anteater (reads " + VERSION + ")");
             }
             CRC32 crc = new CRC32();
-            crc.update(bytes, 0, bytes.length - 4);
-            int stored = ((bytes[bytes.length - 4] & 0xff) << 24) | ((bytes[bytes.length - 3] & 0xff) << 16)
-                    | ((bytes[bytes.length - 2] & 0xff) << 8) | (bytes[bytes.length - 1] & 0xff);
+            for (java.nio.ByteBuffer b : bytes.substring(0, size - 4).asReadOnlyByteBufferList()) crc.update(b);
+            int stored = ((bytes.byteAt(size - 4) & 0xff) << 24) | ((bytes.byteAt(size - 3) & 0xff) << 16)
+                    | ((bytes.byteAt(size - 2) & 0xff) << 8) | (bytes.byteAt(size - 1) & 0xff);
             if (stored != (int) crc.getValue()) {
-                throw new SnapshotException("snapshot is corrupt or truncated (checksum mismatch, " + bytes.length + " bytes)");
+                throw new SnapshotException("snapshot is corrupt or truncated (checksum mismatch, " + size + " bytes)");
             }
             String detector = in.readUTF();
             String fingerprint = in.readUTF();
@@ -98,8 +111,7 @@ public final class SnapshotCodec {
             if (len < 0 || len != in.available() - 4) {
                 throw new SnapshotException("snapshot is corrupt: state length " + len + " does not match the frame");
             }
-            byte[] state = in.readNBytes(len);
-            return new Decoded(detector, fingerprint, state);
+            return new Decoded(detector, fingerprint, bytes.substring(size - 4 - len, size - 4));
         } catch (IOException e) {
             throw new SnapshotException("snapshot is truncated or corrupt: " + e.getMessage());
         }
