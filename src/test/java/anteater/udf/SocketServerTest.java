@@ -127,4 +127,81 @@ class SocketServerTest {
         }
         assertEquals(null, served.get(30, TimeUnit.SECONDS));
     }
+
+    /**
+     * 200 connections at once, as Kapacitor's start and a hostile peer open them: a quarter half-close after info and
+     * read the answer, a quarter close without reading it, a quarter close mid-frame, a quarter open and close at
+     * once. Every one that waits is answered, the server still serves afterwards, and no thread of a connection is
+     * left (the connection threads are joined, the ones each agent starts are joined by the agent itself).
+     */
+    @Test
+    void manyConnectionsOpeningAndClosingAtOnce() throws Exception {
+        Path sock = dir.resolve("many.sock");
+        java.util.List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SocketServer server = SocketServer.bind(sock, 1 << 20, r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            made.add(t);
+            return t;
+        });
+        Thread accept = new Thread(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        byte[] info = Frames.encode(java.util.List.of(Frames.info()));
+        int n = 200;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<String>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int mode = i % 4;
+                done.add(clients.submit(() -> {
+                    go.await();
+                    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                        if (mode == 3) return "closed at once";
+                        if (mode == 2) {
+                            c.write(ByteBuffer.wrap(info, 0, info.length - 1));
+                            return "cut";
+                        }
+                        c.write(ByteBuffer.wrap(info));
+                        if (mode == 1) return "not read";
+                        c.shutdownOutput();
+                        return answer(c);
+                    }
+                }));
+            }
+            go.countDown();
+            java.util.Map<String, Integer> tally = new java.util.TreeMap<>();
+            for (java.util.concurrent.Future<String> f : done) tally.merge(f.get(120, TimeUnit.SECONDS), 1, Integer::sum);
+            assertEquals(java.util.Map.of("info", 50, "not read", 50, "cut", 50, "closed at once", 50), tally);
+            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                c.write(ByteBuffer.wrap(info));
+                c.shutdownOutput();
+                assertEquals("info", answer(c), "the server still serves");
+            }
+            for (Thread t : made) t.join(60_000);
+            java.util.Set<String> left = new java.util.TreeSet<>();
+            for (Thread t : Thread.getAllStackTraces().keySet()) if (t.isAlive() && t.getName().startsWith("conn-")) left.add(t.getName());
+            assertEquals(java.util.Set.of(), left, "threads of ended connections");
+            assertEquals(n + 1, made.size());
+        } finally {
+            clients.shutdownNow();
+            server.close();
+        }
+    }
+
+    /** Reads to the end of the output: "info" if it held exactly one InfoResponse. */
+    private static String answer(SocketChannel c) throws IOException {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(65536);
+        while (c.read(b.clear()) >= 0) got.write(b.array(), 0, b.position());
+        java.util.List<Udf.Response> r = Frames.decode(got.toByteArray());
+        return r.size() == 1 && r.get(0).hasInfo() ? "info" : "unexpected " + r;
+    }
 }
