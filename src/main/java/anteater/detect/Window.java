@@ -39,8 +39,8 @@ public final class Window {
         Series s = series.get(field);
         if (s == null) {
             // the batch size fits a field of every point; a field first seen later may be sparse (a batch of n points
-            // with n distinct fields would otherwise reserve n x n values): it starts small and grows
-            s = new Series(field, series.isEmpty() ? sizeHint : Math.min(sizeHint, 64));
+            // with n distinct fields would otherwise reserve n x n values): it starts at the smallest and grows
+            s = new Series(field, series.isEmpty() ? sizeHint : 0);
             series.put(field, s);
         }
         s.add(timeNs, value);
@@ -66,6 +66,8 @@ public final class Window {
 
     /** Values added (finite or not, all fields), for memory budgets: counted as they come, not by walking the series. */
     public long values() { return values; }
+    /** Distinct fields seen, each a column of its own. */
+    public int fields() { return series.size(); }
     public Series series(String field) { return series.get(field); }
     public Map<String, Series> allSeries() { return Collections.unmodifiableMap(series); }
 

@@ -213,7 +213,7 @@ public final class Agent {
                         Window w = current;
                         current = null;
                         windows++;
-                        long cost = w.values() + w.points();
+                        long cost = cost(w);
                         reserve(cost);
                         submit(() -> {
                             try {
@@ -291,11 +291,22 @@ public final class Agent {
         }
     }
 
+    /**
+     * Budget units a distinct field of a window costs before its values: its column's arrays, its map entry and its
+     * name, about 300 bytes (the budget's unit is a value, 16 bytes). A batch of many sparse fields is mostly this.
+     */
+    static final int FIELD_UNITS = 24;
+
+    /** A window's budget units: its values, its points and its columns. */
+    static long cost(Window w) {
+        return w.values() + w.points() + (long) w.fields() * FIELD_UNITS;
+    }
+
     private void checkBatchSize(Window w) throws ProtocolException {
-        if (w.values() > maxBatchValues) {
-            throw new ProtocolException("batch of more than " + maxBatchValues + " values (points x fields, after "
-                    + w.points() + " points) is larger than the agent holds for one window; use shorter windows or fewer "
-                    + "fields, or raise -Xmx");
+        if (cost(w) > maxBatchValues) {
+            throw new ProtocolException("batch of more than " + maxBatchValues + " values (points x fields, a distinct field "
+                    + "counting " + FIELD_UNITS + ", after " + w.points() + " points and " + w.fields() + " fields) is larger "
+                    + "than the agent holds for one window; use shorter windows or fewer fields, or raise -Xmx");
         }
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class SharedBudgetTest {
     static final Map<String, String> HOST = Map.of("host", "a");
     static final int WINDOWS = 6;
-    static final long COST = 8; // a window of 4 points of one field: 4 values + 4 points
+    static final long COST = 8 + Agent.FIELD_UNITS; // a window of 4 points of one field: 4 values + 4 points + its column
 
     /** Judges nothing; window() and restore() wait for their latch. */
     static final class Blocking implements Handler {
@@ -93,13 +93,13 @@ class SharedBudgetTest {
     }
 
     /**
-     * Both handlers block. The first connection queues two windows (16 of 20) and then waits; the second, with
+     * Both handlers block. The first connection queues two windows (2 of 2.5 windows' worth) and then waits; the second, with
      * nothing queued, still queues one window (it is not starved) but no more: without the shared budget each would
-     * queue all six (48, more than twice the total). Released, both finish and the budget is empty again.
+     * queue all six (more than twice the total). Released, both finish and the budget is empty again.
      */
     @Test
     void queuedWindowsOfTwoConnectionsStayWithinTheSharedTotal() throws Exception {
-        MemoryBudget budget = new MemoryBudget(20);
+        MemoryBudget budget = new MemoryBudget(5 * COST / 2);
         CountDownLatch release = new CountDownLatch(1);
         Blocking ha = new Blocking(release, new CountDownLatch(0));
         Blocking hb = new Blocking(release, new CountDownLatch(0));

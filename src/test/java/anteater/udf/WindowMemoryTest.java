@@ -56,4 +56,28 @@ class WindowMemoryTest {
         assertTrue(code == 0, "exit " + code);
         assertTrue(bytes < 8_000_000L, "the read loop allocated " + bytes + " bytes for 4 windows of 3 values");
     }
+
+    /**
+     * Each distinct field of a batch is a column of its own (arrays, a map entry, its name: some 300 bytes before its
+     * first value), which the batch limit did not count: 100,000 points of a field each, 100,000 values where the
+     * limit is 1 M (as for a small heap; about 4 M at -Xmx256m), were accepted and took 364 MB on the read loop. A column
+     * now counts as 24 values, so such a batch gets the ErrorResponse that names the limit, not the heap's end.
+     */
+    @Test
+    void aBatchOfManyDistinctFieldsCountsTheirColumns() throws Exception {
+        int n = 100_000;
+        List<Udf.Request> reqs = new ArrayList<>();
+        reqs.add(Frames.init("field", "f0"));
+        reqs.add(Frames.begin("m", Map.of("host", "a"), n));
+        for (int i = 0; i < n; i++) reqs.add(Frames.point(i, Map.of("host", "a"), Map.of("f" + i, 1.0), Map.of()));
+        reqs.add(Frames.end("m", Map.of("host", "a"), n));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long before = allocated();
+        int code = new Agent(new ByteArrayInputStream(Frames.encode(reqs)), out, new AnomalyHandler(), 1 << 20, "t", 1 << 20).run();
+        long bytes = allocated() - before;
+        List<Udf.Response> r = Frames.decode(out.toByteArray());
+        assertTrue(code == 1 && r.get(r.size() - 1).hasError(), "exit " + code + ", allocated " + bytes / 1_000_000 + " MB");
+        String m = r.get(r.size() - 1).getError().getError();
+        assertTrue(m.contains("1048576") && m.contains("fields"), m);
+    }
 }
