@@ -32,6 +32,19 @@ public final class Commands implements Runnable {
         new picocli.CommandLine(this).usage(System.err);
     }
 
+    /** The smallest frame limit accepted: below it even Kapacitor's info and init requests could not get through. */
+    static final int MIN_FRAME = 1024;
+
+    /**
+     * A usage error for a frame limit below {@link #MIN_FRAME}: it was accepted (0, -1) and every frame from Kapacitor
+     * was then refused, the agent's info included, or the socket server served on refusing every connection.
+     */
+    static void checkMaxFrame(long maxFrame) {
+        if (maxFrame < MIN_FRAME) {
+            throw new IllegalArgumentException("--max-frame must be at least " + MIN_FRAME + " bytes, got " + maxFrame);
+        }
+    }
+
     @Command(name = "agent", description = "Run a UDF agent on stdin/stdout (same as no arguments).")
     static final class Agent implements Callable<Integer> {
         @Option(names = "--config", description = "YAML config (Kafka, Arangodb, Suppression, Events); default: $ANTEATER_CONFIG")
@@ -44,6 +57,7 @@ public final class Commands implements Runnable {
 
         @Override
         public Integer call() {
+            checkMaxFrame(maxFrame);
             FileOutputStream frames = new FileOutputStream(FileDescriptor.out);
             System.setOut(System.err);
             return StdioAgent.run(StdioAgent.stdin(), frames, maxFrame);
@@ -65,6 +79,7 @@ public final class Commands implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            checkMaxFrame(maxFrame);
             System.setOut(System.err);
             try (SocketServer server = SocketServer.bind(socket, maxFrame)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));

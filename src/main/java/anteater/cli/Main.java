@@ -45,10 +45,14 @@ public final class Main {
         if (args.length == 0) {
             // frames go to the real stdout; anything else that prints to System.out lands on stderr instead
             // a plain stream, not a PrintStream: a closed pipe must surface as an error, not be swallowed
+            int maxFrame = Integer.getInteger("anteater.maxFrame", anteater.udf.FrameReader.DEFAULT_MAX_FRAME);
+            if (maxFrame < Commands.MIN_FRAME) {
+                System.err.println("anteater: -Danteater.maxFrame must be at least " + Commands.MIN_FRAME + " bytes, got " + maxFrame);
+                System.exit(2);
+            }
             FileOutputStream frames = new FileOutputStream(FileDescriptor.out);
             System.setOut(System.err);
-            System.exit(StdioAgent.run(StdioAgent.stdin(), frames, Integer.getInteger("anteater.maxFrame",
-                    anteater.udf.FrameReader.DEFAULT_MAX_FRAME)));
+            System.exit(StdioAgent.run(StdioAgent.stdin(), frames, maxFrame));
         }
         int code = new CommandLine(new Commands()).setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Main::failed).execute(args);

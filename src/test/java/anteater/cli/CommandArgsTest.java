@@ -87,6 +87,21 @@ class CommandArgsTest {
                 "anteater gen printer: no such directory: " + out.getParent() + " (for " + out + ")");
     }
 
+    /**
+     * A frame limit below 1 KiB (0, -1) was accepted: the socket server then served on, refusing every frame of every
+     * connection ("length 2 bytes exceeds the limit of -1 bytes"), and the stdio agent refused Kapacitor's info. Without
+     * the check this call never returns (the server runs), so a hang guard bounds it.
+     */
+    @Test
+    void aFrameLimitBelowOneKibIsAUsageError(@TempDir Path dir) {
+        for (String bad : new String[] {"0", "-1", "1023"}) {
+            String[] r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                    () -> EvalArgsTest.run("serve", "--socket", dir.resolve("a.sock").toString(), "--max-frame", bad));
+            refused(r, "anteater serve: --max-frame must be at least 1024 bytes, got " + bad);
+            assertFalse(Files.exists(dir.resolve("a.sock")), "no socket created");
+        }
+    }
+
     static String[] cat(String[] a, String[] b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
