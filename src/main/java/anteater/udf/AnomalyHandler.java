@@ -237,7 +237,13 @@ public final class AnomalyHandler implements Handler {
                 .addAllDimensions(new TreeSet<>(v.tags().keySet()));
         for (Map.Entry<String, Object> f : v.fields().entrySet()) {
             Object x = f.getValue();
-            if (x instanceof Double d) p.putFieldsDouble(f.getKey(), d);
+            if (x instanceof Double d) {
+                // Kapacitor can carry an infinity but not pass it on: its alert handlers (log, post, tcp, exec) JSON-encode
+                // the point and Go's encoder refuses +Inf (the alert is lost), InfluxDB refuses the write. As in the
+                // events: the largest finite double in its place; a NaN (values whose squares overflow) is left out
+                if (Double.isNaN(d)) continue;
+                p.putFieldsDouble(f.getKey(), Double.isInfinite(d) ? Math.copySign(Double.MAX_VALUE, d) : d);
+            }
             else if (x instanceof Long l) p.putFieldsInt(f.getKey(), l);
             else if (x instanceof Integer i) p.putFieldsInt(f.getKey(), i);
             else if (x instanceof Boolean b) p.putFieldsBool(f.getKey(), b);

@@ -468,6 +468,32 @@ class AgentTest {
         assertEquals(2L, p.getFieldsIntMap().get("patterns"), "the task runs on with at most ePatterns patterns");
     }
 
+    /**
+     * A constant metric that moves to another constant: zero variance on both sides, t is infinite. Kapacitor's alert
+     * handlers JSON-encode the point (.log() of the guide's script: "json: unsupported value: +Inf", the alert line is
+     * not written) and InfluxDB refuses the write: the point carries the largest finite double instead.
+     */
+    @Test
+    void aLevelShiftOfAConstantGivesAFiniteT() throws IOException {
+        List<Udf.Request> reqs = new ArrayList<>(List.of(Frames.init("field", "x")));
+        reqs.addAll(Frames.window("m", HOST, "x", 0, 5, 5, 5, 5));
+        reqs.addAll(Frames.window("m", HOST, "x", 10 * SEC, 6, 6, 6, 6));
+        reqs.addAll(Frames.window("m", HOST, "x", 20 * SEC, 4, 4, 4, 4));
+        Run r = run(reqs);
+        List<Udf.Response> points = r.of(Udf.Response.MessageCase.POINT);
+        assertEquals(2, points.size(), r.responses().toString());
+        for (Udf.Response x : points) {
+            Udf.Point p = x.getPoint();
+            assertTrue(p.getFieldsBoolMap().get("is_anomaly"), p.toString());
+            assertEquals(0.0, p.getFieldsDoubleMap().get("pvalue"), p.toString());
+            for (Map.Entry<String, Double> f : p.getFieldsDoubleMap().entrySet()) {
+                assertTrue(Double.isFinite(f.getValue()), f.getKey() + " = " + f.getValue());
+            }
+        }
+        assertEquals(Double.MAX_VALUE, points.get(0).getPoint().getFieldsDoubleMap().get("t"));
+        assertEquals(-Double.MAX_VALUE, points.get(1).getPoint().getFieldsDoubleMap().get("t"));
+    }
+
     static Object[] concat(Object[] a, Object... b) {
         Object[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
