@@ -142,13 +142,17 @@ public final class Agent {
                     break;
                 }
                 if (current != null && PointDecoder.isPoint(reader.buffer(), len)) {
+                    boolean decoded;
                     try {
-                        points.decode(reader.buffer(), len, current);
+                        decoded = points.decode(reader.buffer(), len, current);
                     } catch (IOException e) {
                         throw new FrameException("frame " + reader.frames() + ": not a valid Point (" + e.getMessage() + ")", e);
                     }
-                    checkBatchSize(current);
-                    continue;
+                    if (decoded) {
+                        checkBatchSize(current);
+                        continue;
+                    }
+                    // more than a Point in the frame: parsed in full below, as protobuf reads it
                 }
                 Udf.Request req = reader.parse(len);
                 switch (req.getMessageCase()) {

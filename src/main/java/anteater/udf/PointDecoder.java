@@ -30,16 +30,19 @@ final class PointDecoder {
         return len >= 2 && (buf[0] & 0xff) == 0x8A && buf[1] == 0x01;
     }
 
-    void decode(byte[] buf, int len, Window w) throws IOException {
+    /**
+     * Adds the frame's point to {@code w} and returns true, or adds nothing and returns false when the frame holds more
+     * than one Point field: another Request field after it (the last message of the oneof wins) or a second Point
+     * (merged into the first), which only the full parse reads as protobuf does.
+     */
+    boolean decode(byte[] buf, int len, Window w) throws IOException {
         CodedInputStream req = CodedInputStream.newInstance(buf, 0, len);
         long time = 0;
-        // a Request holds one Point; anything else in the frame is skipped
+        boolean seen = false;
         int tag;
         while ((tag = req.readTag()) != 0) {
-            if (tag != POINT_TAG) {
-                req.skipField(tag);
-                continue;
-            }
+            if (tag != POINT_TAG || seen) return false;
+            seen = true;
             int plen = req.readRawVarint32();
             int old = req.pushLimit(plen);
             fields.n = 0;
@@ -55,9 +58,11 @@ final class PointDecoder {
                 }
             }
             req.popLimit(old);
-            w.notePoint(time);
-            for (int i = 0; i < fields.n; i++) w.add(fields.names[i], time, fields.values[i]);
         }
+        if (!seen) return false;
+        w.notePoint(time);
+        for (int i = 0; i < fields.n; i++) w.add(fields.names[i], time, fields.values[i]);
+        return true;
     }
 
     private void readEntry(CodedInputStream in, boolean isDouble, Fields out) throws IOException {

@@ -494,6 +494,40 @@ class AgentTest {
         assertEquals(-Double.MAX_VALUE, points.get(1).getPoint().getFieldsDoubleMap().get("t"));
     }
 
+    /**
+     * The fast path of batch points read every Point field of a frame as a point of its own and skipped the rest, where
+     * protobuf (and so Kapacitor's Go agent, and this agent's own full parse) merges repeated Point fields into one and
+     * lets the last message of the oneof win: a frame of a point and a keepalive was a point, its keepalive never
+     * answered; a frame of two points was two. Such frames are now parsed in full.
+     */
+    @Test
+    void aFrameHoldingMoreThanAPointIsReadAsProtobufReadsIt() throws IOException {
+        java.io.ByteArrayOutputStream in = new java.io.ByteArrayOutputStream();
+        Frames.init("field", "x").writeDelimitedTo(in);
+        Frames.begin("m", HOST, 4).writeDelimitedTo(in);
+        frame(in, Frames.point(1 * SEC, HOST, Map.of("x", 1.0), Map.of()), Frames.keepalive(7)); // the keepalive wins
+        frame(in, Frames.point(2 * SEC, HOST, Map.of("x", 2.0), Map.of()), Frames.point(3 * SEC, HOST, Map.of("x", 3.0), Map.of()));
+        Frames.point(4 * SEC, HOST, Map.of("x", 4.0), Map.of()).writeDelimitedTo(in);
+        Frames.end("m", HOST, 4 * SEC).writeDelimitedTo(in);
+        for (Udf.Request r : Frames.window("m", HOST, "x", 10 * SEC, 3, 4, 3)) r.writeDelimitedTo(in);
+        Run r = runBytes(in.toByteArray());
+        assertEquals(0, r.code, r.responses().toString());
+        assertEquals(List.of(7L), r.of(Udf.Response.MessageCase.KEEPALIVE).stream().map(x -> x.getKeepalive().getTime()).toList());
+        Udf.Point p = r.of(Udf.Response.MessageCase.POINT).get(0).getPoint();
+        assertEquals(2L, p.getFieldsIntMap().get("history_count"), "the first window held the merged point and the last: " + p);
+        assertEquals(3.5, p.getFieldsDoubleMap().get("history_mean"), 1e-12);
+    }
+
+    /** One frame whose body is the requests' bytes one after the other. */
+    static void frame(java.io.OutputStream out, Udf.Request... parts) throws IOException {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (Udf.Request p : parts) p.writeTo(body);
+        com.google.protobuf.CodedOutputStream c = com.google.protobuf.CodedOutputStream.newInstance(out);
+        c.writeUInt32NoTag(body.size());
+        c.flush();
+        body.writeTo(out);
+    }
+
     static Object[] concat(Object[] a, Object... b) {
         Object[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
