@@ -15,7 +15,9 @@ import java.util.Set;
 
 /**
  * A numeric CSV with a header line of column names, read as CSV (quoted names and cells, surrounding spaces
- * trimmed, a UTF-8 byte order mark dropped). Empty cells and non-finite numbers are missing (NaN). A column named
+ * trimmed, a UTF-8 byte order mark dropped). Empty cells and non-finite numbers are missing (NaN), whether
+ * written as Java writes them ({@code NaN}, {@code Infinity}) or as numpy, pandas and R do ({@code nan}, {@code inf},
+ * {@code -inf}, {@code Inf}); so is a number beyond the double range such as {@code 1e400}. A column named
  * {@code time} or {@code timestamp} (any case) is dropped when asked, whatever it holds. A column name given twice
  * is refused; so is a cell that is not a number, with its file and line.
  */
@@ -42,6 +44,16 @@ public final class CsvTable {
     public static boolean isTimeColumn(String name) {
         String h = name.toLowerCase(Locale.ROOT);
         return h.equals("time") || h.equals("timestamp");
+    }
+
+    /**
+     * Whether a cell spells a non-finite number the way other tools write one: {@code nan}, {@code inf},
+     * {@code -inf}, {@code Infinity} in any case (numpy's savetxt and pandas' to_csv write {@code nan} and
+     * {@code inf}, R {@code Inf}), which Java's own parser refuses but for {@code NaN} and {@code Infinity}.
+     */
+    static boolean nonFinite(String c) {
+        String u = (c.startsWith("+") || c.startsWith("-") ? c.substring(1) : c).toLowerCase(Locale.ROOT);
+        return u.equals("nan") || u.equals("inf") || u.equals("infinity");
     }
 
     public static CsvTable read(Path p, boolean dropTime) throws IOException {
@@ -78,7 +90,7 @@ public final class CsvTable {
                     String c = cells[j];
                     double v;
                     try {
-                        v = c.isEmpty() ? Double.NaN : Double.parseDouble(c);
+                        v = c.isEmpty() || nonFinite(c) ? Double.NaN : Double.parseDouble(c);
                     } catch (NumberFormatException e) {
                         throw new IOException(p + ":" + line + ": column " + names[j] + " is not a number: '" + c + "'");
                     }

@@ -68,6 +68,16 @@ class TrainingDataTest {
     }
 
     @Test
+    void csvNonFiniteCellsAsNumpyAndPandasWriteThemAreMissing(@TempDir Path dir) throws Exception {
+        Path c = dir.resolve("np.csv");
+        // numpy.savetxt writes nan and inf, pandas' to_csv inf and -inf, R Inf and NaN
+        Files.writeString(c, "a,b\n1,2\nnan,inf\n-inf,Inf\n-Infinity,NAN\n1e400,8\n");
+        TrainingData.Table t = TrainingData.read(c);
+        assertEquals(5, t.rows().length);
+        for (int i = 1; i < 5; i++) assertArrayEquals(new double[] {1, i < 4 ? 2 : 8}, t.rows()[i], "row " + i + " is missing, forward-filled");
+    }
+
+    @Test
     void lineProtocolEscapesStringsAndSeries(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("e.lp");
         Files.writeString(p, String.join("\n",
