@@ -96,6 +96,9 @@ public final class TrainingData {
         JsonNode root;
         try (BufferedReader r = SmdLoader.open(p)) {
             root = new ObjectMapper().readTree(r);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+            throw new IOException(p + (at == null ? "" : ":" + at.getLineNr()) + ": not valid JSON: " + e.getOriginalMessage());
         }
         if (root != null && root.path("status").asText("").equals("error")) {
             // an error answer saved as training data: say what Prometheus said, not that the array is missing
@@ -124,9 +127,19 @@ public final class TrainingData {
                 id = name + labels.toString().replace(", ", ",");
             }
             keys.add(id);
+            int n = 0;
             for (JsonNode v : s.path("values")) {
+                n++;
+                if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isValueNode()) {
+                    throw new IOException(p + ": series " + id + ", sample " + n + ": expected [time, \"value\"], got " + v);
+                }
                 long t = Math.round(v.get(0).asDouble() * 1000);
-                double x = promValue(v.get(1).asText());
+                double x;
+                try {
+                    x = promValue(v.get(1).asText());
+                } catch (IOException e) {
+                    throw new IOException(p + ": series " + id + ", sample " + n + ": " + e.getMessage());
+                }
                 if (Double.isFinite(x)) byTime.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(id, x);
             }
         }

@@ -52,4 +52,25 @@ class TrainErrorsTest {
             assertFalse(Files.exists(out));
         }
     }
+
+    @Test
+    void malformedPrometheusAnswersGetOneLineNamingTheFile(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("m.vae");
+        String head = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{\"__name__\":\"x\"},"
+                + "\"values\":";
+        String[][] cases = {
+            {"flat.json", head + "[1,2,3]}]}}", "flat.json: series x, sample 1: expected [time, \"value\"], got 1"},
+            {"short.json", head + "[[1,\"2\"],[2]]}]}}", "short.json: series x, sample 2: expected [time, \"value\"], got [2]"},
+            {"word.json", head + "[[1,\"abc\"]]}]}}", "word.json: series x, sample 1: not a Prometheus sample value: 'abc'"},
+            {"cut.json", head + "\n[[1,\"2\"],", "cut.json:2: not valid JSON: "},
+        };
+        for (String[] c : cases) {
+            Path in = Files.writeString(dir.resolve(c[0]), c[1]);
+            String[] r = run("train", "--input", in.toString(), "--out", out.toString());
+            assertEquals("2", r[0], r[1]);
+            assertTrue(r[1].startsWith("anteater train: ") && r[1].contains(c[2]), r[1]);
+            assertEquals(1, r[1].strip().lines().count(), "one line: " + r[1]);
+            assertFalse(Files.exists(out));
+        }
+    }
 }
