@@ -64,6 +64,9 @@ public final class TrainingData {
                     throw new IOException(p + ":" + ln + ": not line protocol: " + e.getMessage());
                 }
                 if (!select.isEmpty() && !lp.hasTags(select)) continue;
+                // a line of strings and booleans only (a log or event measurement) gives no metric: it adds no row
+                // (a copy of the previous one at its own time), no series and no measurement to qualify ids by
+                if (lp.fields().values().stream().noneMatch(Double::isFinite)) continue;
                 String seen = tagSets.putIfAbsent(lp.measurement(), lp.tags());
                 if (seen != null && !seen.equals(lp.tags())) {
                     throw new IOException(p + ":" + ln + ": measurement '" + lp.measurement() + "' has several series ("
@@ -76,12 +79,11 @@ public final class TrainingData {
                     throw new IOException(p + ":" + ln + ": some lines have a timestamp and some do not");
                 }
                 long t = lp.time() == null ? ln : lp.time();
-                Map<String, Double> row = byTime.computeIfAbsent(t, k -> new LinkedHashMap<>());
                 for (Map.Entry<String, Double> f : lp.fields().entrySet()) {
                     if (!Double.isFinite(f.getValue())) continue;
                     String key = lp.measurement() + "." + f.getKey();
                     ids.putIfAbsent(key, new String[] {lp.measurement(), f.getKey()});
-                    row.put(key, f.getValue());
+                    byTime.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(key, f.getValue());
                 }
             }
         }

@@ -100,6 +100,19 @@ class TrainingDataTest {
     }
 
     @Test
+    void lineProtocolLinesWithoutANumberAddNoRow(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("log.lp");
+        // an event measurement of strings and booleans between the metric's points, with a tag that varies
+        Files.writeString(p, String.join("\n",
+                "cpu usage=1 1000", "log,level=info msg=\"deploy\",ok=true 1500",
+                "cpu usage=2 2000", "log,level=warn msg=\"done\" 2500", "cpu usage=3 3000", ""));
+        TrainingData.Table t = TrainingData.read(p);
+        assertEquals(List.of("usage"), t.metrics(), "one measurement of metrics: ids are its field names");
+        assertEquals(3, t.rows().length, "one row per time with a value");
+        assertArrayEquals(new double[] {2}, t.rows()[1]);
+    }
+
+    @Test
     void prometheusInfinitiesAreMissing(@TempDir Path dir) throws Exception {
         Path j = dir.resolve("inf.json");
         Files.writeString(j, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
