@@ -78,11 +78,20 @@ final class TrainCommand implements Callable<Integer> {
         }
         // written beside, then moved over --out: a failed write never leaves a partial model file under its name
         // (not createTempFile: its mode 0600 would keep a Kapacitor running as another user from reading the model)
-        Path tmp = (parent == null ? Path.of(".") : parent).resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-        try {
-            Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-        } catch (IOException e) {
-            throw new IOException("--out " + out + ": cannot write in " + (parent == null ? Path.of(".") : parent) + ": " + reason(e));
+        // the name is the pid and a random part: a .part file a killed training left behind (kill -9, the OOM killer)
+        // under the pid alone blocked every later training of the same pid, as in a container where train is pid 1
+        Path dir = parent == null ? Path.of(".") : parent, tmp;
+        for (int attempt = 0; ; attempt++) {
+            tmp = dir.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 16) + ".part");
+            try {
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                break;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt == 9) throw new IOException("--out " + out + ": cannot write in " + dir + ": " + reason(e));
+            } catch (IOException e) {
+                throw new IOException("--out " + out + ": cannot write in " + dir + ": " + reason(e));
+            }
         }
         tmp.toFile().deleteOnExit(); // an interrupted training (Ctrl-C) leaves no empty .part file behind
         return tmp;

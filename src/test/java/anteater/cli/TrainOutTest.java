@@ -60,4 +60,18 @@ class TrainOutTest {
             assertEquals(1, l.count(), "only the model");
         }
     }
+
+    @Test
+    void aPartFileLeftByAKilledTrainingOfTheSamePidDoesNotBlock(@TempDir Path dir) throws Exception {
+        Path nums = nums(dir);
+        Path out = dir.resolve("m.vae");
+        // what a training killed with SIGKILL leaves behind (deleteOnExit does not run), here under this process's pid,
+        // as when train runs as pid 1 of a container each time
+        long pid = ProcessHandle.current().pid();
+        Path stale = Files.writeString(dir.resolve(".m.vae." + pid + ".part"), "half");
+        String[] r = TrainErrorsTest.run("train", "--input", nums.toString(), "--out", out.toString(), "-o", "epochs=1");
+        assertEquals("0", r[0], r[1]);
+        assertTrue(Files.size(out) > 0);
+        assertEquals("half", Files.readString(stale), "another's file is left alone");
+    }
 }
