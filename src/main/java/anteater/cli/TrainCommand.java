@@ -42,7 +42,12 @@ final class TrainCommand implements Callable<Integer> {
         // every vae option is checked before the input is read and the network trained
         VaeSettings settings = VaeSettings.of(o);
         VaeConfig c = settings.config();
-        TrainingData.Table t = TrainingData.read(input, tags);
+        TrainingData.Table t;
+        try {
+            t = TrainingData.read(input, tags);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory("reading it", -1);
+        }
         if (t.rows().length < 10) {
             System.err.println(input + ": " + t.rows().length + " rows; training needs at least 10");
             return 2;
@@ -51,13 +56,37 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(input + ": no numeric metric in the file (string and boolean fields and time columns are not metrics)");
             return 2;
         }
+        // the whole input is trained on at once: refuse one the heap cannot hold before the network is built
+        long need = trainingBytes(t.rows().length, t.metrics().size(), c.lags());
+        if (need > Runtime.getRuntime().maxMemory()) {
+            return outOfMemory("training on " + t.rows().length + " rows x " + t.metrics().size() + " metrics", need);
+        }
         // --out is checked (and its temporary file created) before the training, not after it
         Path tmp = reserve(input, out);
         try {
             return train(t, settings, c, tmp);
+        } catch (OutOfMemoryError e) {
+            return outOfMemory("training on " + t.rows().length + " rows x " + t.metrics().size() + " metrics", need);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * The heap the training takes besides the rows it was given: the rows read (8 bytes a value), their normalised
+     * copy (8) and the network's inputs, each row with its lags - 1 predecessors (4 bytes a value, lags times),
+     * with their arrays' headers. A lower bound: the network's own copy of its inputs is off the heap.
+     */
+    static long trainingBytes(long rows, long metrics, int lags) {
+        return rows * (metrics * (16L + 4L * lags) + 3 * 24L);
+    }
+
+    private int outOfMemory(String doing, long need) {
+        long heap = Runtime.getRuntime().maxMemory() >> 20;
+        System.err.println("anteater train: " + input + ": not enough memory " + doing + " (the heap is " + heap + " MB"
+                + (need > 0 ? ", training needs at least " + (need >> 20) + " MB" : "")
+                + "): give java more (java -Xmx4g -jar anteater.jar train ...) or train on fewer rows");
+        return 1;
     }
 
     /**
