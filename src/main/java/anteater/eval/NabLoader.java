@@ -19,6 +19,7 @@ import java.util.List;
  * The series name is {@code <folder>/<file stem>}.
  */
 public final class NabLoader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NabLoader.class);
     public static final double PROBATION = 0.15;
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS]");
 
@@ -68,6 +69,17 @@ public final class NabLoader {
             if (Files.exists(dir.resolve(key))) present.add(key.endsWith(".csv") ? key.substring(0, key.length() - 4) : key);
         }
         filter.checkAllFound(present, dir);
+        // a labelled file that is not there (a partial copy of the corpus, a misspelt key) is not scored: say so, as
+        // the NAB score is then over fewer files than the labels name
+        List<String> absent = new ArrayList<>();
+        for (String key : keys) {
+            String name = key.endsWith(".csv") ? key.substring(0, key.length() - 4) : key;
+            if (filter.accepts(name) && !Files.exists(dir.resolve(key))) absent.add(key);
+        }
+        if (!absent.isEmpty()) {
+            LOG.warn("{}: {} of its {} files are not in {}, not scored: {}{}", wfile.getFileName(), absent.size(), keys.size(),
+                    dir, String.join(", ", absent.subList(0, Math.min(3, absent.size()))), absent.size() > 3 ? ", ..." : "");
+        }
         for (String key : keys) {
             String name = key.endsWith(".csv") ? key.substring(0, key.length() - 4) : key;
             if (!filter.accepts(name)) continue;

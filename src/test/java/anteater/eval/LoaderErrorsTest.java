@@ -50,6 +50,22 @@ class LoaderErrorsTest {
     }
 
     @Test
+    void aLabelledNabFileThatIsAbsentIsSaid(@TempDir Path dir) throws Exception {
+        nab(dir, "{\"f/a.csv\": [], \"f/gone.csv\": [], \"g/gone2.csv\": []}", rows(20));
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(b, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(1, NabLoader.loadLabelled(dir, null).size());
+        } finally {
+            System.setErr(err);
+        }
+        String said = b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("combined_windows.json: 2 of its 3 files are not in " + dir + ", not scored: f/gone.csv, g/gone2.csv"), said);
+        assertEquals(1, said.strip().lines().count(), said);
+    }
+
+    @Test
     void badNabRowsNameFileAndLine(@TempDir Path dir) throws Exception {
         String good = rows(20);
         String m = nabError(dir, WINDOWS, good.replace("2020-01-01 00:03:00,3", "garbage"));
