@@ -57,6 +57,7 @@ public final class CsvTable {
     }
 
     public static CsvTable read(Path p, boolean dropTime) throws IOException {
+        long next = 1; // the line the row being read starts on (a quoted cell may hold line breaks)
         try (BufferedReader r = withoutBom(SmdLoader.open(p));
              MappingIterator<String[]> it = CSV.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(r)) {
             if (!it.hasNextValue()) throw new IOException(p + ": empty file");
@@ -75,7 +76,7 @@ public final class CsvTable {
                 if (keep[j]) header.add(n);
             }
             List<double[]> rows = new ArrayList<>();
-            long next = it.getCurrentLocation().getLineNr(); // where the next row starts (after the header's newline)
+            next = it.getCurrentLocation().getLineNr(); // where the next row starts (after the header's newline)
             while (it.hasNextValue()) {
                 long line = next;
                 String[] cells = it.nextValue();
@@ -100,7 +101,8 @@ public final class CsvTable {
             }
             return new CsvTable(header, rows.toArray(new double[0][]));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException(p + ": not a readable CSV file: " + e.getOriginalMessage());
+            throw new IOException(p + ":" + next + ": not a readable CSV file: " + e.getOriginalMessage()
+                    + (e.getOriginalMessage().startsWith("Missing closing quote") ? " (a quote opens in the row that starts on this line)" : ""));
         }
     }
 }

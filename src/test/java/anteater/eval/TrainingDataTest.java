@@ -2,6 +2,7 @@ package anteater.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,14 @@ class TrainingDataTest {
         TrainingData.Table t = TrainingData.read(c);
         assertEquals(5, t.rows().length);
         for (int i = 1; i < 5; i++) assertArrayEquals(new double[] {1, i < 4 ? 2 : 8}, t.rows()[i], "row " + i + " is missing, forward-filled");
+    }
+
+    @Test
+    void malformedCsvNamesTheLineOfTheRow(@TempDir Path dir) throws Exception {
+        String m = refused(dir, "q1.csv", "a,b\n1,2\n\"3\"x,4\n5,6\n").getMessage();
+        assertTrue(m.contains("q1.csv:3: not a readable CSV file: Unexpected character ('x'"), m);
+        m = refused(dir, "q2.csv", "a,b\n1,2\n3,\"4\n5,6\n7,8\n").getMessage();
+        assertTrue(m.contains("q2.csv:3: not a readable CSV file: Missing closing quote"), m);
     }
 
     @Test
