@@ -56,6 +56,10 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(input + ": no numeric metric in the file (string and boolean fields and time columns are not metrics)");
             return 2;
         }
+        if (!t.empty().isEmpty()) {
+            System.err.println(input + ": warning: " + t.empty().size() + " metric(s) without a value in the file left out of the model: "
+                    + String.join(", ", t.empty().subList(0, Math.min(5, t.empty().size()))) + (t.empty().size() > 5 ? ", ..." : ""));
+        }
         // the whole input is trained on at once: refuse one the heap cannot hold before the network is built
         long need = trainingBytes(t.rows().length, t.metrics().size(), c.lags());
         if (need > Runtime.getRuntime().maxMemory()) {

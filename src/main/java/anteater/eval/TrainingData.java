@@ -18,10 +18,44 @@ import java.util.TreeMap;
  * {@code query_range} JSON. Line protocol and
  * Prometheus rows are the distinct timestamps in order, gaps forward-filled (cells before a metric's first value
  * take its first value). Metric ids: the field name, or {@code <measurement>.<field>} when several measurements
- * are present; for Prometheus the metric name, with its labels when a name has several series.
+ * are present; for Prometheus the metric name, with its labels when a name has several series. A metric without a
+ * single finite value is left out (named in {@link Table#empty()}).
  */
 public final class TrainingData {
-    public record Table(List<String> metrics, double[][] rows) {
+    /**
+     * @param empty metrics of the file without a single finite value, left out of {@code metrics}: learnt as a
+     *              constant 0 they made the model flag every window once the metric reports
+     */
+    public record Table(List<String> metrics, double[][] rows, List<String> empty) {
+    }
+
+    /** The table of these columns, without the ones that hold no value (in {@link Table#empty()}), gaps filled. */
+    static Table table(List<String> names, double[][] rows) {
+        List<String> metrics = new ArrayList<>(), empty = new ArrayList<>();
+        List<Integer> keep = new ArrayList<>();
+        for (int j = 0; j < names.size(); j++) {
+            boolean any = false;
+            for (double[] r : rows) {
+                if (Double.isFinite(r[j])) {
+                    any = true;
+                    break;
+                }
+            }
+            if (any || rows.length == 0) {
+                metrics.add(names.get(j));
+                keep.add(j);
+            } else {
+                empty.add(names.get(j));
+            }
+        }
+        if (!empty.isEmpty()) {
+            for (int i = 0; i < rows.length; i++) {
+                double[] r = new double[keep.size()];
+                for (int k = 0; k < r.length; k++) r[k] = rows[i][keep.get(k)];
+                rows[i] = r;
+            }
+        }
+        return new Table(metrics, fillNaN(rows), empty);
     }
 
     private TrainingData() {
@@ -42,7 +76,7 @@ public final class TrainingData {
 
     static Table csv(Path p) throws IOException {
         CsvTable t = CsvTable.read(p, true);
-        return new Table(t.header, fillNaN(t.rows));
+        return table(t.header, t.rows);
     }
 
     static Table lineProtocol(Path p, Map<String, String> select) throws IOException {
@@ -91,7 +125,7 @@ public final class TrainingData {
         List<String> keys = new ArrayList<>(ids.keySet());
         List<String> metrics = new ArrayList<>();
         for (String k : keys) metrics.add(qualify ? k : ids.get(k)[1]);
-        return new Table(metrics, rowsOf(byTime, keys));
+        return table(metrics, rowsOf(byTime, keys));
     }
 
     static Table prometheus(Path p) throws IOException {
@@ -145,7 +179,7 @@ public final class TrainingData {
                 if (Double.isFinite(x)) byTime.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(id, x);
             }
         }
-        return new Table(keys, rowsOf(byTime, keys));
+        return table(keys, rowsOf(byTime, keys));
     }
 
     /** A Prometheus sample value: a number, NaN, or +Inf / -Inf (non-finite ones are missing). */
@@ -174,7 +208,7 @@ public final class TrainingData {
             }
             i++;
         }
-        return fillNaN(rows);
+        return rows;
     }
 
     /** Forward fill, then back fill from the first value; a column without values becomes 0. */

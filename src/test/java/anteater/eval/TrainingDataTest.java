@@ -87,6 +87,25 @@ class TrainingDataTest {
     }
 
     @Test
+    void aMetricWithoutAValueIsLeftOutNotLearntAsZero(@TempDir Path dir) throws Exception {
+        // learnt as a constant 0, such a metric made the agent flag every window once it reported
+        Path c = dir.resolve("gap.csv");
+        Files.writeString(c, "a,disk2,b\n1,,2\n3,nan,4\n");
+        TrainingData.Table t = TrainingData.read(c);
+        assertEquals(List.of("a", "b"), t.metrics());
+        assertEquals(List.of("disk2"), t.empty());
+        assertArrayEquals(new double[] {3, 4}, t.rows()[1]);
+        Path j = dir.resolve("nan.json");
+        Files.writeString(j, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                + "{\"metric\":{\"__name__\":\"up\"},\"values\":[[1,\"1\"],[2,\"0\"]]},"
+                + "{\"metric\":{\"__name__\":\"lat\"},\"values\":[[1,\"NaN\"],[2,\"NaN\"]]}]}}");
+        TrainingData.Table q = TrainingData.read(j);
+        assertEquals(List.of("up"), q.metrics());
+        assertEquals(List.of("lat"), q.empty());
+        assertArrayEquals(new double[] {0}, q.rows()[1]);
+    }
+
+    @Test
     void lineProtocolEscapesStringsAndSeries(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("e.lp");
         Files.writeString(p, String.join("\n",
