@@ -81,7 +81,13 @@ public record LinePoint(String measurement, Map<String, String> tagMap, Map<Stri
         char last = v.charAt(v.length() - 1);
         String n = last == 'i' || last == 'u' ? v.substring(0, v.length() - 1) : v;
         try {
-            return last == 'i' || last == 'u' ? (double) Long.parseLong(n) : Double.parseDouble(n);
+            if (last == 'u') {
+                // an unsigned 64-bit integer: up to 2^64 - 1, no sign
+                if (n.startsWith("+") || n.startsWith("-")) return null;
+                long u = Long.parseUnsignedLong(n);
+                return u >= 0 ? (double) u : (double) (u >>> 1) * 2 + (u & 1);
+            }
+            return last == 'i' ? (double) Long.parseLong(n) : Double.parseDouble(n);
         } catch (NumberFormatException e) {
             return null;
         }

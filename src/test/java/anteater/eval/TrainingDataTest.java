@@ -106,6 +106,17 @@ class TrainingDataTest {
     }
 
     @Test
+    void lineProtocolUnsignedIntegersAreUnsigned(@TempDir Path dir) throws Exception {
+        // a uint64 counter past 2^63 (Telegraf with influx_uint_support) was refused as "has value"; a negative one read
+        Path p = dir.resolve("u.lp");
+        Files.writeString(p, "net bytes=18446744073709551615u,small=7u 1\nnet bytes=9223372036854775808u,small=8u 2\n");
+        TrainingData.Table t = TrainingData.read(p);
+        assertArrayEquals(new double[] {18446744073709551615.0, 7}, t.rows()[0]);
+        assertArrayEquals(new double[] {9223372036854775808.0, 8}, t.rows()[1]);
+        assertTrue(refused(dir, "neg.lp", "net bytes=-5u 1\n").getMessage().contains("neg.lp:1: not line protocol: field 'bytes' has value '-5u'"));
+    }
+
+    @Test
     void lineProtocolEscapesStringsAndSeries(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("e.lp");
         Files.writeString(p, String.join("\n",
