@@ -40,9 +40,11 @@ public final class SmdLoader {
             List<String> h2 = new ArrayList<>();
             double[][] test = readCsv(dir.resolve(n + "_test.csv.gz"), h2);
             if (!header.equals(h2)) throw new IOException(n + ": train and test headers differ");
-            int[] labels = readLabels(dir.resolve(n + "_test_label.csv.gz"));
+            Path lf = dir.resolve(n + "_test_label.csv.gz");
+            int[] labels = readLabels(lf);
             if (labels.length != test.length) {
-                throw new IOException(n + ": " + labels.length + " labels for " + test.length + " test rows");
+                throw new IOException(lf + ": " + labels.length + " labels for the " + test.length + " rows of "
+                        + dir.resolve(n + "_test.csv.gz") + " (one label a row)");
             }
             long[] tt = new long[train.length], st = new long[test.length];
             for (int i = 0; i < tt.length; i++) tt[i] = T0_NS + i * STEP_NS;

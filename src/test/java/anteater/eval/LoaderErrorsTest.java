@@ -115,4 +115,14 @@ class LoaderErrorsTest {
         String m = assertThrows(IOException.class, () -> SmdLoader.load(dir, null)).getMessage();
         assertTrue(m.endsWith("m_test_label.csv.gz:2: a label must be 0 or 1, got 'x'"), m);
     }
+
+    @Test
+    void smdLabelsOfAnotherLengthNameBothFiles(@TempDir Path dir) throws Exception {
+        GzipInputTest.gzip(dir.resolve("m_train.csv.gz"), "a\n1\n2\n3\n");
+        GzipInputTest.gzip(dir.resolve("m_test.csv.gz"), "a\n1\n2\n3\n");
+        GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "0\n1\n");
+        String m = assertThrows(IOException.class, () -> SmdLoader.load(dir, null)).getMessage();
+        assertTrue(m.equals(dir.resolve("m_test_label.csv.gz") + ": 2 labels for the 3 rows of " + dir.resolve("m_test.csv.gz")
+                + " (one label a row)"), m);
+    }
 }
