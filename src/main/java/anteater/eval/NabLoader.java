@@ -137,7 +137,8 @@ public final class NabLoader {
 
     /** A NAB data file: a header line, then {@code timestamp,value} rows; errors name the file and line. */
     private static void readSeries(Path csv, List<Long> times, List<Double> values) throws IOException {
-        try (BufferedReader r = Files.newBufferedReader(csv)) {
+        // decoded as the other loaders do (SmdLoader.open): a byte that is not UTF-8 ended eval with "Input length = 1"
+        try (BufferedReader r = SmdLoader.open(csv)) {
             String line = r.readLine();
             int no = 1;
             while ((line = r.readLine()) != null) {

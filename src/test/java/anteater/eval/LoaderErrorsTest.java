@@ -66,6 +66,21 @@ class LoaderErrorsTest {
     }
 
     @Test
+    void aNabRowThatIsNotUtf8NamesFileAndLine(@TempDir Path dir) throws Exception {
+        nab(dir, WINDOWS, rows(20));
+        byte[] b = Files.readAllBytes(dir.resolve("f/a.csv"));
+        String text = new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+        int at = text.indexOf(",3\n") + 2; // row 5's value, "3" then a Latin-1 byte
+        byte[] bad = new byte[b.length + 1];
+        System.arraycopy(b, 0, bad, 0, at);
+        bad[at] = (byte) 0xe9;
+        System.arraycopy(b, at, bad, at + 1, b.length - at);
+        Files.write(dir.resolve("f/a.csv"), bad);
+        String m = assertThrows(IOException.class, () -> NabLoader.loadLabelled(dir, null)).getMessage();
+        assertTrue(m.contains("a.csv:5: value is not a number: '3"), m);
+    }
+
+    @Test
     void badNabRowsNameFileAndLine(@TempDir Path dir) throws Exception {
         String good = rows(20);
         String m = nabError(dir, WINDOWS, good.replace("2020-01-01 00:03:00,3", "garbage"));
