@@ -62,6 +62,14 @@ public final class CsvTable {
              MappingIterator<String[]> it = CSV.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(r)) {
             if (!it.hasNextValue()) throw new IOException(p + ": empty file");
             String[] names = it.nextValue();
+            if (names.length == 1) {
+                for (char sep : new char[] {';', '\t', '|'}) {
+                    if (names[0].indexOf(sep) >= 0) {
+                        throw new IOException(p + ":1: the header is one column, '" + names[0] + "': the file seems separated by "
+                                + (sep == '\t' ? "tabs" : "'" + sep + "'") + ", and CSV is read with commas");
+                    }
+                }
+            }
             List<String> header = new ArrayList<>();
             boolean[] keep = new boolean[names.length];
             Set<String> seen = new HashSet<>();

@@ -79,6 +79,15 @@ class TrainingDataTest {
     }
 
     @Test
+    void aCsvSeparatedByAnotherCharacterSaysSo(@TempDir Path dir) throws Exception {
+        // a spreadsheet's export with ';' (a locale of decimal commas) said "semi.csv:2: 2 columns, header has 1"
+        String m = refused(dir, "semi.csv", "a;b\n1,5;2\n3;4\n").getMessage();
+        assertTrue(m.contains("semi.csv:1: the header is one column, 'a;b': the file seems separated by ';', and CSV is read with commas"), m);
+        m = refused(dir, "tab.csv", "a\tb\n1\t2\n").getMessage();
+        assertTrue(m.contains("tab.csv:1: the header is one column, 'a\tb': the file seems separated by tabs"), m);
+    }
+
+    @Test
     void malformedCsvNamesTheLineOfTheRow(@TempDir Path dir) throws Exception {
         String m = refused(dir, "q1.csv", "a,b\n1,2\n\"3\"x,4\n5,6\n").getMessage();
         assertTrue(m.contains("q1.csv:3: not a readable CSV file: Unexpected character ('x'"), m);
