@@ -18,7 +18,7 @@ import java.util.Set;
  * trimmed, a UTF-8 byte order mark dropped). Empty cells and non-finite numbers are missing (NaN), whether
  * written as Java writes them ({@code NaN}, {@code Infinity}) or as numpy, pandas and R do ({@code nan}, {@code inf},
  * {@code -inf}, {@code Inf}); so is a number beyond the double range such as {@code 1e400}. A column named
- * {@code time} or {@code timestamp} (any case) is dropped when asked, whatever it holds. A column name given twice
+ * of the rows' time ({@link #isTimeColumn}) is dropped when asked, whatever it holds. A column name given twice
  * is refused; so is a cell that is not a number, with its file and line.
  */
 public final class CsvTable {
@@ -41,9 +41,16 @@ public final class CsvTable {
         return r;
     }
 
+    /**
+     * Whether a column is the rows' time: {@code time}, {@code timestamp}, {@code _time} (InfluxDB's CSV export),
+     * {@code ts}, {@code date} or {@code datetime}, any case. Only time and timestamp were known: a {@code ts}
+     * column of epoch seconds was trained on as a metric, a {@code _time} column refused as not a number.
+     */
     public static boolean isTimeColumn(String name) {
-        String h = name.toLowerCase(Locale.ROOT);
-        return h.equals("time") || h.equals("timestamp");
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "time", "timestamp", "_time", "ts", "date", "datetime" -> true;
+            default -> false;
+        };
     }
 
     /**
@@ -77,8 +84,10 @@ public final class CsvTable {
                 String n = names[j];
                 if (n.isEmpty()) throw new IOException(p + ":1: column " + (j + 1) + " has no name");
                 boolean time = isTimeColumn(n);
-                if (!seen.add(time ? "\0time" : n)) {
-                    throw new IOException(p + ":1: " + (time ? "more than one time column" : "column '" + n + "' is named twice"));
+                // a date and a time column are both dropped; the same time column twice (time, Time) is refused
+                if (!seen.add(time ? "\0" + n.toLowerCase(Locale.ROOT) : n)) {
+                    throw new IOException(p + ":1: " + (time ? "more than one time column named " + n.toLowerCase(Locale.ROOT)
+                            : "column '" + n + "' is named twice"));
                 }
                 keep[j] = !(dropTime && time);
                 if (keep[j]) header.add(n);

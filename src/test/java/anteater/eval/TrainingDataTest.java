@@ -88,6 +88,17 @@ class TrainingDataTest {
     }
 
     @Test
+    void timeColumnsOfOtherNamesAreNotMetrics(@TempDir Path dir) throws Exception {
+        for (String name : new String[] {"ts", "_time", "Date", "datetime"}) {
+            Path c = dir.resolve(name + ".csv");
+            Files.writeString(c, name + ",cpu\n1700000000,1\n1700000060,2\n");
+            assertEquals(List.of("cpu"), TrainingData.read(c).metrics(), name);
+        }
+        Path both = Files.writeString(dir.resolve("both.csv"), "date,time,cpu\n2024-01-01,00:00:00,1\n2024-01-01,00:01:00,2\n");
+        assertEquals(List.of("cpu"), TrainingData.read(both).metrics(), "a date and a time column");
+    }
+
+    @Test
     void malformedCsvNamesTheLineOfTheRow(@TempDir Path dir) throws Exception {
         String m = refused(dir, "q1.csv", "a,b\n1,2\n\"3\"x,4\n5,6\n").getMessage();
         assertTrue(m.contains("q1.csv:3: not a readable CSV file: Unexpected character ('x'"), m);
