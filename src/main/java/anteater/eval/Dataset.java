@@ -11,8 +11,8 @@ import java.util.List;
  * @param train   rows [time][metric] for fitting
  * @param test    rows [time][metric] to judge
  * @param labels  one 0/1 per test row
- * @param t0Ns    time of the first training row, ns
- * @param stepNs  time between rows, ns (times of test rows follow the training rows)
+ * @param trainTimes the time of each training row, ns
+ * @param testTimes  the time of each test row, ns (SMD: one minute apart after the training rows; NAB: the file's)
  */
 public record Dataset(String name, List<String> metrics, double[][] train, double[][] test, int[] labels,
                       long[] trainTimes, long[] testTimes) {
