@@ -22,9 +22,14 @@ final class TrainProgress implements VaeTrainer.Progress, AutoCloseable {
     private final String task;
 
     TrainProgress(String task, int epochs) {
+        this(task, epochs, stderrIsTerminal());
+    }
+
+    /** With {@code terminal}: the bar; else a line per epoch. */
+    TrainProgress(String task, int epochs, boolean terminal) {
         this.task = task;
         this.err = System.err;
-        bar = stderrIsTerminal() ? new ProgressBarBuilder().setTaskName(task).setInitialMax(epochs).setStyle(ProgressBarStyle.ASCII)
+        bar = terminal ? new ProgressBarBuilder().setTaskName(task).setInitialMax(epochs).setStyle(ProgressBarStyle.ASCII)
                 .setConsumer(new ConsoleProgressBarConsumer(err)).setUpdateIntervalMillis(500)
                 .continuousUpdate().build() : null;
     }
