@@ -36,12 +36,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-o", "--option"}, description = "vae option name=value: hidden, latent, epochs, learningRate, lags, clip (the model); q, threshold, smooth (the threshold it reports)")
     List<String> optionArgs = new ArrayList<>();
 
+    /** The options that change the model train writes or the threshold it reports; the others act in the agent only. */
+    static final List<String> TRAIN_OPTIONS = List.of("hidden", "latent", "epochs", "learningRate", "lags", "clip", "q",
+            "threshold", "smooth");
+
     @Override
     public Integer call() throws Exception {
         Options o = OptionArgs.parse("vae", optionArgs);
         // every vae option is checked before the input is read and the network trained
         VaeSettings settings = VaeSettings.of(o);
         VaeConfig c = settings.config();
+        List<String> unused = new ArrayList<>();
+        for (String a : optionArgs) {
+            String name = a.substring(0, a.indexOf('='));
+            if (!TRAIN_OPTIONS.contains(name) && !unused.contains(name)) unused.add(name);
+        }
+        if (!unused.isEmpty()) {
+            // persist, model, warmup, ... act in the agent only: taken silently, they seemed to be part of the model
+            System.err.println("anteater train: warning: option(s) " + String.join(", ", unused) + " do not apply to train and are"
+                    + " ignored (give them to the task in its TICKscript); train uses " + String.join(", ", TRAIN_OPTIONS));
+        }
         TrainingData.Table t;
         try {
             t = TrainingData.read(input, tags);

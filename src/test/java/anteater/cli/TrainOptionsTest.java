@@ -59,4 +59,15 @@ class TrainOptionsTest {
             assertEquals(rows == 40, r[1].contains("too few for a tail fit"), rows + " rows: " + r[1]);
         }
     }
+
+    @Test
+    void optionsOfTheAgentOnlyAreSaidToBeIgnored(@TempDir Path dir) throws Exception {
+        Path nums = TrainOutTest.nums(dir);
+        Path out = dir.resolve("m.vae");
+        String[] r = TrainErrorsTest.run("train", "--input", nums.toString(), "--out", out.toString(), "-o", "epochs=1",
+                "-o", "persist=5", "-o", "model=" + dir.resolve("base.vae"), "-o", "lags=3");
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("anteater train: warning: option(s) persist, model do not apply to train and are ignored"), r[1]);
+        assertFalse(r[1].contains("lags do not"), r[1]);
+    }
 }
