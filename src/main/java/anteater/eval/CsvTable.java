@@ -35,7 +35,8 @@ public final class CsvTable {
         this.rows = rows;
     }
 
-    private static BufferedReader withoutBom(BufferedReader r) throws IOException {
+    /** The reader past a UTF-8 byte order mark, if the text starts with one (Windows' Notepad writes it). */
+    static BufferedReader withoutBom(BufferedReader r) throws IOException {
         r.mark(1);
         if (r.read() != '\uFEFF') r.reset();
         return r;

@@ -85,7 +85,8 @@ public final class TrainingData {
         Map<String, String[]> ids = new LinkedHashMap<>();
         Map<String, String> tagSets = new LinkedHashMap<>(); // measurement -> its tag set
         int timed = 0, untimed = 0;
-        try (BufferedReader r = SmdLoader.open(p)) {
+        // without its byte order mark, the first line's measurement was another one ("\uFEFFcpu"): a metric more
+        try (BufferedReader r = CsvTable.withoutBom(SmdLoader.open(p))) {
             String line;
             int ln = 0;
             while ((line = r.readLine()) != null) {
@@ -130,7 +131,7 @@ public final class TrainingData {
 
     static Table prometheus(Path p) throws IOException {
         JsonNode root;
-        try (BufferedReader r = SmdLoader.open(p)) {
+        try (BufferedReader r = CsvTable.withoutBom(SmdLoader.open(p))) {
             root = new ObjectMapper().readTree(r);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             com.fasterxml.jackson.core.JsonLocation at = e.getLocation();

@@ -137,6 +137,18 @@ class TrainingDataTest {
     }
 
     @Test
+    void aByteOrderMarkIsDroppedInEveryFormat(@TempDir Path dir) throws Exception {
+        Path lp = Files.writeString(dir.resolve("bom.lp"), "\uFEFFcpu usage=1 1\r\ncpu usage=2 2\r\nmem used=3 2\r\n");
+        TrainingData.Table t = TrainingData.read(lp);
+        assertEquals(List.of("cpu.usage", "mem.used"), t.metrics(), "the first line's measurement is cpu");
+        Path commented = Files.writeString(dir.resolve("bom2.lp"), "\uFEFF# exported\ncpu usage=1 1\n");
+        assertEquals(List.of("usage"), TrainingData.read(commented).metrics());
+        Path j = Files.writeString(dir.resolve("bom.json"), "\uFEFF{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                + "\"result\":[{\"metric\":{\"__name__\":\"up\"},\"values\":[[1,\"1\"]]}]}}");
+        assertEquals(List.of("up"), TrainingData.read(j).metrics());
+    }
+
+    @Test
     void lineProtocolEscapesStringsAndSeries(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("e.lp");
         Files.writeString(p, String.join("\n",
