@@ -73,7 +73,7 @@ public final class SmdLoader {
 
     static int[] readLabels(Path p) throws IOException {
         List<Integer> l = new ArrayList<>();
-        try (BufferedReader r = open(p)) {
+        try (BufferedReader r = CsvTable.withoutBom(open(p))) {
             String line;
             int no = 0;
             while ((line = r.readLine()) != null) {

@@ -140,4 +140,12 @@ class LoaderErrorsTest {
         assertTrue(m.equals(dir.resolve("m_test_label.csv.gz") + ": 2 labels for the 3 rows of " + dir.resolve("m_test.csv.gz")
                 + " (one label a row)"), m);
     }
+
+    @Test
+    void smdLabelsWithAByteOrderMarkLoad(@TempDir Path dir) throws Exception {
+        GzipInputTest.gzip(dir.resolve("m_train.csv.gz"), "a\n1\n2\n3\n");
+        GzipInputTest.gzip(dir.resolve("m_test.csv.gz"), "a\n1\n2\n3\n");
+        GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "\uFEFF1\n0\n1\n");
+        assertEquals(java.util.List.of(1, 0, 1), java.util.Arrays.stream(SmdLoader.load(dir, null).get(0).labels()).boxed().toList());
+    }
 }
