@@ -84,9 +84,11 @@ public final class SmdLoader {
                 try {
                     v = Double.parseDouble(line);
                 } catch (NumberFormatException e) {
-                    throw new IOException(p + ":" + no + ": a label must be 0 or 1, got '" + line + "'");
+                    v = Double.NaN;
                 }
-                l.add(v > 0 ? 1 : 0);
+                // 0 or 1 only: a score (0.7) was taken as 1 and NaN as 0, silently
+                if (v != 0 && v != 1) throw new IOException(p + ":" + no + ": a label must be 0 or 1, got '" + line + "'");
+                l.add((int) v);
             }
         }
         return l.stream().mapToInt(Integer::intValue).toArray();

@@ -129,6 +129,13 @@ class LoaderErrorsTest {
         GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "0\nx\n1\n");
         String m = assertThrows(IOException.class, () -> SmdLoader.load(dir, null)).getMessage();
         assertTrue(m.endsWith("m_test_label.csv.gz:2: a label must be 0 or 1, got 'x'"), m);
+        for (String bad : new String[] {"0.7", "NaN", "2", "-1"}) {
+            GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "0\n" + bad + "\n1\n");
+            m = assertThrows(IOException.class, () -> SmdLoader.load(dir, null), bad).getMessage();
+            assertTrue(m.endsWith("m_test_label.csv.gz:2: a label must be 0 or 1, got '" + bad + "'"), m);
+        }
+        GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "0\n1.0\n1\n");
+        assertEquals(1, SmdLoader.load(dir, null).get(0).labels()[1], "1.0 is 1");
     }
 
     @Test
