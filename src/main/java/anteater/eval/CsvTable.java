@@ -17,8 +17,8 @@ import java.util.Set;
  * A numeric CSV with a header line of column names, read as CSV (quoted names and cells, surrounding spaces
  * trimmed, a UTF-8 byte order mark dropped). Empty cells and non-finite numbers are missing (NaN), whether
  * written as Java writes them ({@code NaN}, {@code Infinity}) or as numpy, pandas and R do ({@code nan}, {@code inf},
- * {@code -inf}, {@code Inf}); so is a number beyond the double range such as {@code 1e400}. A column named
- * of the rows' time ({@link #isTimeColumn}) is dropped when asked, whatever it holds. A column name given twice
+ * {@code -inf}, {@code Inf}); so is a number beyond the double range such as {@code 1e400}. A column of the
+ * rows' time ({@link #isTimeColumn}) is dropped when asked, whatever it holds. A column name given twice
  * is refused; so is a cell that is not a number, with its file and line.
  */
 public final class CsvTable {

@@ -78,6 +78,14 @@ final class GroupState {
         rows.addLast(row);
     }
 
+    /** Back to the start of a warm-up: no model, no rows, no windows counted. */
+    void warmUpAfresh() {
+        model = null;
+        restart();
+        windows = 0;
+        sinceUpdate = 0;
+    }
+
     /** Forget the inputs of the model in use (its lags, smoothing, persist runs): a new model starts afresh. */
     void restart() {
         buffer.clear();
@@ -180,9 +188,7 @@ final class GroupState {
         // all): a group of the old pretrained model, or one still warming up, takes the task's model now; without
         // one, it warms up afresh. Its rows and scoring inputs were of the old model and are dropped.
         if (kind == 1 && shared == null) {
-            g.restart();
-            g.windows = 0;
-            g.sinceUpdate = 0;
+            g.warmUpAfresh();
             g.optionModelChanged = true;
         } else if ((kind == 1 && !shared.metrics().equals(ms)) || (kind == 0 && shared != null)) {
             g.model = shared;

@@ -12,8 +12,9 @@ import java.util.Set;
  * (from {@code tmin}); a metric's value at a step is its last value within it. A metric absent at a step takes
  * its previous value (forward fill, also across windows); a metric with no value yet takes its fill value (the
  * training mean). Both are counted as imputed when the metric has no value in the whole window (it stopped
- * reporting, or never did); such metrics are listed as missing. Fields that are not in the metric list are reported as unknown. Of a
- * run of steps with no value at all, only the first {@code maxFill} (at least the model's lags) get a row.
+ * reporting, or never did); such metrics are listed as missing. Fields that are not in the metric list are reported
+ * as unknown. Of a run of steps with no value at all, only the first {@code maxFill} (at least the model's lags) get
+ * a row.
  *
  * <p>A field matches metric id {@code field} or {@code <measurement>.<field>}.
  */
@@ -66,6 +67,7 @@ public final class StepAssembler {
         List<String> unknown = new java.util.ArrayList<>();
         List<Series> cols = new java.util.ArrayList<>();
         List<Integer> colIndex = new java.util.ArrayList<>();
+        boolean[] present = new boolean[d]; // metrics with a value in this window
         int values = 0;
         for (Map.Entry<String, Series> e : w.allSeries().entrySet()) {
             Integer col = index.get(e.getKey());
@@ -76,6 +78,7 @@ public final class StepAssembler {
                 continue;
             }
             known++;
+            if (e.getValue().size() > 0) present[col] = true;
             cols.add(e.getValue());
             colIndex.add(col);
             values += e.getValue().size();
@@ -119,8 +122,6 @@ public final class StepAssembler {
                 rows[k][col] = s.value(i);
             }
         }
-        boolean[] present = new boolean[d];
-        for (int c = 0; c < cols.size(); c++) if (cols.get(c).size() > 0) present[colIndex.get(c)] = true;
         int imputed = 0;
         int nMissing = 0;
         int[] missing = new int[d];

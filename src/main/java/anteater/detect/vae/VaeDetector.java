@@ -690,10 +690,7 @@ public final class VaeDetector implements Detector {
             if (g.model != null && g.model != shared && unusable(g.model) != null) {
                 // a model that scores its own rows NaN, installed by versions before install() checked it: its threshold
                 // cannot be fitted, which failed this restore and so every start of the task; the group warms up afresh
-                g.model = null;
-                g.restart();
-                g.windows = 0;
-                g.sinceUpdate = 0;
+                g.warmUpAfresh();
                 changed[2]++;
             }
             if (g.model != null) g.threshold = threshold.of(g.model.calibrationSorted(smooth));
