@@ -130,7 +130,7 @@ public final class AnomalyHandler implements Handler {
             LOG.error("snapshot failed: {}", e.toString());
             return Udf.SnapshotResponse.getDefaultInstance();
         } catch (OutOfMemoryError e) {
-            // Kapacitor waits for the answer (a task stop snapshots first): it must come, even without the state
+            // Kapacitor waits for the answer (its task's snapshotter stalls without one): it must come, even without the state
             LOG.error("snapshot failed: the state does not fit in memory twice ({}); lower maxGroups or raise -Xmx", e.toString());
             return Udf.SnapshotResponse.getDefaultInstance();
         }
