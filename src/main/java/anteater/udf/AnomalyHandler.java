@@ -35,6 +35,8 @@ public final class AnomalyHandler implements Handler {
     private final List<Verdict> verdicts = new ArrayList<>();
     private long windowsSeen;
     private long anomalies;
+    /** Fields of option 'field' that no window has had yet; each is named once in the log if a window lacks it. */
+    private final java.util.Set<String> unseenFields = new java.util.LinkedHashSet<>();
 
     @Override
     public Udf.InfoResponse info() {
@@ -97,6 +99,7 @@ public final class AnomalyHandler implements Handler {
             options = o;
             detector = d;
             sink = s;
+            if (!"vae".equals(o.detector())) unseenFields.addAll(o.getStrings("field")); // vae takes every field
             LOG.info("init {}", o.canonical());
             for (String n : o.names()) {
                 String owner = anteater.detect.OptionTable.owner(n);
@@ -216,6 +219,7 @@ public final class AnomalyHandler implements Handler {
     @Override
     public void window(Window w, Consumer<Udf.Response> out) {
         windowsSeen++;
+        if (!unseenFields.isEmpty()) checkFields(w);
         verdicts.clear();
         detector.process(w, verdicts);
         for (Verdict v : verdicts) {
@@ -223,6 +227,25 @@ public final class AnomalyHandler implements Handler {
             if (v.anomaly() != null) {
                 anomalies++;
                 sink.publish(v.anomaly());
+            }
+        }
+    }
+
+    /**
+     * A field the task names that a window with points lacks, and no window had before, is most likely misspelt (or
+     * not numeric): its detector skips the points without it, so nothing at all would come out for it, and nothing
+     * said why. Named once, with the numeric fields the window has.
+     */
+    private void checkFields(Window w) {
+        for (java.util.Iterator<String> it = unseenFields.iterator(); it.hasNext(); ) {
+            String f = it.next();
+            if (w.series(f) != null) {
+                it.remove();
+            } else if (w.points() > 0) {
+                it.remove();
+                LOG.warn("field '{}' is in no window so far: this one ({}, {} points) has the numeric fields {}; check the "
+                        + "name (case matters) and that the field is numeric: points without it are skipped, so nothing "
+                        + "comes out for it", f, w.tags().isEmpty() ? w.name() : w.name() + " " + w.tags(), w.points(), new TreeSet<>(w.allSeries().keySet()));
             }
         }
     }
