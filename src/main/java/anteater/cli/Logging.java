@@ -17,6 +17,15 @@ public final class Logging {
     static final int MAX_LINE_BYTES = 8192;
 
     public static void init() {
+        init(false);
+    }
+
+    /**
+     * @param threadNames start each line with its thread's name: {@code serve} runs every task node in one JVM, and
+     *                    a line of a node (logged on its connection's threads, {@code [conn-7-worker]}) must be told
+     *                    from the others'
+     */
+    public static void init(boolean threadNames) {
         // the JVM's own choice of encoding for stderr (set when it is a terminal), else the default, as before
         String enc = System.getProperty("sun.stderr.encoding");
         java.nio.charset.Charset cs = java.nio.charset.Charset.defaultCharset();
@@ -31,7 +40,7 @@ public final class Logging {
         if (level == null || level.isBlank()) level = "info";
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.trim().toLowerCase(java.util.Locale.ROOT));
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-        setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+        setIfAbsent("org.slf4j.simpleLogger.showThreadName", Boolean.toString(threadNames));
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "false");
         setIfAbsent("org.slf4j.simpleLogger.levelInBrackets", "true");

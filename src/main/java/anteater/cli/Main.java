@@ -41,7 +41,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        Logging.init();
+        Logging.init(args.length > 0 && args[0].equals("serve"));
         if (args.length == 0) {
             // frames go to the real stdout; anything else that prints to System.out lands on stderr instead
             // a plain stream, not a PrintStream: a closed pipe must surface as an error, not be swallowed

@@ -77,6 +77,14 @@ class SocketServerIT {
             List<Udf.Response> after = session(sock, 9);
             assertEquals(7, after.stream().filter(Udf.Response::hasPoint).count());
             assertTrue(server.isAlive());
+            // every node's lines share one stderr: each init line names its connection, so that the lines of one task
+            // (a warning, a failed restore) can be told from the others'
+            List<String> inits = Files.readAllLines(dir.resolve("server.log")).stream()
+                    .filter(l -> l.contains("AnomalyHandler - init ")).toList();
+            assertEquals(4, inits.size(), String.join("\n", inits));
+            long named = inits.stream().map(l -> l.replaceFirst("^\\[(conn-\\d+)-worker\\] \\[INFO\\] .*", "$1"))
+                    .filter(c -> c.startsWith("conn-")).distinct().count();
+            assertEquals(4, named, "each init line starts with its own connection's name: " + String.join("\n", inits));
         } finally {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
