@@ -58,12 +58,30 @@ public final class KafkaAnomalySource implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** A consumer with the Kafka section's connection and security settings; its thread is started. */
+    /**
+     * A consumer with the Kafka section's connection and security settings; its thread is started. It is the only
+     * member of a consumer group of its own ({@link #ownGroup}), so every agent process reads every event of the
+     * topic: in a group shared by several processes (stdio mode runs one per task node, and other hosts run their
+     * own) Kafka splits the topic among them, and each saw only its share of the other agents' anomalies (on a topic
+     * of one partition one process saw them all and the others none).
+     */
     public static KafkaAnomalySource open(RcaConfig.KafkaIn cfg, Consumer<AnomalyEvent> sink) {
-        Properties p = KafkaProps.consumer(cfg.connection(), cfg.bootstrap(), "anteater-rca", cfg.groupId());
+        Properties p = KafkaProps.consumer(cfg.connection(), cfg.bootstrap(), "anteater-rca", ownGroup(cfg.groupId()));
+        // nothing to resume from: the store of recent anomalies starts empty with the process, and a group that commits
+        // no offsets leaves nothing behind on the broker when the process ends
+        p.put("enable.auto.commit", "false");
         KafkaAnomalySource s = new KafkaAnomalySource(new KafkaConsumer<>(p), cfg.topic(), sink);
         s.start();
         return s;
+    }
+
+    /**
+     * {@code Kafka.group_id}, this process's id and a random part: a group no other consumer joins (the pid alone is
+     * not enough: in containers every agent may be pid 1).
+     */
+    static String ownGroup(String base) {
+        return base + "-" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
     }
 
     public void start() {
