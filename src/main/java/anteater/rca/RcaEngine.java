@@ -2,6 +2,7 @@ package anteater.rca;
 
 import anteater.sink.AnomalyEvent;
 import anteater.sink.EventBus;
+import anteater.sink.EventJson;
 import anteater.sink.EventPublisher;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class RcaEngine implements AutoCloseable {
         // leaves nothing running (the topology is closed; the caller releases the publisher)
         if (cfg.kafkaInput()) {
             try {
-                e.addInput(KafkaAnomalySource.open(cfg.kafka(), e::offer));
+                e.addInput(KafkaAnomalySource.open(cfg.kafka(), e::offerFromKafka));
             } catch (RuntimeException ex) {
                 t.close();
                 throw new IllegalArgumentException("Kafka input: " + ex.getMessage(), ex);
@@ -157,6 +158,16 @@ public final class RcaEngine implements AutoCloseable {
     /** Enqueues an event; never blocks. False (and counted) if the queue is full or the engine stopped. */
     public boolean offer(AnomalyEvent e) {
         return offer(e, true);
+    }
+
+    /**
+     * An event read from the Kafka anomaly topic. One that an anteater agent published ({@code event_source}
+     * anteater) is evidence only: its own process infers its causes (from the bus, with the window's values). Every
+     * process reads the whole topic, and stdio mode runs one per task node, so before each of them inferred the
+     * causes of every other's KPI events too, and one KPI event got a cause event from each process.
+     */
+    public boolean offerFromKafka(AnomalyEvent e) {
+        return offer(e, e == null || !EventJson.SOURCE.equals(e.detector()));
     }
 
     /** As {@link #offer(AnomalyEvent)}; {@code published} false: evidence only, never a trigger. */

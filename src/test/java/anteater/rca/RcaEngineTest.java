@@ -117,6 +117,34 @@ class RcaEngineTest {
     }
 
     @Test
+    void anotherAnteatersKpiEventFromKafkaIsEvidenceNotATrigger() throws Exception {
+        // every agent process reads the whole topic, and stdio mode runs one per task node: the process that found an
+        // anomaly infers its causes from its bus; before, each other process that read it back from Kafka did too,
+        // and one KPI event got as many cause events as there were processes
+        Recorder pub = new Recorder();
+        AtomicLong wall = new AtomicLong(T0 + 3_600_000);
+        try (RcaEngine e = new RcaEngine(cfg("future: 3m, grace: 1h, on_failure: mark"), Fixtures.host(), pub, wall::get)) {
+            e.start();
+            AnomalyEvent cpu = Fixtures.event("m1_cpu", "cpu_usage", T0, 9, Fixtures.values(1, f, 0, 5), "sys");
+            AnomalyEvent ours = Fixtures.event("m1_sli_1", "sli_rtt", T0, 8, Fixtures.values(2, f, 0, 5), "app");
+            // as another anteater process publishes them, read back as the Kafka input reads them
+            e.offerFromKafka(GalaAnomalyJson.parse(anteater.sink.EventJson.toJson(cpu)));
+            e.offerFromKafka(GalaAnomalyJson.parse(anteater.sink.EventJson.toJson(ours)));
+            // gala-anteater's KPI events still trigger
+            e.offerFromKafka(GalaAnomalyJson.parse("{\"Timestamp\": " + T0 + ", \"Attributes\": {\"entity_id\": \"m1_sli_2\","
+                    + " \"event_id\": \"" + T0 + "_m1_sli_2\", \"event_type\": \"app\", \"event_source\": \"gala-anteater\"},"
+                    + " \"Resource\": {\"metric\": \"gala_gopher_sli_rtt_nsec\", \"labels\": {\"machine_id\": \"m1\"}, \"score\": \"0.9\"}}"));
+            e.offerFromKafka(GalaAnomalyJson.parse(anteater.sink.EventJson.toJson(
+                    Fixtures.event("m2_proc_9", "proc_cpu", T0 + 181_000, 3, new double[0], "sys"))));
+            await(() -> !pub.sent.isEmpty(), "the cause event of gala-anteater's KPI event");
+            drained(e, cpu);
+            assertEquals(List.of("m1_sli_2"), pub.sent.stream().map(Sent::key).toList(),
+                    "no cause event for the KPI event another anteater process published (and infers itself)");
+            assertEquals(1, e.stats().inferred());
+        }
+    }
+
+    @Test
     void wallClockGraceReleasesAKpiWhenNoLaterEventComes() throws Exception {
         Recorder pub = new Recorder();
         AtomicLong wall = new AtomicLong(1_000);
