@@ -73,6 +73,7 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         JsonNode r = section(root, "Rca");
         JsonNode a = section(root, "Arangodb");
         JsonNode k = section(root, "Kafka");
+        warnUnknownKeys(r);
         boolean enabled = bool(r, "enabled", false);
         boolean kafkaInput = bool(r, "kafka_input", false);
         JsonNode wn = r.path("weights");
@@ -160,6 +161,25 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         return new RcaConfig(enabled, source, fileText.isEmpty() ? null : Path.of(fileText),
                 depth, valid, future, grace, tolerance, topK, trigger, kafkaInput, onFailure.equals("mark"), queue,
                 rules, weights, topic, logInterval, arango, kafka);
+    }
+
+    /** The keys of the Rca section. */
+    static final List<String> KEYS = List.of("enabled", "source", "file", "depth", "valid", "future", "grace", "tolerance",
+            "top_k", "trigger", "kafka_input", "on_failure", "queue", "rules", "weights", "topic", "log_interval");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RcaConfig.class);
+
+    /**
+     * A key of the Rca section that is none of {@link #KEYS} (they are matched exactly) is logged with the valid ones:
+     * before it was ignored in silence, and a typo ({@code enable: true}, {@code Enabled: true}) left RCA off with no
+     * word, or {@code kafka-input: true} the Kafka input.
+     */
+    private static void warnUnknownKeys(JsonNode r) {
+        for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                LOG.warn("config: Rca.{} is not a key of section Rca and is ignored; its keys: {}", key, String.join(", ", KEYS));
+            }
+        }
     }
 
     static final List<String> WEIGHT_NAMES = List.of("anomaly", "correlation", "proximity", "onset", "root", "reach",

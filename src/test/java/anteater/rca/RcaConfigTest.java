@@ -37,6 +37,25 @@ class RcaConfigTest {
     }
 
     @Test
+    void aMistypedRcaKeyIsLoggedWithTheValidOnes() throws Exception {
+        // before: ignored in silence, so 'enable: true' (or 'Enabled: true') left RCA off and nothing said why
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        RcaConfig c;
+        try {
+            c = RcaConfig.from(yaml("Rca: {enable: true, Kafka_Input: true, file: t.json, depth: 3, log_interval: 2m}"));
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(c.enabled());
+        assertTrue(log.contains("Rca.enable is not a key") && log.contains("Rca.Kafka_Input is not a key")
+                && log.contains("enabled, source, file"), log);
+        assertFalse(log.contains("Rca.file") || log.contains("Rca.depth") || log.contains("Rca.log_interval"), log);
+    }
+
+    @Test
     void readsGalaKeysAndTheRcaSection() throws Exception {
         RcaConfig c = RcaConfig.from(yaml("""
                 Kafka: {server: kafka1, port: 9093, model_topic: mt, rca_topic: rt, group_id: g}
