@@ -108,7 +108,7 @@ public final class AnteaterConfig {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(where(source, e.getLocation()) + "is not valid YAML: " + e.getOriginalMessage());
+            throw new ConfigException(where(source, e.getLocation()) + "is not valid YAML: " + yamlProblem(e.getOriginalMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) root = MissingNode.getInstance();
         else if (!root.isObject()) {
@@ -116,6 +116,27 @@ public final class AnteaterConfig {
                     + "Suppression, Events), got a " + root.getNodeType().toString().toLowerCase());
         }
         return new AnteaterConfig(source, root);
+    }
+
+    /**
+     * The parser's words without the lines it quotes from the file: a syntax error on a password's line (an unclosed
+     * quote) put the password into the message, which goes into init's error, Kapacitor's log and
+     * {@code kapacitor show}; the quoted lines also made it several lines long. What is left is the problem and where.
+     */
+    static String yamlProblem(String message) {
+        StringBuilder b = new StringBuilder();
+        for (String line : String.valueOf(message).split("\\R")) {
+            // SnakeYAML: the problem lines start at column 0; " in 'reader', line L, column C:", the quoted line of
+            // the file and the caret under it are indented
+            if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^ in '[^']*', (line \\d+, column \\d+):$").matcher(line);
+                if (m.find()) b.append(" (").append(m.group(1)).append(')');
+                continue;
+            }
+            if (b.length() > 0) b.append("; ");
+            b.append(line.trim());
+        }
+        return b.toString();
     }
 
     private static String where(Path source, JsonLocation loc) {

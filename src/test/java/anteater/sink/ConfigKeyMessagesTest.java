@@ -30,6 +30,20 @@ class ConfigKeyMessagesTest {
     }
 
     @Test
+    void aYamlSyntaxErrorOnAPasswordsLineDoesNotQuoteIt() {
+        // before: SnakeYAML's message quotes the line of the error, so init's error (Kapacitor's log, kapacitor show)
+        // carried the password, over several lines
+        String m = error("Kafka:\n  server: k1\n  auth_type: sasl_plaintext\n  username: u\n  password: \"s3cret-pw\n  port: 9092\n");
+        assertFalse(m.contains("s3cret"), m);
+        assertFalse(m.contains("\n"), "one line: " + m);
+        assertTrue(m.contains("(line 5)") && m.contains("while scanning a quoted scalar (line 5, column 13)")
+                && m.contains("found unexpected end of stream"), m);
+        m = error("Kafka:\n  server: k1\n  password: s3cret-pw: x\n");
+        assertFalse(m.contains("s3cret") || m.contains("\n"), m);
+        assertTrue(m.contains("mapping values are not allowed here (line 3, column 22)"), m);
+    }
+
+    @Test
     void anInvalidTopicNameIsRefusedNamingTheKey() {
         // before: accepted, and every event then failed at the broker with InvalidTopicException
         String m = error("Kafka: {server: k1, model_topic: 'gala anteater'}");
