@@ -26,12 +26,6 @@ public final class ScoreSmoother {
         return m;
     }
 
-    /** The state {@code m} for scores multiplied by {@code factor} (NaN stays NaN: no state yet). */
-    public static double rescale(double m, double factor) {
-        if (Double.isNaN(m) || factor == 1) return m;
-        return Math.log1p(Math.max(0, factor * Math.expm1(m)));
-    }
-
     /** A smoothed copy of scores in time order. */
     public static double[] smooth(double[] scores, double alpha) {
         double[] s = scores.clone();

@@ -44,21 +44,11 @@ public record Threshold(String method, double fixed, double q) {
                 + "(the newest 20 % give the scores) or raise q";
     }
 
-    /**
-     * A fitted threshold is raised by this share of itself: a score equal to it but for rounding (the steady score
-     * of a group whose calibration scores are all one value) is not above it.
-     */
-    static final double ROUNDING_MARGIN = 1e-6;
-
-    /**
-     * The threshold for sorted calibration scores (raised by {@link #ROUNDING_MARGIN} when fitted to them); +infinity
-     * when there are none.
-     */
+    /** The threshold for sorted calibration scores; +infinity when there are none. */
     public double of(double[] sortedCalibration) {
         if (method.equals("fixed")) return fixed;
         if (sortedCalibration.length == 0) return Double.POSITIVE_INFINITY;
-        double t = method.equals("quantile") ? Pot.quantileSorted(sortedCalibration, 1 - q)
-                : Pot.fit(sortedCalibration, q, POT_LEVEL).threshold();
-        return t + Math.abs(t) * ROUNDING_MARGIN;
+        if (method.equals("quantile")) return Pot.quantileSorted(sortedCalibration, 1 - q);
+        return Pot.fit(sortedCalibration, q, POT_LEVEL).threshold();
     }
 }

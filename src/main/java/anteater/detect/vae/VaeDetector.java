@@ -282,8 +282,6 @@ public final class VaeDetector implements Detector {
             // the warm-up rows (or a relearning's) were for this training; from now on only rows judged normal are kept
             if (first || relearnt) g.restart();
             if (relearnt) g.relearnings++;
-            // a fine-tuned model: the smoothed score so far is the old model's, put it on the new one's scale
-            else if (!first) g.ewma = ScoreSmoother.rescale(g.ewma, m.previousScale);
             g.threshold = thr;
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key,
                     first ? "new" : relearnt ? "relearnt (new normal)" : "fine-tuned", m.size(), fmt(g.threshold));

@@ -47,12 +47,6 @@ public final class VaeModel {
     private final String config;
     /** Per-metric contribution caps (empty: none), see {@link #caps()}. */
     private final double[] caps;
-    /**
-     * For a fine-tuned model, how the model it was tuned from scores relative to it (the ratio of their median
-     * scores on the same held-out rows): the detector puts its smoothed score on the new model's scale with it when
-     * it installs this model. 1 for a trained model; not saved.
-     */
-    double previousScale = 1;
     /** Plain-Java copy of the scoring path (null: score through ND4J). */
     private final MeanPath meanPath;
 

@@ -72,7 +72,7 @@ public final class VaeTrainer {
         float[][] in = VaeModel.inputs(z, null, c.lags());
         int nVal = validationRows(raw.length, c.validation());
         MultiLayerNetwork net = build(metrics.size() * c.lags(), c);
-        fit(net, in, z.length - nVal, nVal, c, c.epochs(), progress, false);
+        fit(net, in, z.length - nVal, nVal, c, c.epochs(), progress);
         VaeModel m = new VaeModel(metrics, norm, c.lags(), net, new double[0], c.toString());
         double[][] contrib = new double[nVal > 0 ? nVal : z.length][metrics.size()];
         double[] cal = heldOutScores(m, z, nVal, contrib);
@@ -113,49 +113,20 @@ public final class VaeTrainer {
     /**
      * Fine-tunes a copy of the model on raw rows judged normal (in time order). As in {@link #train}, the last
      * {@code validation} share of the rows is held out: it stops the fitting early, and its scores under the new
-     * network join the calibration, whose oldest scores make room for them (the calibration keeps its length); the
-     * old scores kept are first put on the new network's scale (see {@link #scale}).
+     * network join the calibration, whose oldest scores make room for them (the calibration keeps its length).
      * Scores of the rows just fitted would understate the spread of normal scores and pull the threshold down
      * (measured on SMD, eval with updateInterval 100: calibrating on the fitted rows gave mean F1 0.151, this 0.282).
-     * The base network's parameters stay unless an epoch reconstructs the held-out rows better: a few epochs at the
-     * training's learning rate often end worse than they started (a fresh optimiser state on a fitted network).
      */
     public static VaeModel fineTune(VaeModel base, double[][] raw, VaeConfig c, int epochs) {
         double[][] z = base.normaliser().apply(raw);
         float[][] in = VaeModel.inputs(z, null, base.lags());
         int nVal = validationRows(raw.length, c.validation());
         MultiLayerNetwork net = base.copyNetwork();
-        fit(net, in, z.length - nVal, nVal, c, epochs, SILENT, true);
+        fit(net, in, z.length - nVal, nVal, c, epochs, SILENT);
         VaeModel m = new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, new double[0], base.config());
         double[] fresh = heldOutScores(m, z, nVal, null);
-        double scale = scale(heldOutScores(base, z, nVal, null), fresh);
-        double[] old = base.calibration().clone();
-        for (int i = 0; i < old.length; i++) old[i] *= scale;
-        VaeModel tuned = new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, slide(old, fresh), base.config(),
+        return new VaeModel(base.metrics(), base.normaliser(), base.lags(), net, slide(base.calibration(), fresh), base.config(),
                 base.caps());
-        tuned.previousScale = scale;
-        return tuned;
-    }
-
-    /**
-     * How a new model's scores compare with an old one's on the same rows: the ratio of their median scores (at the
-     * float precision of calibration scores), 1 when it is not a positive finite number. The old model's
-     * calibration scores are multiplied by it before they join the new model's: a calibration mixing two models'
-     * scales put the threshold between them (a constant group whose fine-tuned model scored a third higher than
-     * the old one was anomalous at every window after it).
-     */
-    static double scale(double[] oldScores, double[] newScores) {
-        double r = medianOfFloats(newScores) / medianOfFloats(oldScores);
-        return Double.isFinite(r) && r > 0 ? r : 1;
-    }
-
-    private static double medianOfFloats(double[] v) {
-        if (v.length == 0) return Double.NaN;
-        double[] s = new double[v.length];
-        for (int i = 0; i < v.length; i++) s[i] = (float) v[i];
-        Arrays.sort(s);
-        int h = s.length / 2;
-        return s.length % 2 == 1 ? s[h] : (s[h - 1] + s[h]) / 2;
     }
 
     /** The calibration after new scores: old's most recent scores then fresh, as long as the longer of the two. */
@@ -168,12 +139,8 @@ public final class VaeTrainer {
         return out;
     }
 
-    /**
-     * Trains on rows [0, nTrain), validates on the next nVal rows, keeps the best parameters; with {@code startCounts}
-     * (fine-tuning) the parameters it starts from are among the candidates, so it never ends worse on those rows.
-     */
-    private static void fit(MultiLayerNetwork net, float[][] z, int nTrain, int nVal, VaeConfig c, int epochs, Progress progress,
-                            boolean startCounts) {
+    /** Trains on rows [0, nTrain), validates on the next nVal rows, keeps the best parameters. */
+    private static void fit(MultiLayerNetwork net, float[][] z, int nTrain, int nVal, VaeConfig c, int epochs, Progress progress) {
         INDArray all = Nd4j.create(z);
         INDArray val = nVal > 0 ? all.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(nTrain, nTrain + nVal),
                 org.nd4j.linalg.indexing.NDArrayIndex.all()).dup() : null;
@@ -182,14 +149,6 @@ public final class VaeTrainer {
         for (int i = 0; i < nTrain; i++) order[i] = i;
         double best = Double.POSITIVE_INFINITY;
         INDArray bestParams = null;
-        if (startCounts && val != null) {
-            // the network's own parameters are the first candidate: an epoch must do better on the held-out rows
-            double start = meanError(net, val);
-            if (Double.isFinite(start)) {
-                best = start;
-                bestParams = net.params().dup();
-            }
-        }
         int bad = 0;
         for (int e = 1; e <= epochs; e++) {
             for (int i = nTrain - 1; i > 0; i--) {

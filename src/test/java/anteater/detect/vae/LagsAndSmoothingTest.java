@@ -53,22 +53,6 @@ class LagsAndSmoothingTest {
     }
 
     @Test
-    void aRescaledStateIsTheStateOfTheScaledScores() {
-        // a fine-tuned model's scores are the old ones times a scale: the smoothed score carried over is put on the
-        // new scale, else a constant group whose new model scores lower stays above the new threshold for hundreds
-        // of steps while the old level decays
-        double x = 4.4e-5, f = 0.75;
-        double old = ScoreSmoother.apply(new double[] {x, x, x, x}, 0.05, Double.NaN);
-        double scaled = ScoreSmoother.apply(new double[] {f * x, f * x, f * x, f * x}, 0.05, Double.NaN);
-        assertEquals(scaled, ScoreSmoother.rescale(old, f), 1e-18);
-        assertEquals(f * x, Math.expm1(ScoreSmoother.rescale(old, f)), 1e-18);
-        double big = ScoreSmoother.apply(new double[] {900, 900}, 0.05, Double.NaN);
-        assertEquals(Math.log1p(2.5 * 900), ScoreSmoother.rescale(big, 2.5), 1e-12);
-        assertTrue(Double.isNaN(ScoreSmoother.rescale(Double.NaN, f)));
-        assertEquals(old, ScoreSmoother.rescale(old, 1), 0.0);
-    }
-
-    @Test
     void laggedModelRoundTripAndContributions() throws IOException {
         VaeConfig c = Synthetic.smallConfig().withInput(4, 3).withEpochs(3);
         VaeModel m = VaeTrainer.train(Synthetic.rows(600, 2), Synthetic.METRICS, c, VaeTrainer.SILENT);
