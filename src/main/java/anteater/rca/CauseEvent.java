@@ -45,6 +45,7 @@ public record CauseEvent(AnomalyEvent kpi, List<RankedCause> causes, Neighbourho
         ObjectNode abn = res.putObject("abnormal_kpi");
         abn.put("metric_id", kpi.metric());
         abn.put("entity_id", kpi.entityId());
+        abn.put("timestamp", kpi.timestampMs());
         labels(abn.putObject("metric_labels"), kpi.labels());
         abn.put("desc", kpi.description() == null ? "" : kpi.description());
         abn.put("score", finite(kpi.score()));
@@ -56,6 +57,7 @@ public record CauseEvent(AnomalyEvent kpi, List<RankedCause> causes, Neighbourho
             ObjectNode cm = cms.addObject();
             cm.put("metric_id", c.event().metric());
             cm.put("entity_id", c.entity().id());
+            cm.put("timestamp", c.event().timestampMs());
             labels(cm.putObject("metric_labels"), c.event().labels());
             cm.put("desc", c.event().description() == null ? "" : c.event().description());
             cm.put("keyword", c.keyword());
@@ -95,13 +97,27 @@ public record CauseEvent(AnomalyEvent kpi, List<RankedCause> causes, Neighbourho
         return root;
     }
 
+    /** gala-inference's own metric id of a path node that is no abnormal metric (an entity the chain passes). */
+    static final String VIRTUAL_METRIC = "virtual_metric";
+
+    /**
+     * One node of a cause's path, with the keys of gala-inference's own path nodes (metric_id, entity_id,
+     * metric_labels, timestamp, desc, score) and the entity's type: the cause's and the KPI's anomaly at the ends, an
+     * entity between them as gala-inference names a node without a metric of its own ({@value #VIRTUAL_METRIC}).
+     * Before, a node between them had no metric_id and no node had metric_labels, timestamp, desc or score, which a
+     * reader of gala-inference's events takes from every node.
+     */
     private ObjectNode pathNode(String id, RankedCause c) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("entity_id", id);
+        AnomalyEvent at = id.equals(c.entity().id()) ? c.event() : id.equals(kpi.entityId()) ? kpi : null;
         Entity e = neighbourhood == null ? null : neighbourhood.entity(id);
+        n.put("metric_id", at == null ? VIRTUAL_METRIC : at.metric());
+        n.put("entity_id", id);
         n.put("entity_type", e == null ? "" : e.type());
-        if (id.equals(c.entity().id())) n.put("metric_id", c.event().metric());
-        else if (id.equals(kpi.entityId())) n.put("metric_id", kpi.metric());
+        labels(n.putObject("metric_labels"), at != null ? at.labels() : e != null ? e.tags() : null);
+        n.put("timestamp", (at == null ? kpi : at).timestampMs());
+        n.put("desc", at == null || at.description() == null ? "" : at.description());
+        n.put("score", at == null ? 0.0 : finite(at.score()));
         return n;
     }
 

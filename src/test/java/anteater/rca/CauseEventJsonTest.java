@@ -22,6 +22,7 @@ class CauseEventJsonTest {
         JsonNode res = j.path("Resource");
         JsonNode kpi = res.path("abnormal_kpi");
         for (String k : List.of("metric_id", "entity_id", "desc")) assertTrue(kpi.path(k).isTextual(), "abnormal_kpi." + k);
+        assertTrue(kpi.path("timestamp").isIntegralNumber(), "abnormal_kpi.timestamp (ms), as gala-inference sends it");
         assertTrue(kpi.path("metric_labels").isObject());
         assertTrue(kpi.path("score").isNumber());
         assertTrue(res.path("cause_metrics").isArray());
@@ -30,7 +31,15 @@ class CauseEventJsonTest {
             assertTrue(List.of("process", "disk", "network", "cpu", "memory").contains(c.path("keyword").asText()));
             assertTrue(c.path("metric_labels").isObject());
             assertTrue(c.path("score").isNumber());
+            assertTrue(c.path("timestamp").isIntegralNumber(), "cause.timestamp (ms)");
             assertTrue(c.path("path").isArray() && c.path("path").size() >= 2, "path from cause to KPI");
+            // every node with the keys of gala-inference's own path nodes
+            for (JsonNode p : c.path("path")) {
+                for (String k : List.of("metric_id", "entity_id", "desc")) assertTrue(p.path(k).isTextual(), "path node " + k + ": " + p);
+                assertTrue(p.path("metric_labels").isObject(), "path node metric_labels: " + p);
+                assertTrue(p.path("timestamp").isIntegralNumber(), "path node timestamp: " + p);
+                assertTrue(p.path("score").isNumber(), "path node score: " + p);
+            }
             assertEquals(c.path("entity_id").asText(), c.path("path").get(0).path("entity_id").asText());
             assertEquals(kpi.path("entity_id").asText(), c.path("path").get(c.path("path").size() - 1).path("entity_id").asText());
         }
@@ -64,6 +73,15 @@ class CauseEventJsonTest {
         assertEquals(Map.of("entity", "m1_sli_1"), new ObjectMapper().convertValue(j.path("Resource").path("abnormal_kpi").path("metric_labels"), Map.class));
         JsonNode path = j.path("Resource").path("cause_metrics").get(0).path("path");
         assertEquals("sli_rtt", path.get(path.size() - 1).path("metric_id").asText());
+        assertEquals(end, j.at("/Resource/abnormal_kpi/timestamp").asLong());
+        // m1_cpu -> m1_proc_1 -> m1_sli_1: the process between them is no abnormal metric
+        JsonNode cpuPath = null;
+        for (JsonNode c : j.path("Resource").path("cause_metrics")) if (c.path("entity_id").asText().equals("m1_cpu")) cpuPath = c.path("path");
+        assertEquals(3, cpuPath.size(), cpuPath.toString());
+        assertEquals("cpu_usage", cpuPath.get(0).path("metric_id").asText());
+        assertEquals(9.0, cpuPath.get(0).path("score").asDouble());
+        assertEquals("virtual_metric", cpuPath.get(1).path("metric_id").asText());
+        assertEquals("m1", cpuPath.get(1).path("metric_labels").path("machine_id").asText(), "the entity's tags");
     }
 
     @Test
