@@ -246,7 +246,7 @@ public final class KnnCadDetector implements Detector {
         double thr = o.doubleIn("kThreshold", 0, true, 1, false, "");
         int h = o.intAtLeast("kHoldoff", 0, "values", "");
         int maxGroups = o.maxGroups();
-        StateMemory.check(LOG, "knncad", maxGroups, fields.size(), stateBytes((int) d, (int) t), null);
+        StateMemory.check(LOG, o, "knncad", maxGroups, fields.size(), stateBytes((int) d, (int) t), null);
         return new KnnCadDetector(fields, (int) d, (int) k, (int) t, thr, h, maxGroups);
     }
 

@@ -11,6 +11,16 @@ import java.util.TreeMap;
 /** The options one task node was initialised with, checked against {@link OptionTable}. */
 public final class Options {
     private final Map<String, List<Object>> values = new LinkedHashMap<>();
+    /** The init-time warnings already logged for these options (see {@link #firstTime}). */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * True the first time it is asked for {@code warning}: a detector is created again from the same options at a
+     * restore or a reset, and a warning about the options (not about the state) is logged once per task node.
+     */
+    boolean firstTime(String warning) {
+        return warned.add(warning);
+    }
 
     /** Builder-style: adds a value given in the script; checks name and type. */
     public Options add(String name, Object value) throws OptionException {

@@ -99,7 +99,7 @@ public final class RobustZDetector implements Detector {
         int min = o.intIn("zMinHistory", 3, h, "values", "at most zHistory");
         int maxGroups = o.maxGroups();
         // a field's state holds its values and their changes (zHistory each) and the zSmooth latest
-        StateMemory.check(LOG, "robustz", maxGroups, fields.size(), 8L * (2L * h + k), "zHistory");
+        StateMemory.check(LOG, o, "robustz", maxGroups, fields.size(), 8L * (2L * h + k), "zHistory");
         return new RobustZDetector(fields, h, k, t, hold, min, o.getBool("zChange"), maxGroups);
     }
 

@@ -11,10 +11,13 @@ final class StateMemory {
     private StateMemory() {
     }
 
-    /** Logs {@link #warning} against this JVM's heap, if there is one. */
-    static void check(org.slf4j.Logger log, String detector, long maxGroups, int fields, long eachBytes, String sizing) {
+    /**
+     * Logs {@link #warning} against this JVM's heap, if there is one, once for the options: a restore creates the
+     * detector again from the same options.
+     */
+    static void check(org.slf4j.Logger log, Options o, String detector, long maxGroups, int fields, long eachBytes, String sizing) {
         String w = warning(detector, maxGroups, fields, eachBytes, sizing, Runtime.getRuntime().maxMemory());
-        if (w != null) log.warn(w);
+        if (w != null && o.firstTime(w)) log.warn(w);
     }
 
     /** The warning, or null when the states fit; {@code sizing} names the detector's own option that sizes them. */

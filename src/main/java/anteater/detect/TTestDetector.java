@@ -40,7 +40,7 @@ public final class TTestDetector implements Detector {
         double alpha = o.doubleIn("alpha", 0, true, 1, true, "");
         int maxGroups = o.maxGroups();
         // a field's history grows to size values as normal windows come
-        StateMemory.check(LOG, "ttest", maxGroups, fields.size(), 8L * size, "size");
+        StateMemory.check(LOG, o, "ttest", maxGroups, fields.size(), 8L * size, "size");
         return new TTestDetector(fields, size, alpha, maxGroups);
     }
 

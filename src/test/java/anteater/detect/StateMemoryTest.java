@@ -43,4 +43,23 @@ class StateMemoryTest {
         assertTrue(log.contains("ttest: up to 100000 groups x 1 fields of 78125 KB each"), log);
         assertEquals(2, log.lines().filter(l -> l.contains("more than half the heap")).count(), "none at the defaults: " + log);
     }
+
+    @Test
+    void aDetectorCreatedAgainFromTheSameOptionsDoesNotWarnAgain() throws Exception {
+        // a restore (and a reset after a snapshot of another configuration) creates the detector again from the
+        // task's options: the operator review saw knncad's warning twice after every restore
+        PrintStream err = System.err;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(b, true, StandardCharsets.UTF_8));
+        try {
+            Options task = Options.of("field", "v", "kTraining", 100_000L, "kDim", 10L, "maxGroups", 100_000L);
+            KnnCadDetector.create(task); // init
+            KnnCadDetector.create(task); // restore
+            KnnCadDetector.create(Options.of("field", "v", "kTraining", 100_000L, "kDim", 10L, "maxGroups", 100_000L)); // another node
+        } finally {
+            System.setErr(err);
+        }
+        String log = b.toString(StandardCharsets.UTF_8);
+        assertEquals(2, log.lines().filter(l -> l.contains("knncad: up to 100000 groups")).count(), log);
+    }
 }
