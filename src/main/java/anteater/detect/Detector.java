@@ -17,6 +17,14 @@ public interface Detector {
     /** Reads state written by {@link #save}; called on a fresh instance made with the same options. */
     void load(DataInputStream in) throws IOException;
 
+    /**
+     * What a restore keeps when the task's options changed since the snapshot, for the log line that says so: the
+     * state of the fields the new options still test, by default.
+     */
+    default String keptAcrossChangedOptions() {
+        return "state of matching fields is kept";
+    }
+
     /** Releases background work; called once at the end of the task. */
     default void close() {
     }

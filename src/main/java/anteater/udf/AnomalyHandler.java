@@ -151,10 +151,10 @@ public final class AnomalyHandler implements Handler {
                 return startEmpty("snapshot is from detector '" + s.detector() + "' but this task now uses '"
                         + options.detector() + "'; its state does not apply");
             }
-            if (!s.fingerprint().equals(options.canonical())) {
-                LOG.warn("restore: options changed since the snapshot (was: {}); state of matching fields is kept", s.fingerprint());
-            }
             Detector fresh = Detectors.create(options);
+            if (!s.fingerprint().equals(options.canonical())) {
+                LOG.warn("restore: options changed since the snapshot (was: {}); {}", s.fingerprint(), fresh.keptAcrossChangedOptions());
+            }
             try (DataInputStream in = new DataInputStream(s.stateBytes().newInput())) {
                 fresh.load(in);
                 if (in.available() != 0) throw new IOException(in.available() + " unread bytes after the state");

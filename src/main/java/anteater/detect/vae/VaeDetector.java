@@ -681,6 +681,13 @@ public final class VaeDetector implements Detector {
     }
 
     @Override
+    public String keptAcrossChangedOptions() {
+        return "each restored group keeps the network it was trained with (its hidden, latent and lags), its threshold is"
+                + " fitted again with the new threshold options; groups new to the task and relearnt models use the new"
+                + " network options";
+    }
+
+    @Override
     public void load(DataInputStream in) throws IOException {
         int v = in.readInt();
         if (v < 1 || v > STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads 1 to " + STATE_VERSION + ")");
