@@ -727,6 +727,18 @@ public final class VaeDetector implements Detector {
 
     @Override
     public void close() {
-        if (trainer != null) trainer.shutdownNow();
+        if (trainer == null) return;
+        List<String> running = new ArrayList<>();
+        for (Map.Entry<String, GroupState> e : groups.entries()) {
+            Future<VaeModel> f = e.getValue().pending;
+            if (f != null && !f.isDone()) running.add(e.getKey());
+        }
+        trainer.shutdownNow();
+        // a disable or redefine during a training dropped it in silence: the operator saw a model that never came
+        if (!running.isEmpty()) {
+            LOG.info("vae: closed with {} training(s) running or queued, dropped (groups {}); a restored task starts them"
+                    + " again from the rows of its last snapshot", running.size(), running.size() <= 5 ? running
+                    : running.subList(0, 5) + " and " + (running.size() - 5) + " more");
+        }
     }
 }

@@ -286,4 +286,25 @@ class VaeDetectorTest {
         a.close();
         b.close();
     }
+
+    @Test
+    void closingDuringATrainingSaysItIsDropped() throws Exception {
+        // a disable or redefine while the first training runs dropped it without a line in the log
+        List<Window> ws = Synthetic.windows(Synthetic.rows(3000, 11), 20, 0);
+        VaeDetector d = VaeDetector.create(Options.of("detector", "vae", "hidden", "16", "latent", 3L, "epochs", 1000L,
+                "warmup", 150L, "updateInterval", 0L));
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < 150; i++) d.process(ws.get(i), out);
+        assertTrue(d.training("host=a"), "the first training runs");
+        java.io.PrintStream err = System.err;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(b, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            d.close();
+        } finally {
+            System.setErr(err);
+        }
+        String log = b.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(log.contains("closed with 1 training(s) running or queued, dropped (groups [host=a])"), log);
+    }
 }
