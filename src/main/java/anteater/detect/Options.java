@@ -12,7 +12,7 @@ import java.util.TreeMap;
 public final class Options {
     private final Map<String, List<Object>> values = new LinkedHashMap<>();
     /** The init-time warnings already logged for these options (see {@link #firstTime}). */
-    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> warned = new java.util.HashSet<>();
 
     /**
      * True the first time it is asked for {@code warning}: a detector is created again from the same options at a

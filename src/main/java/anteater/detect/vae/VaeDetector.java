@@ -202,7 +202,12 @@ public final class VaeDetector implements Detector {
     /** Whether a group has a training in progress. */
     public boolean training(String groupKey) {
         GroupState g = groups.get(groupKey);
-        return g != null && g.pending != null && !g.pending.isDone();
+        return g != null && inFlight(g);
+    }
+
+    /** Whether the group's training (first, fine-tuning or relearning) is running or queued. */
+    private static boolean inFlight(GroupState g) {
+        return g.pending != null && !g.pending.isDone();
     }
 
     private void dropped(GroupState g) {
@@ -729,10 +734,7 @@ public final class VaeDetector implements Detector {
     public void close() {
         if (trainer == null) return;
         List<String> running = new ArrayList<>();
-        for (Map.Entry<String, GroupState> e : groups.entries()) {
-            Future<VaeModel> f = e.getValue().pending;
-            if (f != null && !f.isDone()) running.add(e.getKey());
-        }
+        for (Map.Entry<String, GroupState> e : groups.entries()) if (inFlight(e.getValue())) running.add(e.getKey());
         trainer.shutdownNow();
         // a disable or redefine during a training dropped it in silence: the operator saw a model that never came
         if (!running.isEmpty()) {
