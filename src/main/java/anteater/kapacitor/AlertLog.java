@@ -13,8 +13,8 @@ import java.util.List;
 public final class AlertLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One alert event: its id, level (OK, INFO, WARNING, CRITICAL), data time, and the point's pvalue/field. */
-    public record Alert(String id, String level, Instant time, double pvalue, String field) {
+    /** One alert event: its id, message, level (OK, INFO, WARNING, CRITICAL), data time, and the point's pvalue/field. */
+    public record Alert(String id, String message, String level, Instant time, double pvalue, String field) {
         public boolean critical() {
             return level.equals("CRITICAL");
         }
@@ -51,7 +51,7 @@ public final class AlertLog {
                     }
                 }
             }
-            out.add(new Alert(e.path("id").asText(), e.path("level").asText(), Instant.parse(e.path("time").asText()),
+            out.add(new Alert(e.path("id").asText(), e.path("message").asText(), e.path("level").asText(), Instant.parse(e.path("time").asText()),
                     pvalue, field));
         }
         return out;

@@ -72,7 +72,10 @@ class SnapshotRestoreIT {
             List<AlertLog.Alert> crit = alerts(w).stream().filter(AlertLog.Alert::critical).toList();
             assertEquals(1, crit.size(), "one critical alert, for the first window after the restart: " + alerts(w));
             AlertLog.Alert a = crit.get(0);
-            assertEquals("hotend", a.id());
+            // tick/ttest.tick's id and message: task and group (every group-by tag), and the figures behind the verdict
+            assertEquals(TASK + ":field=hotend", a.id());
+            assertTrue(a.message().matches(TASK + ":field=hotend is CRITICAL: window mean \\d+\\.\\d\\d, history mean \\d+\\.\\d\\d, p \\S+"),
+                    a.message());
             assertTrue(a.time().isAfter(faultStart) && !a.time().isAfter(faultStart.plus(Duration.ofMinutes(5)).plusSeconds(1)),
                     "the alert belongs to the first window after the restart (fault from " + faultStart + "): " + a);
         }

@@ -32,7 +32,7 @@ class AlertReportTest {
         Path log = Files.writeString(dir.resolve("hotend_failure.log"), crit + "\n" + OK_EVENT + "\n");
         List<AlertLog.Alert> a = AlertLog.read(log);
         assertEquals(2, a.size());
-        assertEquals(new AlertLog.Alert("hotend", "CRITICAL", Instant.parse("2016-01-01T01:05:00Z"), 5.7e-16, "hotend"), a.get(0));
+        assertEquals(new AlertLog.Alert("hotend", "hotend is CRITICAL", "CRITICAL", Instant.parse("2016-01-01T01:05:00Z"), 5.7e-16, "hotend"), a.get(0));
         assertTrue(a.get(0).critical());
         assertEquals("OK", a.get(1).level());
         assertFalse(a.get(1).critical());
@@ -65,10 +65,10 @@ class AlertReportTest {
     }
 
     private static AlertLog.Alert crit(String id, long sec) {
-        return new AlertLog.Alert(id, "CRITICAL", Instant.ofEpochSecond(START + sec), 1e-9, id);
+        return new AlertLog.Alert(id, id + " is CRITICAL", "CRITICAL", Instant.ofEpochSecond(START + sec), 1e-9, id);
     }
 
     private static AlertLog.Alert ok(String id, long sec) {
-        return new AlertLog.Alert(id, "OK", Instant.ofEpochSecond(START + sec), 0.5, id);
+        return new AlertLog.Alert(id, id + " is OK", "OK", Instant.ofEpochSecond(START + sec), 0.5, id);
     }
 }
