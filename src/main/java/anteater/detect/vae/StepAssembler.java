@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Turns a window into rows of metric vectors, one a step: the window's span is cut into steps of a fixed length
- * (from {@code tmin}); a metric's value at a step is its last value within it. A metric absent at a step takes
+ * (from {@code tmin} to the step before {@code tmax}, the window's end, or the step of its last point if that is
+ * later: a 60-point window of 1 s points is 60 rows, not 61 with a made-up one at tmax); a metric's value at a step is its last value within it. A metric absent at a step takes
  * its previous value (forward fill, also across windows); a metric with no value yet takes its fill value (the
  * training mean). Both are counted as imputed when the metric has no value in the whole window (it stopped
  * reporting, or never did); such metrics are listed as missing. Fields that are not in the metric list are reported
@@ -62,7 +63,12 @@ public final class StepAssembler {
         int d = last.length;
         long tmin = w.tmin(), tmax = Math.max(w.tmax(), w.tmin());
         long span = tmax - tmin < 0 ? Long.MAX_VALUE : tmax - tmin; // < 0: overflowed
-        long lastStep = stepNs <= 0 ? 0 : span / stepNs;
+        // tmax is the window's end (Kapacitor's EndBatch: the boundary the next window starts at, no point of this
+        // one on it), so the last step is the one before tmax; a point at or after tmax still gets its own step
+        long lastPoint = Long.MIN_VALUE;
+        for (Series s : w.allSeries().values()) for (int i = 0; i < s.size(); i++) lastPoint = Math.max(lastPoint, s.time(i));
+        long pointSpan = lastPoint <= tmin ? 0 : lastPoint - tmin < 0 ? Long.MAX_VALUE : lastPoint - tmin; // < 0: overflowed
+        long lastStep = stepNs <= 0 ? 0 : Math.max(span == 0 ? 0 : (span - 1) / stepNs, pointSpan / stepNs);
         int known = 0;
         List<String> unknown = new java.util.ArrayList<>();
         List<Series> cols = new java.util.ArrayList<>();

@@ -132,4 +132,35 @@ class StepAssemblerTest {
         assertEquals(1 + VaeDetector.maxFill(1) + 20, steps, "the point of 1970, the steps filled after it, the 20 points");
         d.close();
     }
+
+    @Test
+    void aWindowEndingAtKapacitorsBoundaryIsARowPerPointNotOneMore() {
+        // .window().period(1m).every(1m) on 1 s points: 60 points from t0, EndBatch tmax = t0 + 60 s, the next
+        // window's first point. The step at tmax used to get a forward-filled row: 61 rows, the last one the same
+        // time as the next window's first
+        long t0 = 1_764_000_000L * S;
+        Window w = new Window("m", "", Map.of(), false, 60);
+        for (int i = 0; i < 60; i++) {
+            w.notePoint(t0 + i * S);
+            w.add("x", t0 + i * S, i);
+        }
+        w.end(null, null, null, false, t0 + 60 * S);
+        StepAssembler.Rows r = StepAssembler.assemble(w, Map.of("x", 0), S, new double[] {Double.NaN}, new double[] {0}, null, 10);
+        assertEquals(60, r.rows().length);
+        assertEquals(t0 + 59 * S, r.times()[59]);
+        assertEquals(59, r.rows()[59][0]);
+        // a coarser step (10 s): 6 rows, the last one [t0 + 50 s, t0 + 60 s)
+        StepAssembler.Rows coarse = StepAssembler.assemble(w, Map.of("x", 0), 10 * S, new double[] {Double.NaN}, new double[] {0}, null, 10);
+        assertArrayEquals(new long[] {t0, t0 + 10 * S, t0 + 20 * S, t0 + 30 * S, t0 + 40 * S, t0 + 50 * S}, coarse.times());
+        // a point on tmax itself (a source whose window end is inclusive) keeps a step of its own
+        Window on = new Window("m", "", Map.of(), false, 2);
+        for (long t : new long[] {t0, t0 + 2 * S}) {
+            on.notePoint(t);
+            on.add("x", t, t == t0 ? 1 : 2);
+        }
+        on.end(null, null, null, false, t0 + 2 * S);
+        StepAssembler.Rows r2 = StepAssembler.assemble(on, Map.of("x", 0), S, new double[] {Double.NaN}, new double[] {0}, null, 10);
+        assertArrayEquals(new long[] {t0, t0 + S, t0 + 2 * S}, r2.times());
+        assertEquals(2, r2.rows()[2][0]);
+    }
 }
