@@ -25,6 +25,14 @@ public interface Detector {
         return "state of matching fields is kept";
     }
 
+    /**
+     * Whether the detector judges values one by one and so must see each value once when windows overlap (see
+     * {@link NewPoints}); false for a detector that tests each window as a whole sample.
+     */
+    default boolean judgesEachValueOnce() {
+        return true;
+    }
+
     /** Releases background work; called once at the end of the task. */
     default void close() {
     }

@@ -44,6 +44,12 @@ public final class TTestDetector implements Detector {
         return new TTestDetector(fields, size, alpha, maxGroups);
     }
 
+    /** The t-test takes a window as one sample: overlapping windows are tested whole (each against the history). */
+    @Override
+    public boolean judgesEachValueOnce() {
+        return false;
+    }
+
     @Override
     public void process(Window w, List<Verdict> out) {
         Map<String, History> state = groups.getOrCreate(w.groupKey(), k -> new HashMap<>());

@@ -33,6 +33,8 @@ public final class AnomalyHandler implements Handler {
     private Detector detector;
     private AnomalySink sink = AnomalySink.NONE;
     private final List<Verdict> verdicts = new ArrayList<>();
+    /** Cuts what overlapping windows repeat, for detectors that judge each value once; null for the others. */
+    private anteater.detect.NewPoints newPoints;
     private long windowsSeen;
     private long anomalies;
     /** Fields of option 'field' that no window has had yet; each is named once in the log if a window lacks it. */
@@ -99,6 +101,7 @@ public final class AnomalyHandler implements Handler {
             options = o;
             detector = d;
             sink = s;
+            if (d.judgesEachValueOnce()) newPoints = new anteater.detect.NewPoints(o.maxGroups(), o.detector());
             if (!"vae".equals(o.detector())) unseenFields.addAll(o.getStrings("field")); // vae takes every field
             LOG.info("init {}", o.canonical());
             for (String n : o.names()) {
@@ -221,7 +224,7 @@ public final class AnomalyHandler implements Handler {
         windowsSeen++;
         if (!unseenFields.isEmpty()) checkFields(w);
         verdicts.clear();
-        detector.process(w, verdicts);
+        detector.process(newPoints == null ? w : newPoints.of(w), verdicts);
         for (Verdict v : verdicts) {
             out.accept(Udf.Response.newBuilder().setPoint(toPoint(v, w)).build());
             if (v.anomaly() != null) {
