@@ -11,6 +11,8 @@ public final class History {
     private double[] ring;
     private int start;
     private int size;
+    /** Time of the newest value added from a series (in memory only: a restored history takes its next window whole). */
+    private long newest = Long.MIN_VALUE;
 
     public History(int capacity) {
         if (capacity < 2) throw new IllegalArgumentException("capacity must be > 1");
@@ -25,6 +27,24 @@ public final class History {
     public void addAll(double[] values, int n) {
         int from = Math.max(0, n - capacity);
         for (int i = from; i < n; i++) add(values[i]);
+    }
+
+    /**
+     * Appends the values of a window's series that are newer than every value added before from one, so that
+     * overlapping windows ({@code .period(10m).every(1m)}) add each value once, not once per window that holds it.
+     */
+    public void addNewer(Series s) {
+        int n = s.size();
+        long before = newest;
+        double[] fresh = before == Long.MIN_VALUE ? s.valuesArray() : new double[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            long t = s.time(i);
+            if (before == Long.MIN_VALUE) k++;
+            else if (t > before) fresh[k++] = s.value(i);
+            if (t > newest) newest = t;
+        }
+        addAll(fresh, k);
     }
 
     public void add(double v) {

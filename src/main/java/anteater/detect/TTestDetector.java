@@ -44,7 +44,10 @@ public final class TTestDetector implements Detector {
         return new TTestDetector(fields, size, alpha, maxGroups);
     }
 
-    /** The t-test takes a window as one sample: overlapping windows are tested whole (each against the history). */
+    /**
+     * The t-test takes a window as one sample: overlapping windows are tested whole (each against the history), and a
+     * normal window adds to the history only its values newer than those added before.
+     */
     @Override
     public boolean judgesEachValueOnce() {
         return false;
@@ -70,7 +73,7 @@ public final class TTestDetector implements Detector {
                     h = new History(size);
                     state.put(field, h);
                 }
-                h.addAll(s.valuesArray(), n);
+                h.addNewer(s);
                 continue;
             }
             double[] values = s.valuesArray();
@@ -114,7 +117,7 @@ public final class TTestDetector implements Detector {
                         List.of(new Contribution(field, score, String.format(Locale.ROOT, "p-value %.3g", r.pValue))),
                         desc, java.util.Arrays.copyOf(s.valuesArray(), n));
             } else {
-                h.addAll(s.valuesArray(), n);
+                h.addNewer(s);
             }
             out.add(new Verdict(w.name(), w.tmax(), tags, f, a));
         }

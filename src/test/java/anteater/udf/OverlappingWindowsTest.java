@@ -85,10 +85,14 @@ class OverlappingWindowsTest {
     }
 
     @Test
-    void theTTestStillTestsWholeWindows(@TempDir Path dir) throws Exception {
+    void theTTestStillTestsWholeWindowsAndAddsEachValueToItsHistoryOnce(@TempDir Path dir) throws Exception {
         MissingFieldLogTest.eventsTo(dir);
-        List<Udf.Point> overlapping = run(init("ttest", Map.of()), 60);
-        assertEquals(60, overlapping.get(overlapping.size() - 1).getFieldsIntOrThrow("window_count"),
-                "a window of 60 s is one sample of 60 values");
+        List<Udf.Point> overlapping = run(init("ttest", Map.of("size", 100_000L)), 60);
+        Udf.Point last = overlapping.get(overlapping.size() - 1);
+        assertEquals(60, last.getFieldsIntOrThrow("window_count"), "a window of 60 s is one sample of 60 values");
+        // values 0..1189 s are before the last window; those of the windows judged anomalous (around the spike at
+        // 500 s) stay out. Before, each normal window added all its 60 values: about 6 x 1190
+        long history = last.getFieldsIntOrThrow("history_count");
+        assertTrue(history <= 1190 && history >= 1000, "history of " + history + " values");
     }
 }
