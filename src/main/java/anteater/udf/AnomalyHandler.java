@@ -224,7 +224,10 @@ public final class AnomalyHandler implements Handler {
         windowsSeen++;
         if (!unseenFields.isEmpty()) checkFields(w);
         verdicts.clear();
-        detector.process(newPoints == null ? w : newPoints.of(w), verdicts);
+        Window fresh = newPoints == null ? w : newPoints.of(w);
+        // an overlapping window whose values were all judged in earlier windows (the source paused) adds nothing
+        if (fresh.points() == 0 && w.points() > 0) return;
+        detector.process(fresh, verdicts);
         for (Verdict v : verdicts) {
             out.accept(Udf.Response.newBuilder().setPoint(toPoint(v, w)).build());
             if (v.anomaly() != null) {

@@ -95,4 +95,24 @@ class OverlappingWindowsTest {
         long history = last.getFieldsIntOrThrow("history_count");
         assertTrue(history <= 1190 && history >= 1000, "history of " + history + " values");
     }
+
+    @Test
+    void aWindowOfValuesAllJudgedBeforeGivesNoVerdict(@TempDir Path dir) throws Exception {
+        MissingFieldLogTest.eventsTo(dir);
+        AnomalyHandler h = new AnomalyHandler();
+        List<Udf.Point> points = new ArrayList<>();
+        try {
+            assertTrue(h.init(init("vae", Map.of("warmup", 1000L))).getSuccess());
+            h.window(window(60, 60), x -> points.add(x.getPoint()));
+            assertEquals(1, points.size());
+            assertEquals(60, points.get(0).getFieldsIntOrThrow("total_count"));
+            // the source paused: the next window Kapacitor emits holds only points of the last one (a VAE judged it
+            // as one made-up, forward-filled step)
+            Window again = window(60, 50);
+            h.window(again, x -> points.add(x.getPoint()));
+            assertEquals(1, points.size(), points.toString());
+        } finally {
+            h.close();
+        }
+    }
 }
