@@ -36,15 +36,12 @@ public final class History {
     public void addNewer(Series s) {
         int n = s.size();
         long before = newest;
-        double[] fresh = before == Long.MIN_VALUE ? s.valuesArray() : new double[n];
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-            long t = s.time(i);
-            if (before == Long.MIN_VALUE) k++;
-            else if (t > before) fresh[k++] = s.value(i);
-            if (t > newest) newest = t;
+        for (int i = 0; i < n; i++) newest = Math.max(newest, s.time(i));
+        if (before == Long.MIN_VALUE) {
+            addAll(s.valuesArray(), n);
+            return;
         }
-        addAll(fresh, k);
+        for (int i = 0; i < n; i++) if (s.time(i) > before) add(s.value(i));
     }
 
     public void add(double v) {

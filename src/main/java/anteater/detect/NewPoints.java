@@ -38,19 +38,31 @@ public final class NewPoints {
 
     /** The window itself when every point in it is newer than the group's last window, else a copy without the rest. */
     public Window of(Window w) {
+        if (w.points() == 0) return w;
         String key = w.groupKey();
         Long before = newest.get(key);
-        long last = Long.MIN_VALUE;
-        int old = 0;
+        newest.put(key, before == null ? w.newestPoint() : Math.max(before, w.newestPoint()));
+        // tmin is the oldest point's time (the EndBatch replaces only tmax): the usual window needs no pass over its values
+        if (before == null || w.tmin() > before) return w;
+        Window out = new Window(w.name(), w.group(), w.tags(), w.byName(), 0);
+        int points = 0;
+        long old = 0, tmin = Long.MAX_VALUE, last = Long.MIN_VALUE;
         for (Series s : w.allSeries().values()) {
+            int kept = 0;
             for (int i = 0; i < s.size(); i++) {
                 long t = s.time(i);
-                if (t > last) last = t;
-                if (before != null && t <= before) old++;
+                if (t <= before) {
+                    old++;
+                    continue;
+                }
+                out.add(s.field(), t, s.value(i));
+                kept++;
+                tmin = Math.min(tmin, t);
+                last = Math.max(last, t);
             }
+            points = Math.max(points, kept);
         }
-        if (last != Long.MIN_VALUE) newest.put(key, before == null ? last : Math.max(before, last));
-        if (old == 0) return w;
+        if (old == 0) return w; // only points without a finite value were that old
         cut += old;
         if (!told) {
             told = true;
@@ -59,26 +71,8 @@ public final class NewPoints {
                     + "adds. Set .every() equal to .period() for verdicts over whole windows", owner, key, old,
                     java.time.Instant.ofEpochSecond(0, before));
         }
-        return after(w, before);
-    }
-
-    /** A copy of the window with only the values after {@code cutoff}; its point count is the largest of a field's. */
-    static Window after(Window w, long cutoff) {
-        int points = 0;
-        Window out = new Window(w.name(), w.group(), w.tags(), w.byName(), 0);
-        for (Series s : w.allSeries().values()) {
-            int kept = 0;
-            for (int i = 0; i < s.size(); i++) {
-                if (s.time(i) > cutoff) {
-                    out.add(s.field(), s.time(i), s.value(i));
-                    kept++;
-                }
-            }
-            points = Math.max(points, kept);
-        }
-        long tmin = Long.MAX_VALUE;
-        for (Series s : out.allSeries().values()) for (int i = 0; i < s.size(); i++) tmin = Math.min(tmin, s.time(i));
-        for (int i = 0; i < points; i++) out.notePoint(tmin);
+        // the copy's point count is the largest of a field's (each point holds at most one value of a field)
+        for (int i = 0; i < points; i++) out.notePoint(i == 0 ? tmin : last);
         out.end(null, null, null, false, w.tmax());
         return out;
     }

@@ -16,6 +16,7 @@ public final class Window {
     private final int sizeHint;
     private long tmin = Long.MAX_VALUE;
     private long tmax = Long.MIN_VALUE;
+    private long newestPoint = Long.MIN_VALUE;
     private int points;
     private long values;
 
@@ -32,6 +33,7 @@ public final class Window {
         points++;
         if (timeNs < tmin) tmin = timeNs;
         if (timeNs > tmax) tmax = timeNs;
+        if (timeNs > newestPoint) newestPoint = timeNs;
     }
 
     public void add(String field, long timeNs, double value) {
@@ -62,6 +64,8 @@ public final class Window {
     public boolean byName() { return byName; }
     public long tmax() { return tmax; }
     public long tmin() { return tmin; }
+    /** The newest point's time (Long.MIN_VALUE without points): unlike {@link #tmax()}, not replaced by the EndBatch. */
+    public long newestPoint() { return newestPoint; }
     public int points() { return points; }
 
     /** Values added (finite or not, all fields), for memory budgets: counted as they come, not by walking the series. */

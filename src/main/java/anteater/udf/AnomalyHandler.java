@@ -6,6 +6,7 @@ import anteater.detect.OptionException;
 import anteater.detect.OptionKind;
 import anteater.detect.OptionSpec;
 import anteater.detect.OptionTable;
+import anteater.detect.NewPoints;
 import anteater.detect.Options;
 import anteater.detect.StateShapeChanged;
 import anteater.detect.Verdict;
@@ -34,7 +35,7 @@ public final class AnomalyHandler implements Handler {
     private AnomalySink sink = AnomalySink.NONE;
     private final List<Verdict> verdicts = new ArrayList<>();
     /** Cuts what overlapping windows repeat, for detectors that judge each value once; null for the others. */
-    private anteater.detect.NewPoints newPoints;
+    private NewPoints newPoints;
     private long windowsSeen;
     private long anomalies;
     /** Fields of option 'field' that no window has had yet; each is named once in the log if a window lacks it. */
@@ -101,7 +102,7 @@ public final class AnomalyHandler implements Handler {
             options = o;
             detector = d;
             sink = s;
-            if (d.judgesEachValueOnce()) newPoints = new anteater.detect.NewPoints(o.maxGroups(), o.detector());
+            if (d.judgesEachValueOnce()) newPoints = new NewPoints(o.maxGroups(), o.detector());
             if (!"vae".equals(o.detector())) unseenFields.addAll(o.getStrings("field")); // vae takes every field
             LOG.info("init {}", o.canonical());
             for (String n : o.names()) {
