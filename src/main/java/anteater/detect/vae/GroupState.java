@@ -68,12 +68,16 @@ final class GroupState {
     /** sinceUpdate of a restored group whose fine-tuning was in flight: due at its next normal window. */
     static final long FINE_TUNE_DUE = Long.MAX_VALUE / 4;
 
-    void keep(double[] row) {
-        keep(buffer, row);
+    /** Adds a row to the buffer, dropping its oldest rows beyond {@code max}. */
+    void keep(double[] row, int max) {
+        keep(buffer, row, max);
     }
 
     static void keep(ArrayDeque<double[]> rows, double[] row) {
-        int max = VaeDetector.maxRows(row.length);
+        keep(rows, row, VaeDetector.maxRows(row.length));
+    }
+
+    static void keep(ArrayDeque<double[]> rows, double[] row, int max) {
         while (rows.size() >= max) rows.pollFirst();
         rows.addLast(row);
     }

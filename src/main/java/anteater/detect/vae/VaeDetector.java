@@ -103,6 +103,14 @@ public final class VaeDetector implements Detector {
     /** Row values handed to trainings that have not ended (queued or running), and their bound. */
     private final java.util.concurrent.atomic.AtomicLong queuedValues = new java.util.concurrent.atomic.AtomicLong();
     long rowBudget = Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 8 / Double.BYTES);
+    /**
+     * Row values all groups' buffers (warm-up or fine-tuning rows, and option relearn's) may hold together: a quarter
+     * of the heap. Each group's buffers get an equal share ({@link #groupRows}), so that many groups learning at once
+     * cut their rows to the newest instead of running the agent out of memory.
+     */
+    long bufferBudget = Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4 / Double.BYTES);
+    /** The share last logged by {@link #groupRows} (rows; none yet: the maximum). */
+    private long loggedShare = Long.MAX_VALUE;
     private StepListener listener;
 
     public VaeDetector(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
@@ -325,6 +333,25 @@ public final class VaeDetector implements Detector {
         return null;
     }
 
+    /**
+     * The rows one buffer of a group of {@code width} metrics keeps at most: {@link #maxRows}, or less when the groups
+     * kept now would pass {@link #bufferBudget} with that many (two buffers each); logged at the first cut and
+     * whenever the share halves again.
+     */
+    int groupRows(int width) {
+        int max = maxRows(width);
+        long share = bufferBudget / (2L * Math.max(1, groups.size()) * Math.max(1, width));
+        if (share >= max) return max;
+        int rows = (int) Math.max(2, share);
+        if (rows <= loggedShare / 2) { // the first cut, then each halving: a few lines however many groups come
+            loggedShare = rows;
+            LOG.warn("vae: the rows kept for training ({} MB, a quarter of the heap) are shared by {} groups: each keeps"
+                    + " at most {} rows of {} metrics (not {}), its newest; raise -Xmx or lower maxGroups",
+                    bufferBudget * Double.BYTES >> 20, groups.size(), rows, width, max);
+        }
+        return rows;
+    }
+
     private void warm(String key, Window w, GroupState g, List<Verdict> out) {
         for (String f : w.allSeries().keySet()) {
             if (!g.index.containsKey(f) && g.metrics.size() < MAX_METRICS) g.addMetric(f);
@@ -333,7 +360,10 @@ public final class VaeDetector implements Detector {
         Arrays.fill(fill, Double.NaN);
         StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, null, maxFill(config.lags()));
         // a window without a finite value is all forward fill: not a row to learn
-        if (r.observed() > 0) for (double[] row : r.rows()) g.keep(row);
+        if (r.observed() > 0) {
+            int max = groupRows(g.metrics.size());
+            for (double[] row : r.rows()) g.keep(row, max);
+        }
         if (g.windows >= warmup && g.windows >= g.retryAt && g.pending == null) submitInitial(key, g);
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("anomaly_score", 0.0);
@@ -539,7 +569,8 @@ public final class VaeDetector implements Detector {
         if (!anomalous && updateInterval > 0 && r.observed() > 0) {
             // a window below the ratio may still hold steps above the threshold (a fault's first steps): only the
             // steps judged normal themselves are learned
-            for (int i = 0; i < n; i++) if (!(scores[i] > thr)) g.keep(r.rows()[i]);
+            int keepRows = groupRows(m.size());
+            for (int i = 0; i < n; i++) if (!(scores[i] > thr)) g.keep(r.rows()[i], keepRows);
             if (g.sinceUpdate < GroupState.FINE_TUNE_DUE) g.sinceUpdate++;
             if (g.sinceUpdate >= updateInterval && g.pending == null && g.buffer.size() >= MIN_FINE_TUNE_ROWS
                     && !queueFull((long) g.buffer.size() * m.size())) {
@@ -566,7 +597,8 @@ public final class VaeDetector implements Detector {
     private void noteAnomalous(String key, GroupState g, double[][] rows) {
         if (relearn <= 0) return;
         g.anomalousRun++;
-        for (double[] row : rows) GroupState.keep(g.recent, row);
+        int max = groupRows(g.model.size());
+        for (double[] row : rows) GroupState.keep(g.recent, row, max);
         if (g.anomalousRun < relearn || g.pending != null || g.recent.size() < MIN_FINE_TUNE_ROWS
                 || queueFull((long) g.recent.size() * g.model.size())) return;
         double[][] train = g.recent.toArray(new double[0][]);

@@ -1,0 +1,51 @@
+package anteater.detect.vae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import anteater.detect.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Many groups warming up at once share the rows kept for training, instead of each keeping up to 8 MB. */
+class VaeBufferBudgetTest {
+    @Test
+    void warmingUpGroupsKeepTheirShareOfTheBudgetNewestRowsFirstAndItIsLoggedAsItHalves() throws Exception {
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(1000, 0)); // no training during the test
+        int groups = 5;
+        d.bufferBudget = 2L * groups * 30 * Synthetic.D; // 30 rows per buffer once 5 groups are kept
+        double[][] x = Synthetic.rows(2000, 3);
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            List<Verdict> out = new ArrayList<>();
+            d.process(VaeQueueFullTest.window("h0", 0, x), out);
+            d.process(VaeQueueFullTest.window("h0", 1, x), out);
+            assertEquals(40, d.bufferedRows("host=h0"), "one group alone keeps all its rows (share 150)");
+            for (int w = 2; w < 5; w++) for (int g = 0; g < groups; g++) d.process(VaeQueueFullTest.window("h" + g, w, x), out);
+            for (int g = 0; g < groups; g++) {
+                assertEquals(30, d.bufferedRows("host=h" + g), "group h" + g + " keeps its share (all its rows without it)");
+            }
+        } finally {
+            System.setErr(err);
+            d.close();
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        // logged at the first cut (one group: 150 rows) and as the share halves (groups 2 and 4 join: 75, 37), not at
+        // every row or window of the 17
+        int warnings = log.split("rows kept for training", -1).length - 1;
+        assertEquals(3, warnings, log);
+        int at = 0;
+        for (String part : new String[] {"shared by 1 groups: each keeps at most 150 rows", "shared by 2 groups: each keeps at most 75 rows",
+                "shared by 4 groups: each keeps at most 37 rows"}) {
+            int i = log.indexOf(part, at);
+            assertTrue(i >= 0, "'" + part + "' after the previous line in: " + log);
+            at = i;
+        }
+    }
+}
