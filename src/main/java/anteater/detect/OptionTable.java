@@ -40,6 +40,7 @@ public final class OptionTable {
         add("updateInterval", OptionKind.INT, false, 100L, "vae: fine-tune on normal windows every N windows; 0: never");
         add("step", OptionKind.DURATION, false, java.time.Duration.ZERO, "vae: step the metrics are aligned on; 0s: from the data");
         add("topMetrics", OptionKind.INT, false, 5L, "vae: metrics named behind each anomaly");
+        add("trainThreads", OptionKind.INT, false, 1L, "vae: threads training this task's group models side by side, in [1, 64] (each uses one core)");
         // events (anteater.sink)
         add("topic", OptionKind.STRING, false, null, "events: topic of this task's anomaly events (default: Kafka.model_topic of the config)");
         add("entity", OptionKind.STRING, false, null, "events: entity_id template of {measurement}, {tags}, {<tag>} (default: {machine_id}_{measurement}_{tags})");

@@ -98,6 +98,8 @@ public final class VaeDetector implements Detector {
     private final Set<String> noMatchLogged = new HashSet<>();
     private final Set<String> missingLogged = new HashSet<>();
     private ThreadPoolExecutor trainer;
+    /** Threads of {@link #trainer} (option trainThreads). */
+    int trainThreads = 1;
     private long queueFullWarnMs = Long.MIN_VALUE / 2;
     private long postponed;
     /** Row values handed to trainings that have not ended (queued or running), and their bound. */
@@ -157,6 +159,7 @@ public final class VaeDetector implements Detector {
                 s.stepNs(), s.topMetrics(), s.maxGroups(), model);
         det.persist = s.persist();
         det.relearn = s.relearn();
+        det.trainThreads = s.trainThreads();
         if (o.has("field")) {
             // it was silently ignored: a task naming its fields got a model of every numeric field all the same
             LOG.warn("vae: option 'field' ({}) is not used: the VAE models every numeric field of a group{}; keep only some"
@@ -430,12 +433,12 @@ public final class VaeDetector implements Detector {
     }
 
     /**
-     * Queues a training on the task's one training thread. {@code values} is the size of the rows it was handed
+     * Queues a training on the task's training threads (option trainThreads, default one). {@code values} is the size of the rows it was handed
      * (counted until it ends or is cancelled), so that queued trainings cannot hold more than {@link #rowBudget}.
      */
     private Future<VaeModel> submit(java.util.concurrent.Callable<VaeModel> job, long values) {
         if (trainer == null) {
-            trainer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
+            trainer = new ThreadPoolExecutor(trainThreads, trainThreads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
                 Thread t = new Thread(r, "vae-train");
                 t.setDaemon(true);
                 t.setPriority(Thread.MIN_PRIORITY);

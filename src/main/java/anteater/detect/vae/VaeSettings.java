@@ -12,7 +12,10 @@ import java.nio.file.Path;
  * input. All but 'model', which {@link VaeDetector#create(Options, VaeModel)} reads with {@link #readModel}.
  */
 public record VaeSettings(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
-                          long stepNs, int topMetrics, int persist, int relearn, int maxGroups) {
+                          long stepNs, int topMetrics, int persist, int relearn, int maxGroups, int trainThreads) {
+
+    /** Training threads a task may ask for (option trainThreads). */
+    static final int MAX_TRAIN_THREADS = 64;
 
     /** The network and training settings of the options. */
     public static VaeConfig config(Options o) throws OptionException {
@@ -51,7 +54,8 @@ public record VaeSettings(VaeConfig config, Threshold threshold, double smooth, 
         int top = o.intIn("topMetrics", 1, 1000, "", "");
         int persist = o.intIn("persist", 0, 1_000_000, "steps", "0: off");
         int relearn = o.intIn("relearn", 0, 1_000_000, "windows", "0: never");
-        return new VaeSettings(c, t, smooth, ratio, warmup, upd, step, top, persist, relearn, o.maxGroups());
+        int threads = o.intIn("trainThreads", 1, MAX_TRAIN_THREADS, "threads", "");
+        return new VaeSettings(c, t, smooth, ratio, warmup, upd, step, top, persist, relearn, o.maxGroups(), threads);
     }
 
     /** The pretrained model at {@code path}, or an error for option 'model' saying what is wrong with the file. */
