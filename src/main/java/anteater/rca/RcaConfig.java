@@ -70,6 +70,15 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
 
     /** Reads the config tree (the whole YAML file); missing keys take defaults; bad values throw with the key named. */
     public static RcaConfig from(JsonNode root) {
+        return from(root, null);
+    }
+
+    /**
+     * As {@link #from(JsonNode)}, with the Kafka connection of the already parsed file ({@code null}: parsed from
+     * {@code root}). Parsing the tree again logged the file's warnings about its Kafka keys a second time, as those
+     * of a "default config".
+     */
+    public static RcaConfig from(JsonNode root, AnteaterConfig.Kafka parsedKafka) {
         JsonNode r = section(root, "Rca");
         JsonNode a = section(root, "Arangodb");
         JsonNode k = section(root, "Kafka");
@@ -139,11 +148,13 @@ public record RcaConfig(boolean enabled, String source, Path file, int depth, Du
         if (!List.of("http1", "http2").contains(arango.protocol())) {
             throw new IllegalArgumentException("Arangodb.protocol must be http1 or http2, got '" + arango.protocol() + "'");
         }
-        AnteaterConfig.Kafka connection;
-        try {
-            connection = AnteaterConfig.of(root).kafka();
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        AnteaterConfig.Kafka connection = parsedKafka;
+        if (connection == null) {
+            try {
+                connection = AnteaterConfig.of(root).kafka();
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
         // the producer's own reading of server and port: every host of a list gets the port, host:port pairs stay
         // (before: 'k1,k2' with port 9093 became 'k1,k2:9093', which the consumer refuses)

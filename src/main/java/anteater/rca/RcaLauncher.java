@@ -21,7 +21,7 @@ public final class RcaLauncher {
         AnteaterConfig cfg = Sinks.config();
         RcaConfig rc;
         try {
-            rc = RcaConfig.from(cfg.tree());
+            rc = RcaConfig.from(cfg.tree(), cfg.kafka());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("config " + cfg.source() + ": " + e.getMessage());
         }
