@@ -38,7 +38,13 @@ public final class Logging {
                 new java.io.FileOutputStream(java.io.FileDescriptor.err), 8192), MAX_LINE_BYTES), true, cs));
         String level = System.getenv("ANTEATER_LOG_LEVEL");
         if (level == null || level.isBlank()) level = "info";
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level.trim().toLowerCase(java.util.Locale.ROOT));
+        String unknownLevel = null;
+        level = level.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+            unknownLevel = level; // slf4j-simple would take it as info without a word
+            level = "info";
+        }
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         setIfAbsent("org.slf4j.simpleLogger.showThreadName", Boolean.toString(threadNames));
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
@@ -52,7 +58,14 @@ public final class Logging {
         setIfAbsent("org.slf4j.simpleLogger.log.org.nd4j", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.org.deeplearning4j", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.com.arangodb", "error"); // its connect WARNs carry stack traces; RCA logs failures once per interval
+        if (unknownLevel != null) {
+            org.slf4j.LoggerFactory.getLogger(Logging.class).warn("ANTEATER_LOG_LEVEL '{}' is not a level ({}); using info",
+                    unknownLevel, String.join(", ", LEVELS));
+        }
     }
+
+    /** The levels of ANTEATER_LOG_LEVEL, as slf4j-simple names them. */
+    private static final java.util.List<String> LEVELS = java.util.List.of("trace", "debug", "info", "warn", "error", "off");
 
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) System.setProperty(key, value);

@@ -68,4 +68,24 @@ class LoggingTest {
         assertFalse(text.contains("\uFFFD"), "no character is split");
         assertTrue(lines.get(lines.size() - 1).endsWith("after"), "the next line is whole");
     }
+
+    /**
+     * slf4j-simple takes a level it does not know (ANTEATER_LOG_LEVEL=warning, verbose) as info without a word: an
+     * operator who asked for fewer lines got every info line and no hint why.
+     */
+    @Test
+    void anUnknownLevelIsNamedWithTheValidOnes() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder b = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                LoggingTest.class.getName()));
+        b.environment().put("ANTEATER_LOG_LEVEL", "warning");
+        Process p = b.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), err);
+        assertEquals("", out, "nothing on stdout");
+        assertTrue(err.contains("ANTEATER_LOG_LEVEL 'warning' is not a level (trace, debug, info, warn, error, off); using info"), err);
+    }
 }
