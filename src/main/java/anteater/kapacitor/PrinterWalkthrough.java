@@ -255,7 +255,7 @@ public final class PrinterWalkthrough implements AutoCloseable {
     /** Scores a replay's critical alerts against the schedule's faults. */
     public AlertReport report(Replay r) {
         PrinterGenerator g = s.generator();
-        return AlertReport.of(r.alerts(), g.faults(), s.schedule.sensors(), s.startEpochSec, PERIOD);
+        return AlertReport.of(r.alerts(), g.faults(), s.schedule.sensors(), s.startEpochSec, PERIOD, s.durationSec);
     }
 
     @Override

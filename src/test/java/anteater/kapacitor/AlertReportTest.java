@@ -71,4 +71,19 @@ class AlertReportTest {
     private static AlertLog.Alert ok(String id, long sec) {
         return new AlertLog.Alert(id, id + " is OK", "OK", Instant.ofEpochSecond(START + sec), 0.5, id);
     }
+
+    /**
+     * {@code demo --hours 12}: the air fault of the default schedule starts at 12 h, the data's last second, so no
+     * window holding it ever closes; it was scored as missed ("faults found: NOT ALL", exit 1).
+     */
+    @Test
+    void aFaultAfterTheLastCompleteWindowIsNotScored() {
+        List<Schedule.Fault> faults = List.of(new Schedule.Fault("hotend", 3600, 3900), new Schedule.Fault("air", 43200, 43201));
+        Map<String, List<AlertLog.Alert>> alerts = Map.of("hotend", List.of(crit("hotend", 3900)));
+        AlertReport r = AlertReport.of(alerts, faults, List.of("hotend", "air"), START, Duration.ofMinutes(5), 43200);
+        assertTrue(r.allFaultsFound(), r.table());
+        assertTrue(r.sensor("air").faults().isEmpty());
+        assertTrue(r.table().contains("air fault at 2016-01-01 12:00:00 is not scored: it starts after the data's last complete"
+                + " 5-minute window"), r.table());
+    }
 }
