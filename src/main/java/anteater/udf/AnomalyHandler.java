@@ -40,6 +40,7 @@ public final class AnomalyHandler implements Handler {
     private long anomalies;
     /** Fields of option 'field' that no window has had yet; each is named once in the log if a window lacks it. */
     private final java.util.Set<String> unseenFields = new java.util.LinkedHashSet<>();
+    private final MergedSeriesCheck mergedSeries = new MergedSeriesCheck();
 
     @Override
     public Udf.InfoResponse info() {
@@ -224,6 +225,7 @@ public final class AnomalyHandler implements Handler {
     public void window(Window w, Consumer<Udf.Response> out) {
         windowsSeen++;
         if (!unseenFields.isEmpty()) checkFields(w);
+        mergedSeries.check(w);
         verdicts.clear();
         Window fresh = newPoints == null ? w : newPoints.of(w);
         // an overlapping window whose values were all judged in earlier windows (the source paused) adds nothing

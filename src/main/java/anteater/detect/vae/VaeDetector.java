@@ -7,7 +7,6 @@ import anteater.detect.GroupTable;
 import anteater.detect.OptionException;
 import anteater.detect.Options;
 import anteater.detect.Verdict;
-import anteater.detect.Series;
 import anteater.detect.Window;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -98,7 +97,6 @@ public final class VaeDetector implements Detector {
     private final Set<String> unknownLogged = new HashSet<>();
     private final Set<String> noMatchLogged = new HashSet<>();
     private final Set<String> missingLogged = new HashSet<>();
-    private final Set<String> sharedLogged = new HashSet<>();
     private ThreadPoolExecutor trainer;
     /** Threads of {@link #trainer} (option trainThreads). */
     int trainThreads = 1;
@@ -248,7 +246,6 @@ public final class VaeDetector implements Detector {
         if (g.stepNs == 0) g.stepNs = stepOption > 0 ? stepOption : StepAssembler.inferStepNs(w);
         else if (stepOption <= 0 && !g.stepChangeLogged) noteStepChange(key, w, g);
         g.windows++;
-        logSharedGroup(key, w);
         if (g.model == null) {
             warm(key, w, g, out);
         } else {
@@ -655,26 +652,6 @@ public final class VaeDetector implements Detector {
             if (unknownLogged.size() < 1000 && unknownLogged.add(u)) {
                 LOG.warn("vae group {}: field '{}' is not among the model's metrics; ignored (logged once)", key, u);
             }
-        }
-    }
-
-    /**
-     * Once per group: a field with several values at one time in a window, i.e. several series (hosts, devices) in one
-     * group, as when a TICKscript has no {@code .groupBy()}. A step keeps a metric's last value only, so the other
-     * series were left out without a word and their anomalies could not be seen.
-     */
-    private void logSharedGroup(String key, Window w) {
-        if (sharedLogged.size() >= 1000 || sharedLogged.contains(key)) return;
-        for (Series s : w.allSeries().values()) {
-            long[] t = s.timesArray();
-            int same = 0;
-            for (int i = 1; i < s.size(); i++) if (t[i] == t[i - 1]) same++;
-            if (same == 0) continue;
-            sharedLogged.add(key);
-            LOG.warn("vae group {}: {} values of field '{}' share their time with another of this window: several series"
-                    + " (hosts, devices) are in one group, and a step keeps only the last value of each metric; add a"
-                    + " .groupBy() of the tag that tells them apart before @anteater() (logged once)", key, same, s.field());
-            return;
         }
     }
 

@@ -1,0 +1,40 @@
+package anteater.udf;
+
+import anteater.detect.Series;
+import anteater.detect.Window;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Says once per group when a window holds several values of one field at the same time: several series (hosts,
+ * devices) in one group, as a TICKscript without {@code .groupBy()} gives for a fleet. Every detector then takes them
+ * as one series (robustz, knncad and entropy a sequence that jumps between hosts at every value, the VAE the last
+ * value of each step), and nothing said so: with two printers in {@code tick/vae.tick} one printer's values replaced
+ * the other's.
+ */
+final class MergedSeriesCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(MergedSeriesCheck.class);
+    private static final int MAX_GROUPS_LOGGED = 1000;
+
+    private final Set<String> logged = new HashSet<>();
+
+    void check(Window w) {
+        String key = w.groupKey();
+        if (logged.size() >= MAX_GROUPS_LOGGED || logged.contains(key)) return;
+        for (Series s : w.allSeries().values()) {
+            long[] t = s.timesArray();
+            int same = 0;
+            for (int i = 1; i < s.size(); i++) if (t[i] == t[i - 1]) same++;
+            if (same == 0) continue;
+            logged.add(key);
+            String group = w.group() == null || w.group().isEmpty() ? "(no group-by)" : w.group();
+            LOG.warn("group {} of {}: {} values of field '{}' share their time with another of this window: several series"
+                    + " (hosts, devices) are in one group and the detector takes them as one (the VAE keeps the last value"
+                    + " of each step); add a .groupBy() of the tag that tells them apart before @anteater() (logged once)",
+                    group, w.name(), same, s.field());
+            return;
+        }
+    }
+}
