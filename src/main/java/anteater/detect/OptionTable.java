@@ -17,7 +17,7 @@ public final class OptionTable {
     static {
         // common
         add("detector", OptionKind.STRING, false, "ttest", "detector to run: " + String.join(" | ", Detectors.names()));
-        add("field", OptionKind.STRING, true, null, "field to analyse; repeat for several (ttest: required; vae: not used, it models every numeric field)");
+        add("field", OptionKind.STRING, true, null, "field to analyse; repeat for several (required by ttest, robustz, entropy and knncad; vae: not used, it models every numeric field)");
         add("maxGroups", OptionKind.INT, false, 1000L, "groups kept at most; the least recently seen group is dropped beyond");
         // ttest
         add("size", OptionKind.INT, false, 3600L, "ttest: values kept in each field's history of normal windows (> 1)");
