@@ -40,6 +40,13 @@ final class BenchVaeCommand implements Callable<Integer> {
     @Option(names = "--windows", description = "windows scored (default ${DEFAULT-VALUE})")
     int windows = 2000;
 
+    @Option(names = "--groups", description = "then time the first online trainings of this many groups through the"
+            + " detector (option trainThreads applies); 0: skip (default ${DEFAULT-VALUE})")
+    int groups = 0;
+
+    @Option(names = "--group-rows", description = "warm-up rows of each of those groups (default ${DEFAULT-VALUE})")
+    int groupRows = 4000;
+
     @Option(names = {"-o", "--option"}, description = "vae option name=value")
     List<String> optionArgs = new ArrayList<>();
 
@@ -97,7 +104,42 @@ final class BenchVaeCommand implements Callable<Integer> {
         long[] rss = rss();
         System.out.printf(Locale.ROOT, "memory: RSS %.0f MB now, peak %.0f MB (this process: data, training and scoring; heap max %d MB)%n",
                 rss[0] / 1024.0, rss[1] / 1024.0, Runtime.getRuntime().maxMemory() >> 20);
+        if (groups > 0) onlineTrainings(d);
         return 0;
+    }
+
+    /**
+     * Groups learning online at once (a groupBy over many hosts): each gets the machine's first {@link #groupRows}
+     * training rows as its warm-up windows; prints the time from the first window to the last group's model.
+     */
+    private void onlineTrainings(Dataset d) throws Exception {
+        Options o = OptionArgs.parse("vae", optionArgs);
+        if (!o.has("updateInterval")) o.add("updateInterval", 0L);
+        int rows = Math.min(groupRows, d.train().length) / window * window;
+        o.add("warmup", (long) (rows / window));
+        VaeDetector det = VaeDetector.create(o);
+        List<Verdict> out = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int s = 0; s < rows; s += window) {
+            for (int g = 0; g < groups; g++) {
+                Window w = new Window("smd", "host=h" + g, Map.of("host", "h" + g), false, window);
+                for (int i = s; i < s + window; i++) {
+                    long t = i * 60_000_000_000L;
+                    w.notePoint(t);
+                    for (int j = 0; j < d.dims(); j++) w.add(d.metrics().get(j), t, d.train()[i][j]);
+                }
+                w.end(null, null, null, false, w.tmax());
+                out.clear();
+                det.process(w, out);
+            }
+        }
+        double fed = (System.nanoTime() - t0) / 1e9;
+        boolean done = det.awaitTraining(3_600_000);
+        double total = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "online trainings: %d groups x %d rows x %d metrics, trainThreads %s: %s after %.1f s"
+                + " (windows fed in %.1f s)%n", groups, rows, d.dims(), o.has("trainThreads") ? o.getLong("trainThreads") : 1,
+                done ? "all first models" : "NOT all models within an hour", total, fed);
+        det.close();
     }
 
     static long[] rss() {
