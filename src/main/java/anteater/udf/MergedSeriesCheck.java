@@ -25,8 +25,11 @@ final class MergedSeriesCheck {
         if (logged.size() >= MAX_GROUPS_LOGGED || logged.contains(key)) return;
         for (Series s : w.allSeries().values()) {
             long[] t = s.timesArray();
+            double[] v = s.valuesArray();
             int same = 0;
-            for (int i = 1; i < s.size(); i++) if (t[i] == t[i - 1]) same++;
+            // a value repeated at its time is the same point delivered twice (a retried write, two InfluxDB nodes
+            // behind a relay), not a second series
+            for (int i = 1; i < s.size(); i++) if (t[i] == t[i - 1] && v[i] != v[i - 1]) same++;
             if (same == 0) continue;
             logged.add(key);
             String group = w.group() == null || w.group().isEmpty() ? "(no group-by)" : w.group();

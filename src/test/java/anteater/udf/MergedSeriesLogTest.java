@@ -81,4 +81,31 @@ class MergedSeriesLogTest {
     void oneSeriesPerGroupSaysNothing(@TempDir Path dir) throws Exception {
         assertFalse(run("robustz", 1, dir).contains("share their time"));
     }
+
+    /**
+     * One printer whose every point comes twice (a write retried after a timeout, or two InfluxDB nodes behind a relay
+     * both forwarding to Kapacitor): the same value at the same time is a repeated point, not a second series; told to
+     * add a .groupBy() the operator of an already grouped task would look for a second host that is not there.
+     */
+    @Test
+    void aRepeatedPointOfOneSeriesIsNotTakenForSeveral() {
+        Window w = new Window("temperatures", "printer=p1", Map.of("printer", "p1"), false, 40);
+        for (int i = 0; i < 20; i++) {
+            long t = i * 1_000_000_000L;
+            for (int copy = 0; copy < 2; copy++) {
+                w.notePoint(t);
+                w.add("hotend", t, 220.0 + (i % 3));
+            }
+        }
+        w.end("temperatures", "printer=p1", Map.of("printer", "p1"), false, 20_000_000_000L);
+        PrintStream err = System.err;
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(b, true, StandardCharsets.UTF_8));
+        try {
+            new MergedSeriesCheck().check(w);
+        } finally {
+            System.setErr(err);
+        }
+        assertFalse(b.toString(StandardCharsets.UTF_8).contains("share their time"), b.toString(StandardCharsets.UTF_8));
+    }
 }
