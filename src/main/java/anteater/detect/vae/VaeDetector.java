@@ -348,9 +348,12 @@ public final class VaeDetector implements Detector {
         int rows = (int) Math.max(2, share);
         if (rows <= loggedShare / 2) { // the first cut, then each halving: a few lines however many groups come
             loggedShare = rows;
+            // a buffer below the rows a fine-tuning (or relearning) needs never starts one: say so, or they stop unsaid
+            boolean starved = rows < MIN_FINE_TUNE_ROWS && (updateInterval > 0 || relearn > 0);
             LOG.warn("vae: the rows kept for training ({} MB, a quarter of the heap) are shared by {} groups: each keeps"
-                    + " at most {} rows of {} metrics (not {}), its newest; raise -Xmx or lower maxGroups",
-                    bufferBudget * Double.BYTES >> 20, groups.size(), rows, width, max);
+                    + " at most {} rows of {} metrics (not {}), its newest{}; raise -Xmx or lower maxGroups",
+                    bufferBudget * Double.BYTES >> 20, groups.size(), rows, width, max, starved ? ", fewer than the "
+                    + MIN_FINE_TUNE_ROWS + " a fine-tuning or relearning needs, so no group fine-tunes or relearns" : "");
         }
         return rows;
     }

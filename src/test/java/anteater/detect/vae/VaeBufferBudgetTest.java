@@ -48,4 +48,26 @@ class VaeBufferBudgetTest {
             at = i;
         }
     }
+
+    /**
+     * A share below the rows a fine-tuning needs ({@value VaeDetector#MIN_FINE_TUNE_ROWS}) means no group fine-tunes
+     * (or relearns) any more: the buffer never reaches the rows asked for. The line said only how many rows are kept.
+     */
+    @Test
+    void aShareTooSmallToFineTuneSaysThatFineTuningStops() throws Exception {
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(1000, 10));
+        d.bufferBudget = 2L * 30 * Synthetic.D; // one group: 30 rows
+        double[][] x = Synthetic.rows(2000, 3);
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            d.process(VaeQueueFullTest.window("h0", 0, x), new ArrayList<>());
+        } finally {
+            System.setErr(err);
+            d.close();
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("each keeps at most 30 rows") && log.contains("no group fine-tunes or relearns"), log);
+    }
 }
