@@ -115,8 +115,8 @@ final class BenchVaeCommand implements Callable<Integer> {
     private void onlineTrainings(Dataset d) throws Exception {
         Options o = OptionArgs.parse("vae", optionArgs);
         if (!o.has("updateInterval")) o.add("updateInterval", 0L);
-        int rows = Math.min(groupRows, d.train().length) / window * window;
-        o.add("warmup", (long) (rows / window));
+        int rows = Math.max(window, Math.min(groupRows, d.train().length) / window * window);
+        if (!o.has("warmup")) o.add("warmup", (long) (rows / window));
         VaeDetector det = VaeDetector.create(o);
         List<Verdict> out = new ArrayList<>();
         long t0 = System.nanoTime();

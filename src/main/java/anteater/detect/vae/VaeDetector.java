@@ -98,8 +98,9 @@ public final class VaeDetector implements Detector {
     private final Set<String> noMatchLogged = new HashSet<>();
     private final Set<String> missingLogged = new HashSet<>();
     private ThreadPoolExecutor trainer;
-    /** Threads of {@link #trainer} (option trainThreads). */
+    /** Threads of {@link #trainer} (option trainThreads), and how many it has made (their names). */
     int trainThreads = 1;
+    private final java.util.concurrent.atomic.AtomicInteger trainerThreadsMade = new java.util.concurrent.atomic.AtomicInteger();
     private long queueFullWarnMs = Long.MIN_VALUE / 2;
     private long postponed;
     /** Row values handed to trainings that have not ended (queued or running), and their bound. */
@@ -442,7 +443,7 @@ public final class VaeDetector implements Detector {
     private Future<VaeModel> submit(java.util.concurrent.Callable<VaeModel> job, long values) {
         if (trainer == null) {
             trainer = new ThreadPoolExecutor(trainThreads, trainThreads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
-                Thread t = new Thread(r, "vae-train");
+                Thread t = new Thread(r, trainThreads == 1 ? "vae-train" : "vae-train-" + trainerThreadsMade.incrementAndGet());
                 t.setDaemon(true);
                 t.setPriority(Thread.MIN_PRIORITY);
                 return t;
