@@ -113,6 +113,18 @@ class VaeModelTest {
     }
 
     @Test
+    void fineTuningMovesAtATenthOfTheLearningRateAndLeavesTheBaseAlone() {
+        VaeModel base = VaeTrainer.train(Synthetic.rows(300, 31), Synthetic.METRICS, Synthetic.smallConfig().withEpochs(1),
+                VaeTrainer.SILENT);
+        double lr = Synthetic.smallConfig().learningRate();
+        assertEquals(lr, base.copyNetwork().getLearningRate(0), 1e-12);
+        VaeModel tuned = VaeTrainer.fineTune(base, Synthetic.rows(300, 29), Synthetic.smallConfig(), 1);
+        assertEquals(lr * 0.1, tuned.copyNetwork().getLearningRate(0), 1e-12);
+        assertEquals(lr, base.copyNetwork().getLearningRate(0), 1e-12, "the base model's network is not changed");
+        assertEquals(lr, base.network().getLearningRate(0), 1e-12, "the base model's network is not changed");
+    }
+
+    @Test
     void aTruncatedModelFileIsRefusedWithAMessage() throws IOException {
         byte[] b = model.toBytes();
         for (int cut : new int[] {3, 12, 40, b.length / 2, b.length - 1}) {
