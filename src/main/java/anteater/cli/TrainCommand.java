@@ -170,7 +170,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(input + ": training gave no finite scores (loss not finite?); no model written");
             return 1;
         }
-        double threshold = thr.of(calibration);
+        double threshold = thr.of(calibration, anteater.detect.vae.VaeDetector.thresholdFloor(m)); // as the agent fixes it
         String few = thr.fewScores(calibration);
         if (few != null) System.err.println(input + ": warning: " + few);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.TRUNCATE_EXISTING,

@@ -44,6 +44,16 @@ public record Threshold(String method, double fixed, double q) {
                 + "(the newest 20 % give the scores) or raise q";
     }
 
+    /**
+     * The threshold for sorted calibration scores, at least {@code floor} unless fixed by the user: a group whose
+     * rows the model reconstructs all but perfectly (constant metrics) has calibration scores of about 1e-5, and a
+     * fine-tuned model's scores a hair above them were anomalous for ever.
+     */
+    public double of(double[] sortedCalibration, double floor) {
+        double t = of(sortedCalibration);
+        return method.equals("fixed") ? t : Math.max(t, floor);
+    }
+
     /** The threshold for sorted calibration scores; +infinity when there are none. */
     public double of(double[] sortedCalibration) {
         if (method.equals("fixed")) return fixed;

@@ -127,13 +127,30 @@ public final class VaeDetector implements Detector {
         this.stepOption = stepNs;
         this.topMetrics = topMetrics;
         this.shared = pretrained;
-        this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : threshold.of(pretrained.calibrationSorted(smooth));
+        this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : thresholdOf(pretrained);
         // a dropped group's training would hold the one training thread (and its rows) for a model nobody installs
         this.groups = new GroupTable<>(maxGroups, "vae", this::dropped);
         if (pretrained != null) {
             LOG.info("vae: model with {} metrics, threshold {} ({})", pretrained.size(),
                     fmt(sharedThreshold), threshold.method());
         }
+    }
+
+    /**
+     * The smallest threshold of a pot or quantile threshold, per model input (a metric at a lag): a squared error of
+     * 0.001 (0.03 of the metric's training spread) in every input is no anomaly, however tight the calibration.
+     * SMD thresholds are some 500 times above it (about 200 for 380 inputs).
+     */
+    static final double MIN_THRESHOLD_PER_INPUT = 1e-3;
+
+    /** The smallest pot or quantile threshold of a model: {@link #MIN_THRESHOLD_PER_INPUT} per input. */
+    public static double thresholdFloor(VaeModel m) {
+        return MIN_THRESHOLD_PER_INPUT * m.size() * m.lags();
+    }
+
+    /** The threshold of a model's calibration scores, never under {@link #thresholdFloor}. */
+    private double thresholdOf(VaeModel m) {
+        return threshold.of(m.calibrationSorted(smooth), thresholdFloor(m));
     }
 
     public static VaeDetector create(Options o) throws OptionException {
@@ -291,8 +308,7 @@ public final class VaeDetector implements Detector {
             // keeps warming up, or keeps its model), not half installed
             String unusable = unusable(m);
             if (unusable != null) throw new IllegalStateException(unusable);
-            double[] calibration = m.calibrationSorted(smooth);
-            double thr = threshold.of(calibration);
+            double thr = thresholdOf(m);
             boolean first = g.model == null;
             g.model = m;
             g.setMetrics(m.metrics());
@@ -302,7 +318,7 @@ public final class VaeDetector implements Detector {
             g.threshold = thr;
             LOG.info("vae group {}: {} model installed ({} metrics, threshold {})", key,
                     first ? "new" : relearnt ? "relearnt (new normal)" : "fine-tuned", m.size(), fmt(g.threshold));
-            String few = first || relearnt ? threshold.fewScores(calibration) : null;
+            String few = first || relearnt ? threshold.fewScores(m.calibrationSorted(smooth)) : null;
             if (few != null) LOG.warn("vae group {}: {} (raise 'warmup' or use a pretrained 'model')", key, few);
         } catch (Exception e) {
             if (relearnt) { // try again after another full run, not at every window
@@ -744,7 +760,7 @@ public final class VaeDetector implements Detector {
                 g.warmUpAfresh();
                 changed[2]++;
             }
-            if (g.model != null) g.threshold = threshold.of(g.model.calibrationSorted(smooth));
+            if (g.model != null) g.threshold = thresholdOf(g.model);
             if (g.optionModelChanged) changed[0]++;
             // rows kept for a fine-tuning that a task redefined with updateInterval 0 never runs
             if (updateInterval == 0 && g.model != null) g.buffer.clear();
