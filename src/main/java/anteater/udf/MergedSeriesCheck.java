@@ -34,8 +34,9 @@ final class MergedSeriesCheck {
             logged.add(key);
             String group = w.group() == null || w.group().isEmpty() ? "(no group-by)" : w.group();
             LOG.warn("group {} of {}: {} values of field '{}' share their time with another of this window: several series"
-                    + " (hosts, devices) are in one group and the detector takes them as one (the VAE keeps the last value"
-                    + " of each step); add a .groupBy() of the tag that tells them apart before @anteater() (logged once)",
+                    + " (hosts, devices, measurements) are in one group and the detector takes them as one (the VAE keeps the last value"
+                    + " of each step); add a .groupBy() of the tag that tells them apart before @anteater(), or, for"
+                    + " measurements sharing a field name, join them with .as() (logged once)",
                     group, w.name(), same, s.field());
             return;
         }
