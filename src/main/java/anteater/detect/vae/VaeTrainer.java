@@ -146,9 +146,9 @@ public final class VaeTrainer {
      * so that changed the learning rate of the model in use too. The configuration is copied through its JSON.
      */
     static MultiLayerNetwork tunableCopy(VaeModel base, double learningRate) {
-        MultiLayerNetwork src = base.copyNetwork();
+        MultiLayerNetwork src = base.copyNetwork(); // a private copy: its parameter array becomes the new network's
         MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(src.getLayerWiseConfigurations().toJson()));
-        net.init(src.params().dup(), false);
+        net.init(src.params(), false);
         INDArray from = src.getUpdater() == null ? null : src.getUpdater().getStateViewArray();
         INDArray to = net.getUpdater() == null ? null : net.getUpdater().getStateViewArray();
         if (from != null && to != null) to.assign(from);
