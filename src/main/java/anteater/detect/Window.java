@@ -19,6 +19,8 @@ public final class Window {
     private long newestPoint = Long.MIN_VALUE;
     private int points;
     private long values;
+    private String mixedTag;
+    private String mixedTags;
 
     public Window(String name, String group, Map<String, String> tags, boolean byName, int sizeHint) {
         this.name = name;
@@ -74,6 +76,19 @@ public final class Window {
     public int fields() { return series.size(); }
     public Series series(String field) { return series.get(field); }
     public Map<String, Series> allSeries() { return Collections.unmodifiableMap(series); }
+
+    /**
+     * Notes that this window's points carry different values of {@code tag} ({@code difference}: {@code "host: 'a',
+     * 'b'"}): several series in one group, seen by the reader of the points (which alone has their tags).
+     */
+    public void noteMixedTags(String tag, String difference) {
+        mixedTag = tag;
+        mixedTags = difference;
+    }
+    /** The first tag that told this window's points apart, or null (not seen, or not looked for). */
+    public String mixedTag() { return mixedTag; }
+    /** That tag with the two values seen, and how many other tags differed. */
+    public String mixedTags() { return mixedTags; }
 
     /** A key that tells groups apart: Kapacitor's group id, else name and tags. */
     public String groupKey() {

@@ -113,6 +113,8 @@ public final class Agent {
         }
         FrameReader reader = new FrameReader(in, maxFrame, this::admitRestore);
         PointDecoder points = new PointDecoder();
+        SeriesTags seriesTags = new SeriesTags();
+        String currentKey = null;
         Window current = null;
         long windows = 0;
         try {
@@ -141,7 +143,7 @@ public final class Agent {
                     if (current != null) LOG.warn("{}: input ended inside a batch; its points are dropped", name);
                     break;
                 }
-                if (current != null && PointDecoder.isPoint(reader.buffer(), len)) {
+                if (current != null && !seriesTags.watching() && PointDecoder.isPoint(reader.buffer(), len)) {
                     boolean decoded;
                     try {
                         decoded = points.decode(reader.buffer(), len, current);
@@ -200,6 +202,8 @@ public final class Agent {
                         Udf.BeginBatch b = req.getBegin();
                         int hint = (int) Math.max(0, Math.min(b.getSize(), MAX_SIZE_HINT));
                         current = new Window(b.getName(), b.getGroup(), new HashMap<>(b.getTagsMap()), b.getByName(), hint);
+                        currentKey = current.groupKey();
+                        seriesTags.begin(currentKey);
                     }
                     case POINT -> {
                         if (current == null) {
@@ -207,6 +211,7 @@ public final class Agent {
                                     + "(put |window() or a batch |query() before @anteater())");
                         }
                         addPoint(current, req.getPoint());
+                        seriesTags.point(req.getPoint());
                         checkBatchSize(current);
                     }
                     case END -> {
@@ -214,6 +219,7 @@ public final class Agent {
                         Udf.EndBatch e = req.getEnd();
                         current.end(e.getName(), e.getGroup(), e.getTagsCount() == 0 ? null : new HashMap<>(e.getTagsMap()),
                                 e.getByName(), e.getTmax());
+                        seriesTags.end(currentKey, current);
                         Window w = current;
                         current = null;
                         windows++;

@@ -1,0 +1,94 @@
+package anteater.udf;
+
+import anteater.udf.proto.Udf;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Watches the tags of the points in the first windows of each group, for the sign of several series in one group that
+ * times alone miss: Kapacitor keeps each point's own tags in a window, so a stream task without {@code .groupBy()} over
+ * a fleet hands windows whose points carry host=a and host=b, whether or not the hosts' timestamps coincide. The read
+ * loop decodes such a window's points in full (tags included) instead of on its fast path; after {@link #WINDOWS}
+ * windows of a group, or once a difference is seen, the group goes back to the fast path.
+ */
+final class SeriesTags {
+    /** Windows of a group whose points are compared: a script's grouping shows in its first windows. */
+    static final int WINDOWS = 3;
+    /** Groups remembered per connection (about 100 bytes each); groups beyond it are not watched. */
+    static final int MAX_GROUPS = 10_000;
+
+    private final Map<String, Integer> watched = new HashMap<>();
+    private boolean watching;
+    private Map<String, String> first;
+    private String difference;
+    private String tag;
+
+    /** A window of this group begins: whether its points' tags are to be compared. */
+    boolean begin(String groupKey) {
+        first = null;
+        difference = null;
+        Integer seen = watched.get(groupKey);
+        if (seen == null && watched.size() >= MAX_GROUPS) return watching = false;
+        int n = seen == null ? 0 : seen;
+        if (n >= WINDOWS) return watching = false;
+        watched.put(groupKey, n + 1);
+        return watching = true;
+    }
+
+    boolean watching() { return watching; }
+
+    void point(Udf.Point p) {
+        if (!watching || difference != null) return;
+        Map<String, String> tags = p.getTagsMap();
+        if (first == null) {
+            first = tags;
+            return;
+        }
+        if (!tags.equals(first)) {
+            tag = firstDifferent(first, tags);
+            difference = describe(first, tags);
+        }
+    }
+
+    /**
+     * The window ends: notes on it the tags that told its points apart, if any. A group found mixed is not watched
+     * again.
+     */
+    void end(String groupKey, anteater.detect.Window w) {
+        if (difference != null) {
+            w.noteMixedTags(tag, difference);
+            watched.put(groupKey, WINDOWS);
+        }
+        watching = false;
+        first = null;
+        difference = null;
+        tag = null;
+    }
+
+    private static String firstDifferent(Map<String, String> a, Map<String, String> b) {
+        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) if (!java.util.Objects.equals(a.get(k), b.get(k))) return k;
+        return null;
+    }
+
+    /** The first tag (by name) whose value differs, with both values, and how many others differ. */
+    static String describe(Map<String, String> a, Map<String, String> b) {
+        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        String key = null;
+        int differing = 0;
+        for (String k : keys) {
+            if (java.util.Objects.equals(a.get(k), b.get(k))) continue;
+            if (key == null) key = k;
+            differing++;
+        }
+        String s = key + ": " + quoted(a.get(key)) + ", " + quoted(b.get(key));
+        return differing > 1 ? s + " (and " + (differing - 1) + " other tag" + (differing > 2 ? "s" : "") + ")" : s;
+    }
+
+    private static String quoted(String v) {
+        return v == null ? "(none)" : "'" + v + "'";
+    }
+}
