@@ -360,11 +360,11 @@ public final class VaeDetector implements Detector {
      */
     int groupRows(int width) {
         int max = maxRows(width);
-        long share = bufferBudget / (2L * Math.max(1, groups.size()) * Math.max(1, width));
-        if (share >= max) return max;
-        int rows = (int) Math.max(2, share);
+        int rows = shareRows(width);
+        if (rows >= max) return max;
         if (rows <= loggedShare / 2) { // the first cut, then each halving: a few lines however many groups come
             loggedShare = rows;
+            trimBuffers();
             // a buffer below the rows a fine-tuning (or relearning) needs never starts one: say so, or they stop unsaid
             boolean starved = rows < MIN_FINE_TUNE_ROWS && (updateInterval > 0 || relearn > 0);
             LOG.warn("vae: the rows kept for training ({} MB, a quarter of the heap) are shared by {} groups: each keeps"
@@ -373,6 +373,25 @@ public final class VaeDetector implements Detector {
                     + MIN_FINE_TUNE_ROWS + " a fine-tuning or relearning needs, so no group fine-tunes or relearns" : "");
         }
         return rows;
+    }
+
+    /** The share of {@link #bufferBudget} of one buffer of a group of {@code width} metrics, at most {@link #maxRows}. */
+    private int shareRows(int width) {
+        long share = bufferBudget / (2L * Math.max(1, groups.size()) * Math.max(1, width));
+        return (int) Math.max(2, Math.min(maxRows(width), share));
+    }
+
+    /**
+     * Cuts every group's buffers to the share (their newest rows): a buffer is otherwise cut at its group's next row,
+     * and a group that sends no more windows (a host gone) would keep its rows above the share for good.
+     */
+    private void trimBuffers() {
+        for (Map.Entry<String, GroupState> e : groups.entries()) {
+            GroupState g = e.getValue();
+            int rows = shareRows(g.model != null ? g.model.size() : g.metrics.size());
+            while (g.buffer.size() > rows) g.buffer.pollFirst();
+            while (g.recent.size() > rows) g.recent.pollFirst();
+        }
     }
 
     private void warm(String key, Window w, GroupState g, List<Verdict> out) {

@@ -50,6 +50,29 @@ class VaeBufferBudgetTest {
     }
 
     /**
+     * A group that sends no more windows (a host gone) kept its rows above the share for good: a buffer was cut only
+     * at its own group's next row. Each cut of the share now cuts every group's buffers.
+     */
+    @Test
+    void anIdleGroupsRowsAreCutWhenTheShareHalves() throws Exception {
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(1000, 0));
+        d.bufferBudget = 2L * 5 * 30 * Synthetic.D; // 150 rows per buffer for one group, 37 for four, 30 for five
+        double[][] x = Synthetic.rows(2000, 3);
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            List<Verdict> out = new ArrayList<>();
+            for (int w = 0; w < 5; w++) d.process(VaeQueueFullTest.window("idle", w, x), out); // 100 rows, then no more
+            assertEquals(100, d.bufferedRows("host=idle"));
+            for (int w = 5; w < 8; w++) for (int g = 1; g < 5; g++) d.process(VaeQueueFullTest.window("h" + g, w, x), out);
+            assertEquals(37, d.bufferedRows("host=idle"), "cut with the others when the share halved to 37 rows");
+        } finally {
+            System.setErr(err);
+            d.close();
+        }
+    }
+
+    /**
      * A share below the rows a fine-tuning needs ({@value VaeDetector#MIN_FINE_TUNE_ROWS}) means no group fine-tunes
      * (or relearns) any more: the buffer never reaches the rows asked for. The line said only how many rows are kept.
      */
