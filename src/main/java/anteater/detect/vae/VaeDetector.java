@@ -112,7 +112,7 @@ public final class VaeDetector implements Detector {
      * cut their rows to the newest instead of running the agent out of memory.
      */
     long bufferBudget = Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4 / Double.BYTES);
-    /** The share last logged by {@link #groupRows} (rows; none yet: the maximum). */
+    /** The share last logged by {@link #groupRows} (values per buffer; none yet: the maximum). */
     private long loggedShare = Long.MAX_VALUE;
     private StepListener listener;
 
@@ -362,8 +362,11 @@ public final class VaeDetector implements Detector {
         int max = maxRows(width);
         int rows = shareRows(width);
         if (rows >= max) return max;
-        if (rows <= loggedShare / 2) { // the first cut, then each halving: a few lines however many groups come
-            loggedShare = rows;
+        // the first cut, then each halving of the values a buffer may hold (the same for every width, so groups of
+        // several widths log the same few lines): a few lines however many groups come
+        long values = bufferBudget / (2L * Math.max(1, groups.size()));
+        if (values <= loggedShare / 2) {
+            loggedShare = values;
             trimBuffers();
             // a buffer below the rows a fine-tuning (or relearning) needs never starts one: say so, or they stop unsaid
             boolean starved = rows < MIN_FINE_TUNE_ROWS && (updateInterval > 0 || relearn > 0);

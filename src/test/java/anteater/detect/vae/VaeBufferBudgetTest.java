@@ -50,6 +50,44 @@ class VaeBufferBudgetTest {
     }
 
     /**
+     * Groups of different widths: the share was logged when a buffer's rows halved, one figure for all widths, so after
+     * a wide group's line (few rows) a narrow group's cut (many more rows of fewer metrics) was not logged at all. The
+     * halvings are now of the values a buffer holds, the same for every width.
+     */
+    @Test
+    void aNarrowGroupsCutIsLoggedAfterAWideGroupsOne() throws Exception {
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(1000, 0));
+        d.bufferBudget = 2L * 150 * Synthetic.D; // one group: 150 rows of D metrics
+        double[][] x = Synthetic.rows(2000, 3);
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            List<Verdict> out = new ArrayList<>();
+            for (int w = 0; w < 8; w++) d.process(VaeQueueFullTest.window("wide", w, x), out); // 160 rows: cut to 150
+            for (int w = 8; w < 8 + 60; w++) d.process(narrow("thin", w, x), out); // 2 groups: 75 x D values, 1 metric
+        } finally {
+            System.setErr(err);
+            d.close();
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("shared by 1 groups: each keeps at most 150 rows of " + Synthetic.D + " metrics"), log);
+        assertTrue(log.contains("shared by 2 groups: each keeps at most " + 75 * Synthetic.D + " rows of 1 metrics"), log);
+    }
+
+    static anteater.detect.Window narrow(String host, int w, double[][] x) {
+        anteater.detect.Window win = new anteater.detect.Window("node", "host=" + host, java.util.Map.of("host", host), false, 20);
+        long t = 0;
+        for (int i = 0; i < 20; i++) {
+            t = (w * 20L + i) * Synthetic.STEP;
+            win.notePoint(t);
+            win.add(Synthetic.METRICS.get(0), t, x[(w * 20 + i) % x.length][0]);
+        }
+        win.end(null, null, null, false, t);
+        return win;
+    }
+
+    /**
      * A group that sends no more windows (a host gone) kept its rows above the share for good: a buffer was cut only
      * at its own group's next row. Each cut of the share now cuts every group's buffers.
      */
