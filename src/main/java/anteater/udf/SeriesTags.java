@@ -67,25 +67,26 @@ final class SeriesTags {
     }
 
     private static String firstDifferent(Map<String, String> a, Map<String, String> b) {
+        for (String k : differing(a, b)) return k;
+        return null;
+    }
+
+    /** The tags whose values differ between {@code a} and {@code b} (absent counts as a value), by name. */
+    private static java.util.List<String> differing(Map<String, String> a, Map<String, String> b) {
         TreeSet<String> keys = new TreeSet<>(a.keySet());
         keys.addAll(b.keySet());
-        for (String k : keys) if (!java.util.Objects.equals(a.get(k), b.get(k))) return k;
-        return null;
+        java.util.List<String> d = new java.util.ArrayList<>();
+        for (String k : keys) if (!java.util.Objects.equals(a.get(k), b.get(k))) d.add(k);
+        return d;
     }
 
     /** The first tag (by name) whose value differs, with both values, and how many others differ. */
     static String describe(Map<String, String> a, Map<String, String> b) {
-        TreeSet<String> keys = new TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        String key = null;
-        int differing = 0;
-        for (String k : keys) {
-            if (java.util.Objects.equals(a.get(k), b.get(k))) continue;
-            if (key == null) key = k;
-            differing++;
-        }
+        java.util.List<String> d = differing(a, b);
+        String key = d.get(0);
         String s = key + ": " + quoted(a.get(key)) + ", " + quoted(b.get(key));
-        return differing > 1 ? s + " (and " + (differing - 1) + " other tag" + (differing > 2 ? "s" : "") + ")" : s;
+        int others = d.size() - 1;
+        return others > 0 ? s + " (and " + others + " other tag" + (others > 1 ? "s" : "") + ")" : s;
     }
 
     private static String quoted(String v) {
