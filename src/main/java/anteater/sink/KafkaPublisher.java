@@ -39,6 +39,11 @@ final class KafkaPublisher extends QueuedPublisher {
     private final BooleanSupplier resolves;
     private final Secrets secrets;
     private final AtomicLong lastFailWarnNs = new AtomicLong();
+    /** Responses the producer has had from any broker (-1: not known): did one answer while a send waited? */
+    private final java.util.function.LongSupplier responses =
+            KafkaMetrics.responseCount(() -> producer.metrics(), "producer-metrics");
+    /** Why the last send stalled (delivery thread only). */
+    private String lastStall = "";
     /** How long events may wait in the client with no acknowledgement before we say Kafka has stopped taking them. */
     static final long ACK_GRACE_NS = 10_000_000_000L;
     final AckWatch acks;
@@ -143,6 +148,8 @@ final class KafkaPublisher extends QueuedPublisher {
      */
     private static final class Parked {
         final ArrayDeque<Msg> msgs = new ArrayDeque<>();
+        /** Why its last send stalled: said again for the events given up at close. */
+        String reason = "";
         long retryAtNs;
         long backoffMs = PARK_BACKOFF_MIN_MS;
     }
@@ -163,26 +170,39 @@ final class KafkaPublisher extends QueuedPublisher {
         Sent s = send(m);
         if (s == Sent.STALLED) {
             p = new Parked();
+            p.reason = lastStall;
             parked.put(m.topic(), p);
             park(p, m);
             p.retryAtNs = System.nanoTime() + p.backoffMs * 1_000_000L;
             // once per topic and episode (retries that stall again are not logged): not rate limited
             LOG.warn("{}: {}; its events wait ({} parked, {} queued), other topics go on ({} produced, {} failed, "
-                    + "{} dropped so far)", name, stallReason(m.topic()), p.msgs.size(), queued(), produced(), failed(),
+                    + "{} dropped so far)", name, p.reason, p.msgs.size(), queued(), produced(), failed(),
                     dropped());
         }
         retryParked();
         return true;
     }
 
-    /** No metadata for {@code topic}: say which of the two usual reasons it is, if the client's metrics tell. */
-    private String stallReason(String topic) {
-        long connections = KafkaMetrics.connectionCount(producer::metrics, "producer-metrics").getAsLong();
-        if (connections > 0) {
-            return "topic " + topic + " not present in metadata although a broker answers: it does not exist (and "
-                    + "the broker does not create topics: create it) or this user may not describe it";
+    /**
+     * No metadata for {@code topic} within max.block.ms: say which of the usual reasons it is, from whether any
+     * broker answered while the send waited ({@code responsesBefore}: the client's response count before it). The
+     * connection count alone cannot tell: a frozen broker (or a black-holed network) keeps its connections, the
+     * kernel accepts them, and before such a broker was reported as one that answers without the topic.
+     */
+    private String stallReason(String topic, long responsesBefore, String client) {
+        String detail = client == null || client.isBlank() ? "" : " (" + secrets.scrub(client) + ")";
+        long after = responses.getAsLong();
+        if (responsesBefore < 0 || after < 0) {
+            return "broker not reachable or topic " + topic + " missing (no metadata within max.block.ms)" + detail;
         }
-        return "broker not reachable or topic " + topic + " missing (no metadata within max.block.ms)";
+        if (after > responsesBefore) {
+            return "topic " + topic + " not present in metadata although a broker answers: it does not exist (and "
+                    + "the broker does not create topics: create it) or this user may not describe it" + detail;
+        }
+        long connections = KafkaMetrics.connectionCount(producer::metrics, "producer-metrics").getAsLong();
+        return "no broker answered within max.block.ms: " + (connections > 0
+                ? "connected but silent (a broker frozen or overloaded, or a network dropping its packets)"
+                : "broker not reachable (down, or a wrong address)") + detail;
     }
 
     private void park(Parked p, Msg m) {
@@ -232,7 +252,10 @@ final class KafkaPublisher extends QueuedPublisher {
             if (closing() && pastDeadline()) return false;
             Msg m = p.msgs.peek();
             Sent s = send(m);
-            if (s == Sent.STALLED) return false;
+            if (s == Sent.STALLED) {
+                p.reason = lastStall;
+                return false;
+            }
             p.msgs.poll();
             aside(-1);
             if (s == Sent.FAILED_CLOSING) return false;
@@ -244,6 +267,8 @@ final class KafkaPublisher extends QueuedPublisher {
         Thread me = Thread.currentThread();
         boolean[] stalled = {false};
         boolean[] failedInline = {false};
+        String[] stallMessage = {null};
+        long responsesBefore = responses.getAsLong();
         acks.sent(System.nanoTime());
         boolean handedOver = false; // send() returned: the callback reports the outcome to the watch
         try {
@@ -264,6 +289,7 @@ final class KafkaPublisher extends QueuedPublisher {
                     // client reports this through the callback, it does not throw): the broker is away, or the
                     // topic does not exist
                     stalled[0] = true;
+                    stallMessage[0] = ex.getMessage();
                 } else if (ex instanceof RetriableException && !closing()) {
                     warnRateLimited(lastFailWarnNs, "delivery timed out, queueing the event again: " + ex.getMessage());
                     requeue(m);
@@ -273,13 +299,17 @@ final class KafkaPublisher extends QueuedPublisher {
                 }
             });
             handedOver = true;
-            if (stalled[0]) return Sent.STALLED;
+            if (stalled[0]) {
+                lastStall = stallReason(m.topic(), responsesBefore, stallMessage[0]);
+                return Sent.STALLED;
+            }
             return failedInline[0] && closing() ? Sent.FAILED_CLOSING : Sent.DONE;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             if (closing()) {
                 fail(1);
                 return Sent.FAILED_CLOSING;
             }
+            lastStall = stallReason(m.topic(), responsesBefore, e.getMessage());
             return Sent.STALLED;
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
@@ -311,7 +341,7 @@ final class KafkaPublisher extends QueuedPublisher {
             int n = e.getValue().msgs.size();
             if (n == 0) continue;
             left += n;
-            LOG.warn("{}: {} events to topic {} not delivered: {}", name, n, e.getKey(), stallReason(e.getKey()));
+            LOG.warn("{}: {} events to topic {} not delivered: {}", name, n, e.getKey(), e.getValue().reason);
         }
         parked.clear();
         if (left > 0) {
