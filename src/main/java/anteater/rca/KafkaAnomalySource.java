@@ -35,21 +35,25 @@ public final class KafkaAnomalySource implements AutoCloseable {
     private volatile long parsed;
     private volatile long bad;
     private volatile long failures;
-    /** Connections the consumer has open now (-1: not known); 0 for {@code graceMs} is an outage. */
-    private final LongSupplier connections;
+    /**
+     * Responses the consumer has had from any broker so far (-1: not known); none for {@code graceMs} is an outage.
+     * Not its open connections: a frozen broker or a black-holed network keeps them (the kernel accepts them).
+     */
+    private final LongSupplier responses;
     private final long graceMs;
-    private long unconnectedSinceMs = -1;
+    private long lastResponses = -1;
+    private long unansweredSinceMs = -1;
     private volatile boolean disconnected;
 
     public KafkaAnomalySource(org.apache.kafka.clients.consumer.Consumer<String, String> consumer, String topic,
                               Consumer<AnomalyEvent> sink) {
-        this(consumer, topic, sink, KafkaMetrics.connectionCount(consumer::metrics, "consumer-metrics"), 10_000);
+        this(consumer, topic, sink, KafkaMetrics.responseCount(consumer::metrics, "consumer-metrics"), 10_000);
     }
 
-    /** With a given count of open connections and grace time (tests). */
+    /** With a given count of responses received and grace time (tests). */
     KafkaAnomalySource(org.apache.kafka.clients.consumer.Consumer<String, String> consumer, String topic,
-                       Consumer<AnomalyEvent> sink, LongSupplier connections, long graceMs) {
-        this.connections = connections;
+                       Consumer<AnomalyEvent> sink, LongSupplier responses, long graceMs) {
+        this.responses = responses;
         this.graceMs = graceMs;
         this.consumer = consumer;
         this.topic = topic;
@@ -136,29 +140,30 @@ public final class KafkaAnomalySource implements AutoCloseable {
 
     /**
      * A broker away does not make poll() fail: it returns nothing, and the client's own per-attempt connection
-     * warnings are not shown (see Logging). So say once when the consumer has had no connection for the grace time,
-     * and once when it has one again.
+     * warnings are not shown (see Logging). So say once when no broker has answered the consumer for the grace time,
+     * and once when one answers again. A live broker answers a polling consumer at least every fetch.max.wait.ms
+     * (500 ms) and every heartbeat (3 s), even with nothing to read.
      */
     private void watchConnections(long nowMs) {
-        long n = connections.getAsLong();
+        long n = responses.getAsLong();
         if (n < 0) return;
-        if (n > 0) {
+        if (n > lastResponses) {
             if (disconnected) {
-                LOG.info("rca: kafka input on {}: connected again after {} s", topic, (nowMs - unconnectedSinceMs) / 1000);
+                LOG.info("rca: kafka input on {}: a broker answers again after {} s", topic, (nowMs - unansweredSinceMs) / 1000);
             }
             disconnected = false;
-            unconnectedSinceMs = -1;
+            lastResponses = n;
+            unansweredSinceMs = nowMs;
             return;
         }
-        if (unconnectedSinceMs < 0) unconnectedSinceMs = nowMs;
-        if (!disconnected && nowMs - unconnectedSinceMs >= graceMs) {
+        if (!disconnected && nowMs - unansweredSinceMs >= graceMs) {
             disconnected = true;
-            LOG.warn("rca: kafka input on {}: no connection to any broker for {} s (broker away?); events of other "
-                    + "agents wait in Kafka until it is back", topic, (nowMs - unconnectedSinceMs) / 1000);
+            LOG.warn("rca: kafka input on {}: no answer from any broker for {} s (down, frozen or unreachable?); events "
+                    + "of other agents wait in Kafka until it answers", topic, (nowMs - unansweredSinceMs) / 1000);
         }
     }
 
-    /** Whether the consumer has had no connection for the grace time (and none since). */
+    /** Whether no broker has answered the consumer for the grace time (and none since). */
     public boolean disconnected() {
         return disconnected;
     }
