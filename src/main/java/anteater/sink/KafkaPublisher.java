@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,6 +45,13 @@ final class KafkaPublisher extends QueuedPublisher {
             KafkaMetrics.responseCount(() -> producer.metrics(), "producer-metrics");
     /** Why the last send stalled (delivery thread only). */
     private String lastStall = "";
+    /** The client's max.block.ms: how long one send() may block on metadata or buffer space. */
+    private final long maxBlockMs;
+    /**
+     * Whether the last send blocked for max.block.ms on buffer space (delivery thread only): the client's buffer is
+     * full, so a send of any topic blocks. (No metadata blocks that topic only: its events are parked.)
+     */
+    private boolean clientBlocks;
     /** How long events may wait in the client with no acknowledgement before we say Kafka has stopped taking them. */
     static final long ACK_GRACE_NS = 10_000_000_000L;
     final AckWatch acks;
@@ -54,6 +62,7 @@ final class KafkaPublisher extends QueuedPublisher {
         this.secrets = new Secrets(k.password, k.sslTruststorePassword);
         Properties props = KafkaProps.producer(k, "anteater-" + CLIENTS.incrementAndGet());
         this.factory = () -> new KafkaProducer<>(props);
+        this.maxBlockMs = maxBlockMs(props);
         String bootstrap = k.bootstrap();
         this.resolves = () -> anyResolves(bootstrap);
         try {
@@ -89,12 +98,37 @@ final class KafkaPublisher extends QueuedPublisher {
 
     /** With a producer made on the delivery thread and a grace time for acknowledgements (tests). */
     KafkaPublisher(String name, int queueSize, Supplier<Producer<String, String>> factory, long ackGraceNs) {
+        this(name, queueSize, factory, ackGraceNs, 5_000);
+    }
+
+    /** As above, with the client's max.block.ms (tests). */
+    KafkaPublisher(String name, int queueSize, Supplier<Producer<String, String>> factory, long ackGraceNs,
+            long maxBlockMs) {
         super(name, queueSize);
+        this.maxBlockMs = maxBlockMs;
         this.acks = new AckWatch(ackGraceNs);
         this.secrets = new Secrets("", "");
         this.factory = factory;
         this.resolves = () -> true;
         start();
+    }
+
+    private static long maxBlockMs(Properties props) {
+        try {
+            return Math.max(0, Long.parseLong(props.getProperty("max.block.ms", "60000").trim()));
+        } catch (NumberFormatException e) {
+            return 60_000; // the client refuses it anyway
+        }
+    }
+
+    /**
+     * While closing, whether a send that may block for max.block.ms (the buffer was full at the last one, or
+     * {@code parked}: its topic's last one got no metadata) can still end before the deadline. One that would not is not started: it overran the deadline, the close
+     * then interrupted the delivery thread, and the client's own close ran interrupted (an ERROR with a stack trace,
+     * and the events in the client never counted).
+     */
+    private boolean maySendWhileClosing(boolean parked) {
+        return !closing() || !(parked || clientBlocks) || untilDeadlineMs() >= maxBlockMs;
     }
 
     /** Whether any host of a bootstrap.servers list resolves now. */
@@ -161,6 +195,7 @@ final class KafkaPublisher extends QueuedPublisher {
     @Override
     protected boolean deliver(Msg m) {
         if (!haveProducer()) return false;
+        if (!maySendWhileClosing(false)) return false; // it waits for the deadline, then is counted as undelivered
         Parked p = parked.get(m.topic());
         if (p != null) {
             park(p, m);
@@ -235,6 +270,7 @@ final class KafkaPublisher extends QueuedPublisher {
             Parked p = e.getValue();
             if (!closing() && now - p.retryAtNs < 0) continue;
             if (closing() && pastDeadline()) return;
+            if (!maySendWhileClosing(true)) return;
             if (drain(p)) {
                 it.remove();
                 LOG.info("{}: topic {} takes events again", name, e.getKey());
@@ -249,7 +285,7 @@ final class KafkaPublisher extends QueuedPublisher {
     /** Sends a parked topic's events in order; true when all went, false when one stalled (it stays first). */
     private boolean drain(Parked p) {
         while (!p.msgs.isEmpty()) {
-            if (closing() && pastDeadline()) return false;
+            if (closing() && (pastDeadline() || !maySendWhileClosing(false))) return false;
             Msg m = p.msgs.peek();
             Sent s = send(m);
             if (s == Sent.STALLED) {
@@ -268,6 +304,7 @@ final class KafkaPublisher extends QueuedPublisher {
         boolean[] stalled = {false};
         boolean[] failedInline = {false};
         String[] stallMessage = {null};
+        boolean[] bufferFull = {false};
         long responsesBefore = responses.getAsLong();
         acks.sent(System.nanoTime());
         boolean handedOver = false; // send() returned: the callback reports the outcome to the watch
@@ -290,6 +327,7 @@ final class KafkaPublisher extends QueuedPublisher {
                     // topic does not exist
                     stalled[0] = true;
                     stallMessage[0] = ex.getMessage();
+                    bufferFull[0] = ex instanceof BufferExhaustedException;
                 } else if (ex instanceof RetriableException && !closing()) {
                     warnRateLimited(lastFailWarnNs, "delivery timed out, queueing the event again: " + ex.getMessage());
                     requeue(m);
@@ -299,12 +337,14 @@ final class KafkaPublisher extends QueuedPublisher {
                 }
             });
             handedOver = true;
+            clientBlocks = bufferFull[0];
             if (stalled[0]) {
                 lastStall = stallReason(m.topic(), responsesBefore, stallMessage[0]);
                 return Sent.STALLED;
             }
             return failedInline[0] && closing() ? Sent.FAILED_CLOSING : Sent.DONE;
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            clientBlocks = e instanceof BufferExhaustedException;
             if (closing()) {
                 fail(1);
                 return Sent.FAILED_CLOSING;
@@ -350,10 +390,16 @@ final class KafkaPublisher extends QueuedPublisher {
             fail(left);
         }
         if (producer == null) return;
+        // the time left now (the retry above may have taken some), and not on an interrupted thread: the client's
+        // close joins its network thread, and interrupted it gives that up, with an ERROR and a stack trace, before
+        // the events it still holds are failed (and counted by their callbacks)
+        boolean interrupted = Thread.interrupted();
         try {
-            producer.close(remaining);
+            producer.close(Duration.ofMillis(Math.max(0, untilDeadlineMs())));
         } catch (RuntimeException e) {
             LOG.warn("{}: closing the producer: {}", name, secrets.scrub(e.toString()));
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 }

@@ -103,6 +103,11 @@ abstract class QueuedPublisher implements EventPublisher {
         drop(why);
     }
 
+    /** Milliseconds left before the close deadline (only meaningful once closing; negative once past). */
+    protected final long untilDeadlineMs() {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+    }
+
     /** The close deadline has passed (only meaningful once closing). */
     protected final boolean pastDeadline() {
         return closing && System.nanoTime() > deadlineNs;
