@@ -80,6 +80,8 @@ public final class ArangoTopology implements Topology {
     private final ArangoDatabase db;
     private final String describe;
     private final long toleranceMs;
+    /** Arangodb.timeout: how long one request may wait for the server's answer. */
+    private final long timeoutMs;
     private final List<String> relations;
     private final int maxEntities;
     private final RateLimitedLog truncated = new RateLimitedLog(LOG, 60_000);
@@ -120,6 +122,7 @@ public final class ArangoTopology implements Topology {
         this.db = arango.db(cfg.dbName());
         this.describe = "arangodb " + uri.getScheme() + "://" + uri.getHost() + ":" + port + "/" + cfg.dbName();
         this.toleranceMs = tolerance.toMillis();
+        this.timeoutMs = cfg.timeout().toMillis();
         this.relations = List.copyOf(relations);
     }
 
@@ -256,7 +259,9 @@ public final class ArangoTopology implements Topology {
     private TopologyException translate(ArangoDBException e, String what) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
-                return new TopologyException(TopologyException.Reason.TIMEOUT, describe + ": " + what + " timed out", e);
+                // a server that takes the connection and never answers (frozen, overloaded, a black-holed network)
+                return new TopologyException(TopologyException.Reason.TIMEOUT, describe + ": " + what + " timed out: "
+                        + "no answer within " + timeoutMs + " ms (Arangodb.timeout)", e);
             }
         }
         String detail = e.getErrorMessage() != null ? e.getErrorMessage() : String.valueOf(e.getMessage());

@@ -300,6 +300,35 @@ class ArangoTopologyTest {
         assertEquals(TopologyException.Reason.TIMEOUT, e.reason(), e.getMessage());
     }
 
+    /**
+     * A server that takes the connection and never answers (a frozen process, a black-holed network): every query
+     * ends at Arangodb.timeout, and the line says how long it waited and which key sets it.
+     */
+    @Test
+    void aServerThatAcceptsAndNeverAnswersTimesOutNamingTheLimit() throws Exception {
+        List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+            Thread accept = new Thread(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            accept.setDaemon(true);
+            accept.start();
+            try (ArangoTopology t = new ArangoTopology(new RcaConfig.Arango("http://127.0.0.1:" + silent.getLocalPort(),
+                    "spider", "", "", Duration.ofMillis(1500), "http1"), Duration.ofSeconds(120))) {
+                TopologyException e = assertThrows(TopologyException.class, () -> t.around(PROC, (SNAP + 1) * 1000, 2));
+                assertEquals(TopologyException.Reason.TIMEOUT, e.reason(), e.getMessage());
+                assertTrue(e.getMessage().contains("no answer within 1500 ms (Arangodb.timeout)"), e.getMessage());
+                assertFalse(held.isEmpty(), "the driver did connect");
+            } finally {
+                for (java.net.Socket s : held) s.close();
+            }
+        }
+    }
+
     @Test
     void serverDownIsUnavailable() throws Exception {
         int port = stub.port();
