@@ -89,9 +89,13 @@ public final class TrainingData {
         try (BufferedReader r = CsvTable.withoutBom(SmdLoader.open(p))) {
             String line;
             int ln = 0;
+            boolean ddl = false; // influx_inspect export: "# DDL", CREATE DATABASE statements, then "# DML" and the data
             while ((line = r.readLine()) != null) {
                 ln++;
-                if (line.isBlank() || line.stripLeading().startsWith("#")) continue;
+                String s = line.strip();
+                if (s.equals("# DDL")) ddl = true;
+                else if (s.equals("# DML")) ddl = false;
+                if (ddl || s.isEmpty() || s.startsWith("#")) continue;
                 LinePoint lp;
                 try {
                     lp = LinePoint.parse(line.strip());
