@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
 
-    @Option(names = "--tag", description = "line protocol: train on the lines with this tag only, key=value (repeatable), e.g. --tag host=web1")
+    @Option(names = "--tag", description = "line protocol: skip the lines whose tag key has another value, key=value (repeatable; lines without the key are kept), e.g. --tag host=web1 --tag cpu=cpu-total")
     java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
 
     @Option(names = {"-o", "--option"}, description = "vae option name=value: hidden, latent, epochs, learningRate, lags, clip (the model); q, threshold, smooth (the threshold it reports)")

@@ -68,10 +68,16 @@ public record LinePoint(String measurement, Map<String, String> tagMap, Map<Stri
         return new LinePoint(measurement, tags, fields, time);
     }
 
-    /** Whether the line's tags include every pair of {@code want}. */
-    public boolean hasTags(Map<String, String> want) {
+    /**
+     * Whether {@code train --tag} keeps the line: each of its tags named in {@code want} has the wanted value. A tag
+     * the line does not carry selects nothing of it, so {@code --tag cpu=cpu-total --tag path=/} picks Telegraf's
+     * total cpu and root disk and keeps mem (which has neither tag), as a TICKscript's {@code where()} on cpu and disk
+     * would. Lines without all the given tags were skipped: mem was lost, and with it the join's third measurement.
+     */
+    public boolean selectedBy(Map<String, String> want) {
         for (Map.Entry<String, String> e : want.entrySet()) {
-            if (!e.getValue().equals(tagMap.get(e.getKey()))) return false;
+            String v = tagMap.get(e.getKey());
+            if (v != null && !v.equals(e.getValue())) return false;
         }
         return true;
     }

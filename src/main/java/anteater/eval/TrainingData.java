@@ -83,7 +83,9 @@ public final class TrainingData {
         // time -> (measurement, field) -> value
         TreeMap<Long, Map<String, Double>> byTime = new TreeMap<>();
         Map<String, String[]> ids = new LinkedHashMap<>();
-        Map<String, String> tagSets = new LinkedHashMap<>(); // measurement -> its tag set
+        Map<String, LinePoint> tagSets = new LinkedHashMap<>(); // measurement -> its first line (its tag set)
+        Map<String, java.util.SortedSet<String>> tagValues = new java.util.HashMap<>(); // of the --tag keys, in the file
+        String conflict = null;
         int timed = 0, untimed = 0;
         // without its byte order mark, the first line's measurement was another one ("\uFEFFcpu"): a metric more
         try (BufferedReader r = CsvTable.withoutBom(SmdLoader.open(p))) {
@@ -102,15 +104,22 @@ public final class TrainingData {
                 } catch (IllegalArgumentException e) {
                     throw new IOException(p + ":" + ln + ": not line protocol: " + e.getMessage());
                 }
-                if (!select.isEmpty() && !lp.hasTags(select)) continue;
+                for (Map.Entry<String, String> e : lp.tagMap().entrySet()) {
+                    if (select.containsKey(e.getKey())) tagValues.computeIfAbsent(e.getKey(), k -> new java.util.TreeSet<>()).add(e.getValue());
+                }
+                if (!select.isEmpty() && !lp.selectedBy(select)) continue;
                 // a line of strings and booleans only (a log or event measurement) gives no metric: it adds no row
                 // (a copy of the previous one at its own time), no series and no measurement to qualify ids by
                 if (lp.fields().values().stream().noneMatch(Double::isFinite)) continue;
-                String seen = tagSets.putIfAbsent(lp.measurement(), lp.tags());
-                if (seen != null && !seen.equals(lp.tags())) {
-                    throw new IOException(p + ":" + ln + ": measurement '" + lp.measurement() + "' has several series ("
-                            + (seen.isEmpty() ? "no tags" : seen) + "; " + (lp.tags().isEmpty() ? "no tags" : lp.tags())
-                            + "): a model is for one group, so give one series per measurement (e.g. --tag host=<one host>)");
+                LinePoint seen = tagSets.putIfAbsent(lp.measurement(), lp);
+                if (seen != null && !seen.tagMap().equals(lp.tagMap())) {
+                    // reported after the whole file is read: a --tag that selects nothing is the better answer then
+                    if (conflict == null) {
+                        conflict = p + ":" + ln + ": measurement '" + lp.measurement() + "' has several series ("
+                                + (seen.tags().isEmpty() ? "no tags" : seen.tags()) + "; " + (lp.tags().isEmpty() ? "no tags" : lp.tags())
+                                + "): a model is for one group, so give one series per measurement (e.g. " + pick(seen, lp) + ")";
+                    }
+                    continue;
                 }
                 if (lp.time() == null) untimed++;
                 else timed++;
@@ -126,11 +135,39 @@ public final class TrainingData {
                 }
             }
         }
+        for (Map.Entry<String, String> e : select.entrySet()) {
+            java.util.SortedSet<String> values = tagValues.get(e.getKey());
+            String tag = "--tag " + e.getKey() + "=" + e.getValue();
+            if (values == null) throw new IOException(p + ": " + tag + ": no line has a tag " + e.getKey());
+            if (!values.contains(e.getValue())) {
+                List<String> seen = new ArrayList<>();
+                for (String v : values) {
+                    if (seen.size() == 5) {
+                        seen.add("...");
+                        break;
+                    }
+                    seen.add(e.getKey() + "=" + v);
+                }
+                throw new IOException(p + ": " + tag + ": no line has it (" + String.join(", ", seen) + " seen)");
+            }
+        }
+        if (conflict != null) throw new IOException(conflict);
         boolean qualify = tagSets.size() > 1;
         List<String> keys = new ArrayList<>(ids.keySet());
         List<String> metrics = new ArrayList<>();
         for (String k : keys) metrics.add(qualify ? k : ids.get(k)[1]);
         return table(metrics, rowsOf(byTime, keys));
+    }
+
+    /** The --tag that picks the first of two series of a measurement: a tag whose value tells them apart. */
+    private static String pick(LinePoint first, LinePoint other) {
+        for (Map.Entry<String, String> e : first.tagMap().entrySet()) {
+            if (!e.getValue().equals(other.tagMap().get(e.getKey()))) return "--tag " + e.getKey() + "=" + e.getValue();
+        }
+        for (Map.Entry<String, String> e : other.tagMap().entrySet()) {
+            if (!first.tagMap().containsKey(e.getKey())) return "--tag " + e.getKey() + "=" + e.getValue();
+        }
+        return "--tag host=<one host>";
     }
 
     static Table prometheus(Path p) throws IOException {
