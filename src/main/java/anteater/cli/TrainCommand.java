@@ -95,6 +95,12 @@ final class TrainCommand implements Callable<Integer> {
      * copy (8) and the network's inputs, each row with its lags - 1 predecessors (4 bytes a value, lags times),
      * with their arrays' headers. A lower bound: the network's own copy of its inputs is off the heap.
      */
+    /** The ids, comma-separated, the first 100 of them. */
+    static String ids(List<String> metrics) {
+        int n = Math.min(100, metrics.size());
+        return String.join(", ", metrics.subList(0, n)) + (n < metrics.size() ? ", ... (" + (metrics.size() - n) + " more)" : "");
+    }
+
     static long trainingBytes(long rows, long metrics, int lags) {
         return rows * (metrics * (16L + 4L * lags) + 3 * 24L);
     }
@@ -154,6 +160,8 @@ final class TrainCommand implements Callable<Integer> {
 
     private Integer train(TrainingData.Table t, VaeSettings settings, VaeConfig c, Path tmp) throws Exception {
         System.err.printf(Locale.ROOT, "training on %d rows x %d metrics (%s)%n", t.rows().length, t.metrics().size(), c);
+        // the ids a window must match (a join's cpu.usage_user, or the field names): shown nowhere else
+        System.err.println("metric ids (fields the task's windows must carry): " + ids(t.metrics()));
         long t0 = System.nanoTime();
         int[] epochs = {0};
         VaeModel m;
