@@ -131,7 +131,7 @@ public final class VaeDetector implements Detector {
         // a dropped group's training would hold the one training thread (and its rows) for a model nobody installs
         this.groups = new GroupTable<>(maxGroups, "vae", this::dropped);
         if (pretrained != null) {
-            LOG.info("vae: model with {} metrics, threshold {} ({})", pretrained.size(),
+            LOG.info("vae: model with {} metrics ({}), threshold {} ({})", pretrained.size(), sample(pretrained.metrics()),
                     fmt(sharedThreshold), threshold.method());
         }
     }
@@ -533,9 +533,13 @@ public final class VaeDetector implements Detector {
         double[] fill = new double[m.size()];
         for (int j = 0; j < fill.length; j++) fill[j] = m.normaliser().mean(j);
         StepAssembler.Rows r = StepAssembler.assemble(w, g.index, g.stepNs, g.last, fill, unknown, maxFill(m.lags()));
-        logUnknown(key, unknown);
-        if (r.known() == 0 && !w.allSeries().isEmpty()) logNoMatch(key, w, m);
-        else if (r.missing().length > 0) logMissing(key, r.missing(), m, g.last);
+        // none matching: one line names both sides; a line per unknown field before it said less, seven times over
+        if (r.known() == 0 && !w.allSeries().isEmpty()) {
+            logNoMatch(key, w, m);
+        } else {
+            logUnknown(key, unknown);
+            if (r.missing().length > 0) logMissing(key, r.missing(), m, g.last);
+        }
         g.imputed += r.imputed();
         int n = r.rows().length, d = m.size();
         double[][] contrib = new double[n][d];

@@ -47,6 +47,7 @@ class ModelMismatchLogTest {
         String init = stderrOf(() -> d[0] = VaeDetector.create(o, m));
         assertTrue(init.contains("option 'lags' 5 is ignored") && init.contains("trained with lags 1"), init);
         assertTrue(init.contains("option 'clip' 2.0 is ignored"), init);
+        assertTrue(init.contains("vae: model with 6 metrics (cpu, load, net_in, net_out, disk, ...), threshold "), init);
 
         List<Verdict> out = new ArrayList<>();
         String run = stderrOf(() -> {
@@ -66,6 +67,7 @@ class ModelMismatchLogTest {
                 + " (cpu, load, net_in, net_out, disk, ...)";
         assertTrue(run.contains(line), run);
         assertEquals(run.indexOf(line), run.lastIndexOf(line), "logged once per group: " + run);
+        assertFalse(run.contains("is not among the model's metrics"), "no line per field besides: " + run);
         assertEquals(3, out.size());
         assertEquals(24L, out.get(0).fields().get("imputed"));
         d[0].close();
