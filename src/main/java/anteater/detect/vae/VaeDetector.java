@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VaeDetector implements Detector {
     private static final Logger LOG = LoggerFactory.getLogger(VaeDetector.class);
-    static final int STATE_VERSION = 5;
+    /** 6: the pretrained model's fingerprint ({@link #fingerprint}); 5: wide rows as doubles; 4: relearn; 3: persist. */
+    static final int STATE_VERSION = 6;
     /** Rows kept for training or fine-tuning, per group. */
     static final int MAX_BUFFER = 20_000;
     /** Values kept for training or fine-tuning, per group and buffer (8 MB): a wide group keeps fewer rows. */
@@ -92,6 +93,8 @@ public final class VaeDetector implements Detector {
     private int persist;
     private int relearn;
     private final VaeModel shared;
+    /** {@link #fingerprint} of {@code shared}, 0 without one. */
+    private final long sharedId;
     private final double sharedThreshold;
     private final GroupTable<GroupState> groups;
     private final Set<String> unknownLogged = new HashSet<>();
@@ -127,6 +130,7 @@ public final class VaeDetector implements Detector {
         this.stepOption = stepNs;
         this.topMetrics = topMetrics;
         this.shared = pretrained;
+        this.sharedId = fingerprint(pretrained);
         this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : thresholdOf(pretrained);
         // a dropped group's training would hold the one training thread (and its rows) for a model nobody installs
         this.groups = new GroupTable<>(maxGroups, "vae", this::dropped);
@@ -757,12 +761,28 @@ public final class VaeDetector implements Detector {
         return true;
     }
 
+    /**
+     * A CRC-32 of a pretrained model's bytes (never 0), 0 for none: a snapshot records the model file its groups
+     * started from, so that a restore can tell the file was trained again and replaced since.
+     */
+    static long fingerprint(VaeModel m) {
+        if (m == null) return 0;
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        try {
+            crc.update(m.toBytes());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return crc.getValue() + 1;
+    }
+
     @Override
     public void save(DataOutputStream out) throws IOException {
         // a training that finished since the group's last window is installed now (as that window would have done):
         // else the snapshot holds no model and the restored task trains again from its warm-up rows
         for (Map.Entry<String, GroupState> e : groups.entries()) install(e.getKey(), e.getValue());
         out.writeInt(STATE_VERSION);
+        out.writeLong(sharedId);
         groups.save(out, (o, g) -> g.write(o, shared));
     }
 
@@ -777,9 +797,21 @@ public final class VaeDetector implements Detector {
     public void load(DataInputStream in) throws IOException {
         int v = in.readInt();
         if (v < 1 || v > STATE_VERSION) throw new IOException("vae state version " + v + " is not supported (reads 1 to " + STATE_VERSION + ")");
-        long[] changed = new long[3];
+        // the model file was trained again and replaced since the snapshot (the task reloaded, or kapacitord restarted):
+        // groups that fine-tuned (or relearnt) a model of their own kept the old one, and the new file judged none of them
+        long snapshotId = v >= 6 ? in.readLong() : 0;
+        boolean replaced = shared != null && snapshotId != 0 && snapshotId != sharedId;
+        long[] changed = new long[4];
         groups.load(in, i -> {
             GroupState g = GroupState.read(i, v, shared);
+            if (replaced && g.model != null && g.model != shared) {
+                g.model = shared;
+                g.setMetrics(shared.metrics());
+                g.restart();
+                g.sinceUpdate = 0;
+                g.relearnings = 0;
+                changed[3]++;
+            }
             if (g.model != null && g.model != shared && unusable(g.model) != null) {
                 // a model that scores its own rows NaN, installed by versions before install() checked it: its threshold
                 // cannot be fitted, which failed this restore and so every start of the task; the group warms up afresh
@@ -804,6 +836,10 @@ public final class VaeDetector implements Detector {
         if (changed[2] > 0) {
             LOG.warn("vae: {} restored groups had a model that scores its own training rows NaN (not finite); they warm up afresh",
                     changed[2]);
+        }
+        if (changed[3] > 0) {
+            LOG.info("vae: the model file differs from the one of the snapshot: {} restored groups drop the model they"
+                    + " fine-tuned and use it", changed[3]);
         }
         if (changed[0] > 0) {
             LOG.warn("vae: option 'model' changed since the snapshot: {} groups {}", changed[0],
