@@ -542,7 +542,7 @@ public final class VaeDetector implements Detector {
             logNoMatch(key, w, m);
         } else {
             logUnknown(key, unknown);
-            if (r.missing().length > 0) logMissing(key, r.missing(), m, g.last);
+            if (r.missing().length > 0) logMissing(key, r.missing(), m, g.last, w);
         }
         g.imputed += r.imputed();
         int n = r.rows().length, d = m.size();
@@ -723,14 +723,46 @@ public final class VaeDetector implements Detector {
      * removed, a collector down). Its last value, or its training mean if it never had one, stands in; before, the
      * last value did so for ever without a word and without being counted in {@code imputed}.
      */
-    private void logMissing(String key, int[] missing, VaeModel m, double[] last) {
+    private void logMissing(String key, int[] missing, VaeModel m, double[] last, Window w) {
+        List<Integer> fresh = new ArrayList<>();
         for (int j : missing) {
-            String metric = m.metrics().get(j);
-            if (missingLogged.size() >= 1000 || !missingLogged.add(key + '\n' + metric)) continue;
-            LOG.warn("vae group {}: metric '{}' has no value in this window; {} stands in until it reports again"
-                    + " (counted in imputed; logged once)", key, metric,
-                    Double.isNaN(last[j]) ? "its training mean" : "its last value " + fmt(last[j]));
+            if (missingLogged.size() < 1000 && missingLogged.add(key + '\n' + m.metrics().get(j))) fresh.add(j);
         }
+        if (fresh.size() == 1) {
+            int j = fresh.get(0);
+            LOG.warn("vae group {}: metric '{}' has no value in this window; {} stands in until it reports again"
+                    + " (counted in imputed; logged once)", key, m.metrics().get(j),
+                    Double.isNaN(last[j]) ? "its training mean" : "its last value " + fmt(last[j]));
+        } else if (fresh.size() > 1) {
+            // one line, not one per metric: a model of several measurements over a task without the join missed
+            // every metric of the other measurements, a line each per group
+            List<String> names = new ArrayList<>();
+            for (int j : fresh) names.add(m.metrics().get(j));
+            String lacking = lackingMeasurements(names, w);
+            LOG.warn("vae group {}: {} of the model's {} metrics have no value in this window ({}){}", key, fresh.size(),
+                    m.size(), sample(names), lacking.isEmpty()
+                            ? "; their last values (or training means) stand in until they report again (counted in imputed; logged once)"
+                            : ": the window has no field of measurements " + lacking + ", which the model was trained on; a task of"
+                            + " several measurements joins them (docs/vae.md)");
+        }
+    }
+
+    /**
+     * The measurements of {@code <measurement>.<field>} ids of which the window has no field at all (neither as
+     * {@code field} of a window of that name nor as a joined {@code measurement.field}), comma-separated.
+     */
+    static String lackingMeasurements(List<String> ids, Window w) {
+        java.util.LinkedHashSet<String> lacking = new java.util.LinkedHashSet<>();
+        for (String id : ids) {
+            int dot = id.indexOf('.');
+            if (dot <= 0) continue;
+            String measurement = id.substring(0, dot);
+            if (measurement.equals(w.name())) continue;
+            boolean any = false;
+            for (String f : w.allSeries().keySet()) any |= f.startsWith(measurement + ".");
+            if (!any) lacking.add(measurement);
+        }
+        return String.join(", ", lacking);
     }
 
     private static String sample(java.util.Collection<String> names) {

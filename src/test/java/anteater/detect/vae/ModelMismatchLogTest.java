@@ -109,6 +109,39 @@ class ModelMismatchLogTest {
     }
 
     @Test
+    void measurementsMissingFromTheWindowAreOneLineThatNamesTheJoin() throws Exception {
+        // seen with kapacitord: a model of cpu, mem and disk (train on a Telegraf export) used by a task over cpu alone
+        // logged a line per group and metric (4 per host), none saying that mem and disk need the join of docs/vae.md
+        List<String> ids = List.of("cpu.usage_user", "cpu.usage_system", "mem.used_percent", "mem.available",
+                "disk.used_percent", "disk.free");
+        VaeModel m = VaeTrainer.train(Synthetic.rows(400, 3), ids, Synthetic.smallConfig(), VaeTrainer.SILENT);
+        VaeDetector d = VaeDetector.create(Options.of("detector", "vae", "updateInterval", 0L), m);
+        double[][] x = Synthetic.rows(40, 9);
+        List<Verdict> out = new ArrayList<>();
+        String run = stderrOf(() -> {
+            for (int k = 0; k < 3; k++) {
+                Window w = new Window("cpu", "", Map.of("host", "a"), false, 4);
+                for (int i = 0; i < 4; i++) {
+                    long t = (k * 4 + i) * Synthetic.STEP;
+                    w.notePoint(t);
+                    w.add("usage_user", t, x[k * 4 + i][0]);
+                    w.add("usage_system", t, x[k * 4 + i][1]);
+                }
+                w.end("cpu", "", Map.of("host", "a"), false, (k * 4 + 4) * Synthetic.STEP);
+                d.process(w, out);
+            }
+        });
+        String line = "4 of the model's 6 metrics have no value in this window (mem.used_percent,"
+                + " mem.available, disk.used_percent, disk.free): the window has no field of measurements mem, disk, which"
+                + " the model was trained on; a task of several measurements joins them (docs/vae.md)";
+        assertTrue(run.contains(line), run);
+        assertEquals(run.indexOf(line), run.lastIndexOf(line), "logged once per group: " + run);
+        assertFalse(run.contains("metric 'mem.available' has no value"), "no line per metric besides: " + run);
+        assertEquals(16L, out.get(0).fields().get("imputed"));
+        d.close();
+    }
+
+    @Test
     void optionFieldIsSaidToBeUnused() throws Exception {
         // .detector('vae').field('cpu') modelled every field without a word
         String init = stderrOf(() -> VaeDetector.create(Options.of("detector", "vae", "field", "cpu", "field", "load")).close());
