@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "model file to write")
     Path out;
 
-    @Option(names = "--tag", description = "line protocol: skip the lines whose tag key has another value, key=value (repeatable; lines without the key are kept), e.g. --tag host=web1 --tag cpu=cpu-total")
+    @Option(names = "--tag", description = "line protocol (tags) and Prometheus (labels): skip the lines or series whose key has another value, key=value (repeatable; those without the key are kept), e.g. --tag host=web1 --tag cpu=cpu-total, --tag instance=web1:9100")
     java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
 
     @Option(names = {"-o", "--option"}, description = "vae option name=value: hidden, latent, epochs, learningRate, lags, clip (the model); q, threshold, smooth (the threshold it reports)")

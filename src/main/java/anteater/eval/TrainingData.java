@@ -70,8 +70,9 @@ public final class TrainingData {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean json = n.endsWith(".json") || n.endsWith(".json.gz"), csv = n.endsWith(".csv") || n.endsWith(".csv.gz");
         if (!json && !csv) return lineProtocol(p, tags);
-        if (!tags.isEmpty()) throw new IOException(p + ": --tag selects series of line protocol only");
-        return json ? prometheus(p) : csv(p);
+        if (json) return prometheus(p, tags);
+        if (!tags.isEmpty()) throw new IOException(p + ": --tag selects series of line protocol (tags) and Prometheus (labels) only");
+        return csv(p);
     }
 
     static Table csv(Path p) throws IOException {
@@ -135,22 +136,7 @@ public final class TrainingData {
                 }
             }
         }
-        for (Map.Entry<String, String> e : select.entrySet()) {
-            java.util.SortedSet<String> values = tagValues.get(e.getKey());
-            String tag = "--tag " + e.getKey() + "=" + e.getValue();
-            if (values == null) throw new IOException(p + ": " + tag + ": no line has a tag " + e.getKey());
-            if (!values.contains(e.getValue())) {
-                List<String> seen = new ArrayList<>();
-                for (String v : values) {
-                    if (seen.size() == 5) {
-                        seen.add("...");
-                        break;
-                    }
-                    seen.add(e.getKey() + "=" + v);
-                }
-                throw new IOException(p + ": " + tag + ": no line has it (" + String.join(", ", seen) + " seen)");
-            }
-        }
+        checkSelection(p, select, tagValues, "line", "tag");
         if (conflict != null) throw new IOException(conflict);
         boolean qualify = tagSets.size() > 1;
         List<String> keys = new ArrayList<>(ids.keySet());
@@ -170,7 +156,36 @@ public final class TrainingData {
         return "--tag host=<one host>";
     }
 
+    /**
+     * Refuses a --tag that selected nothing: a key that no line (series) carries, or a value none has, named with
+     * the values seen. Before, it gave "0 rows; training needs at least 10".
+     */
+    private static void checkSelection(Path p, Map<String, String> select, Map<String, java.util.SortedSet<String>> seenValues,
+                                       String unit, String kind) throws IOException {
+        for (Map.Entry<String, String> e : select.entrySet()) {
+            java.util.SortedSet<String> values = seenValues.get(e.getKey());
+            String tag = "--tag " + e.getKey() + "=" + e.getValue();
+            if (values == null) throw new IOException(p + ": " + tag + ": no " + unit + " has a " + kind + " " + e.getKey());
+            if (!values.contains(e.getValue())) {
+                List<String> seen = new ArrayList<>();
+                for (String v : values) {
+                    if (seen.size() == 5) {
+                        seen.add("...");
+                        break;
+                    }
+                    seen.add(e.getKey() + "=" + v);
+                }
+                throw new IOException(p + ": " + tag + ": no " + unit + " has it (" + String.join(", ", seen) + " seen)");
+            }
+        }
+    }
+
     static Table prometheus(Path p) throws IOException {
+        return prometheus(p, Map.of());
+    }
+
+    /** As {@link #prometheus(Path)}; {@code select} picks series by label, as --tag picks line protocol series by tag. */
+    static Table prometheus(Path p, Map<String, String> select) throws IOException {
         JsonNode root;
         try (BufferedReader r = CsvTable.withoutBom(SmdLoader.open(p))) {
             root = new ObjectMapper().readTree(r);
@@ -190,11 +205,24 @@ public final class TrainingData {
         }
         JsonNode result = root == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root.path("data").path("result");
         if (!result.isArray()) throw new IOException(p + ": not a Prometheus query_range answer (no data.result array)");
+        Map<String, java.util.SortedSet<String>> labelValues = new java.util.HashMap<>();
+        List<JsonNode> picked = new ArrayList<>();
+        for (JsonNode s : result) {
+            boolean keep = true;
+            for (Map.Entry<String, String> e : select.entrySet()) {
+                JsonNode v = s.path("metric").path(e.getKey());
+                if (v.isMissingNode()) continue; // a series without the label is kept, as a line without the tag
+                labelValues.computeIfAbsent(e.getKey(), k -> new java.util.TreeSet<>()).add(v.asText());
+                keep &= v.asText().equals(e.getValue());
+            }
+            if (keep) picked.add(s);
+        }
+        checkSelection(p, select, labelValues, "series", "label");
         Map<String, Integer> names = new LinkedHashMap<>();
-        for (JsonNode s : result) names.merge(s.path("metric").path("__name__").asText("value"), 1, Integer::sum);
+        for (JsonNode s : picked) names.merge(s.path("metric").path("__name__").asText("value"), 1, Integer::sum);
         TreeMap<Long, Map<String, Double>> byTime = new TreeMap<>();
         List<String> keys = new ArrayList<>();
-        for (JsonNode s : result) {
+        for (JsonNode s : picked) {
             String name = s.path("metric").path("__name__").asText("value");
             String id = name;
             if (names.get(name) > 1) {
