@@ -18,7 +18,8 @@ import java.util.Set;
  * trimmed, a UTF-8 byte order mark dropped). Empty cells and non-finite numbers are missing (NaN), whether
  * written as Java writes them ({@code NaN}, {@code Infinity}) or as numpy, pandas and R do ({@code nan}, {@code inf},
  * {@code -inf}, {@code Inf}); so is a number beyond the double range such as {@code 1e400}. A column of the
- * rows' time ({@link #isTimeColumn}) is dropped when asked, whatever it holds. A column name given twice
+ * rows' time ({@link #isTimeColumn}) is dropped when asked, whatever it holds, and so are the influx CLI's series
+ * columns ({@link #isSeriesColumn}) when they hold one series. A column name given twice
  * is refused; so is a cell that is not a number, with its file and line.
  */
 public final class CsvTable {
@@ -52,6 +53,15 @@ public final class CsvTable {
             case "time", "timestamp", "_time", "ts", "date", "datetime" -> true;
             default -> false;
         };
+    }
+
+    /**
+     * Whether a column names the rows' series as InfluxDB 1.x's CLI writes CSV ({@code influx -format csv}): {@code name}
+     * (the measurement) and, with GROUP BY a tag, {@code tags} ({@code host=web1}). Text, not metrics: one value in
+     * the whole file is dropped, another one refused. They were refused as "column name is not a number: 'cpu'".
+     */
+    public static boolean isSeriesColumn(String name) {
+        return name.equals("name") || name.equals("tags");
     }
 
     /**
@@ -90,9 +100,11 @@ public final class CsvTable {
                     throw new IOException(p + ":1: " + (time ? "more than one time column named " + n.toLowerCase(Locale.ROOT)
                             : "column '" + n + "' is named twice"));
                 }
-                keep[j] = !(dropTime && time);
+                keep[j] = !(dropTime && (time || isSeriesColumn(n)));
                 if (keep[j]) header.add(n);
             }
+            String[] series = new String[names.length]; // the first value of each series column, and its line
+            long[] seriesLine = new long[names.length];
             List<double[]> rows = new ArrayList<>();
             next = it.getCurrentLocation().getLineNr(); // where the next row starts (after the header's newline)
             while (it.hasNextValue()) {
@@ -105,6 +117,16 @@ public final class CsvTable {
                 }
                 double[] row = new double[header.size()];
                 for (int j = 0, k = 0; j < cells.length; j++) {
+                    if (dropTime && isSeriesColumn(names[j])) {
+                        if (series[j] == null) {
+                            series[j] = cells[j];
+                            seriesLine[j] = line;
+                        } else if (!series[j].equals(cells[j])) {
+                            throw new IOException(p + ":" + line + ": column " + names[j] + " holds another series ('" + cells[j]
+                                    + "'; line " + seriesLine[j] + ": '" + series[j] + "'): a model is for one group, so export one"
+                                    + " series (a WHERE on its tags, one measurement per query)");
+                        }
+                    }
                     if (!keep[j]) continue;
                     String c = cells[j];
                     double v;
