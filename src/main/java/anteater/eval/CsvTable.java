@@ -55,6 +55,11 @@ public final class CsvTable {
         };
     }
 
+    /** Whether a column of an annotated CSV holds a metric: a number (double, long, unsignedLong), not its table. */
+    private static boolean numericType(String type, String name) {
+        return !name.equals("table") && (type.equals("double") || type.equals("long") || type.equals("unsignedLong"));
+    }
+
     /**
      * Whether a column names the rows' series as InfluxDB 1.x's CLI writes CSV ({@code influx -format csv}): {@code name}
      * (the measurement) and, with GROUP BY a tag, {@code tags} ({@code host=web1}). Text, not metrics: one value in
@@ -80,6 +85,21 @@ public final class CsvTable {
              MappingIterator<String[]> it = CSV.readerFor(String[].class).with(CsvSchema.emptySchema()).readValues(r)) {
             if (!it.hasNextValue()) throw new IOException(p + ": empty file");
             String[] names = it.nextValue();
+            // InfluxDB 2's annotated CSV: #group, #datatype and #default rows before the header
+            String[] types = null;
+            long headerLine = 1;
+            while (dropTime && names.length > 0 && names[0].startsWith("#")) {
+                if (names[0].equals("#datatype")) types = names;
+                if (!it.hasNextValue()) throw new IOException(p + ": annotation rows only, no header");
+                names = it.nextValue();
+                headerLine = it.getCurrentLocation().getLineNr() - 1;
+            }
+            boolean annotated = types != null && types.length == names.length;
+            if (annotated && List.of(names).contains("_value") && List.of(names).contains("_field")) {
+                throw new IOException(p + ":" + headerLine + ": InfluxDB annotated CSV with one value a row (_field, _value): train"
+                        + " needs a column per metric; pivot it in the query (|> pivot(rowKey: [\"_time\"], columnKey:"
+                        + " [\"_field\"], valueColumn: \"_value\")) or export line protocol");
+            }
             if (names.length == 1) {
                 for (char sep : new char[] {';', '\t', '|'}) {
                     if (names[0].indexOf(sep) >= 0) {
@@ -89,18 +109,25 @@ public final class CsvTable {
                 }
             }
             List<String> header = new ArrayList<>();
-            boolean[] keep = new boolean[names.length];
+            boolean[] keep = new boolean[names.length], seriesCol = new boolean[names.length];
             Set<String> seen = new HashSet<>();
             for (int j = 0; j < names.length; j++) {
                 String n = names[j];
-                if (n.isEmpty()) throw new IOException(p + ":1: column " + (j + 1) + " has no name");
+                if (annotated && !numericType(types[j], n)) {
+                    // the annotation column, result, table, _start, _stop, _time: dropped; string columns (_measurement,
+                    // the tags): one series only
+                    seriesCol[j] = types[j].equals("string") && j > 0 && !n.equals("result");
+                    continue;
+                }
+                if (n.isEmpty()) throw new IOException(p + ":" + headerLine + ": column " + (j + 1) + " has no name");
                 boolean time = isTimeColumn(n);
                 // a date and a time column are both dropped; the same time column twice (time, Time) is refused
                 if (!seen.add(time ? "\0" + n.toLowerCase(Locale.ROOT) : n)) {
                     throw new IOException(p + ":1: " + (time ? "more than one time column named " + n.toLowerCase(Locale.ROOT)
                             : "column '" + n + "' is named twice"));
                 }
-                keep[j] = !(dropTime && (time || isSeriesColumn(n)));
+                seriesCol[j] = dropTime && isSeriesColumn(n);
+                keep[j] = !(dropTime && (time || seriesCol[j]));
                 if (keep[j]) header.add(n);
             }
             String[] series = new String[names.length]; // the first value of each series column, and its line
@@ -112,12 +139,14 @@ public final class CsvTable {
                 String[] cells = it.nextValue();
                 next = it.getCurrentLocation().getLineNr();
                 if (cells.length == 1 && cells[0].isEmpty()) continue; // a blank line
+                // the next table of an annotated CSV: its annotations and header again
+                if (annotated && (cells[0].startsWith("#") || java.util.Arrays.equals(cells, names))) continue;
                 if (cells.length != names.length) {
                     throw new IOException(p + ":" + line + ": " + cells.length + " columns, header has " + names.length);
                 }
                 double[] row = new double[header.size()];
                 for (int j = 0, k = 0; j < cells.length; j++) {
-                    if (dropTime && isSeriesColumn(names[j])) {
+                    if (seriesCol[j]) {
                         if (series[j] == null) {
                             series[j] = cells[j];
                             seriesLine[j] = line;
