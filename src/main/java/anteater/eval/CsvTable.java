@@ -119,7 +119,10 @@ public final class CsvTable {
                     seriesCol[j] = types[j].equals("string") && j > 0 && !n.equals("result");
                     continue;
                 }
-                if (n.isEmpty()) throw new IOException(p + ":" + headerLine + ": column " + (j + 1) + " has no name");
+                if (n.isEmpty()) {
+                    throw new IOException(p + ":" + headerLine + ": column " + (j + 1) + " has no name" + (j == 0
+                            ? " (pandas' to_csv writes an unnamed index so: pass index=False, or name the index time)" : ""));
+                }
                 boolean time = isTimeColumn(n);
                 // a date and a time column are both dropped; the same time column twice (time, Time) is refused
                 if (!seen.add(time ? "\0" + n.toLowerCase(Locale.ROOT) : n)) {

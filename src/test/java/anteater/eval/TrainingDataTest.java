@@ -184,6 +184,14 @@ class TrainingDataTest {
     }
 
     @Test
+    void anUnnamedFirstColumnIsSaidToBePandasIndex(@TempDir Path dir) throws Exception {
+        // df.to_csv('x.csv') writes the frame's unnamed index as a first column without a name
+        String m = refused(dir, "pandas.csv", ",usage_user,used_percent\n0,19.6,40.1\n1,19.7,40.2\n").getMessage();
+        assertTrue(m.contains("pandas.csv:1: column 1 has no name (pandas' to_csv writes an unnamed index so: pass"
+                + " index=False, or name the index time)"), m);
+    }
+
+    @Test
     void prometheusInfinitiesAreMissing(@TempDir Path dir) throws Exception {
         Path j = dir.resolve("inf.json");
         Files.writeString(j, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
