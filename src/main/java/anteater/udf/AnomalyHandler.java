@@ -224,6 +224,13 @@ public final class AnomalyHandler implements Handler {
     @Override
     public void window(Window w, Consumer<Udf.Response> out) {
         windowsSeen++;
+        if (windowsSeen == 1) {
+            // in socket mode the one thing that tells this node's task apart: Kapacitor does not send the task's name
+            List<String> fields = new java.util.ArrayList<>(w.allSeries().keySet());
+            LOG.info("first window: {}, group {}, {} fields ({}{})", w.name(), w.group() == null || w.group().isEmpty()
+                    ? "(no group-by)" : w.group(), fields.size(), String.join(", ", fields.subList(0, Math.min(5, fields.size()))),
+                    fields.size() > 5 ? ", ..." : "");
+        }
         if (!unseenFields.isEmpty()) checkFields(w);
         mergedSeries.check(w);
         verdicts.clear();
