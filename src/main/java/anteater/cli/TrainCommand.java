@@ -74,6 +74,8 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(input + ": warning: " + t.empty().size() + " metric(s) without a value in the file left out of the model: "
                     + String.join(", ", t.empty().subList(0, Math.min(5, t.empty().size()))) + (t.empty().size() > 5 ? ", ..." : ""));
         }
+        String labelled = labelledIds(t.metrics());
+        if (labelled != null) System.err.println(input + ": warning: " + labelled);
         // the whole input is trained on at once: refuse one the heap cannot hold before the network is built
         long need = trainingBytes(t.rows().length, t.metrics().size(), c.lags());
         if (need > Runtime.getRuntime().maxMemory()) {
@@ -95,6 +97,33 @@ final class TrainCommand implements Callable<Integer> {
      * copy (8) and the network's inputs, each row with its lags - 1 predecessors (4 bytes a value, lags times),
      * with their arrays' headers. A lower bound: the network's own copy of its inputs is off the heap.
      */
+    /**
+     * A Prometheus name of several series gets its labels in its ids ({@code node_load1{instance=web1:9100,job=node}}),
+     * which no Kapacitor field is named: a fleet's query_range trained one model of every host, whose windows could
+     * never match it. Says so, with a label whose values tell the series apart; null when no id has labels.
+     */
+    static String labelledIds(List<String> metrics) {
+        List<String> labelled = new ArrayList<>();
+        java.util.Map<String, java.util.Set<String>> values = new java.util.TreeMap<>();
+        for (String id : metrics) {
+            int open = id.indexOf('{');
+            if (open <= 0 || !id.endsWith("}")) continue;
+            labelled.add(id);
+            for (String pair : id.substring(open + 1, id.length() - 1).split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) values.computeIfAbsent(pair.substring(0, eq), k -> new java.util.HashSet<>()).add(pair.substring(eq + 1));
+            }
+        }
+        if (labelled.isEmpty()) return null;
+        String apart = values.containsKey("instance") && values.get("instance").size() > 1 ? "instance" : null;
+        for (java.util.Map.Entry<String, java.util.Set<String>> e : values.entrySet()) {
+            if (apart == null && e.getValue().size() > 1) apart = e.getKey();
+        }
+        return labelled.size() + " metric ids carry their series' labels (" + labelled.get(0) + (labelled.size() > 1 ? ", ..." : "")
+                + "): no Kapacitor field is named so; a model is for one group: pick one series with --tag "
+                + (apart == null ? "<label>" : apart) + "=<value>";
+    }
+
     /** The ids, comma-separated, the first 100 of them. */
     static String ids(List<String> metrics) {
         int n = Math.min(100, metrics.size());

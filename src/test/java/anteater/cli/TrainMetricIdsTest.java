@@ -29,4 +29,13 @@ class TrainMetricIdsTest {
         assertTrue(r[1].contains("metric ids (fields the task's windows must carry): cpu.usage_user, cpu.usage_system, mem.used_percent\n"),
                 r[1]);
     }
+
+    @Test
+    void prometheusIdsWithLabelsAreSaidToMatchNoField(@TempDir Path dir) throws Exception {
+        Path p = anteater.eval.PrometheusFleet.fleet(dir, 40);
+        String[] r = TrainErrorsTest.run("train", "--input", p.toString(), "--out", dir.resolve("m.vae").toString(), "-o", "epochs=1");
+        assertEquals("0", r[0], r[1]);
+        assertTrue(r[1].contains("warning: 4 metric ids carry their series' labels (node_load1{instance=web1:9100,job=node}, ...):"
+                + " no Kapacitor field is named so; a model is for one group: pick one series with --tag instance=<value>"), r[1]);
+    }
 }
