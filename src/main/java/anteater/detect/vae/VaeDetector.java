@@ -794,17 +794,31 @@ public final class VaeDetector implements Detector {
     }
 
     /**
-     * A CRC-32 of a pretrained model's bytes (never 0), 0 for none: a snapshot records the model file its groups
-     * started from, so that a restore can tell the file was trained again and replaced since.
+     * A CRC-32 of what a pretrained model is (never 0; 0 for none): its metrics, lags, normaliser, network parameters,
+     * calibration scores and caps. A snapshot records it for the model file its groups started from, so that a restore
+     * can tell the file was trained again and replaced since. Not of {@link VaeModel#toBytes()}: the network's part is a
+     * zip whose entries carry the time they were written, so the same model gave another CRC two seconds later.
      */
     static long fingerprint(VaeModel m) {
         if (m == null) return 0;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        try {
-            crc.update(m.toBytes());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        java.util.function.DoubleConsumer add = v -> {
+            b.clear();
+            crc.update(b.putDouble(v).array());
+        };
+        crc.update(String.join("\n", m.metrics()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        add.accept(m.lags());
+        add.accept(m.normaliser().clip());
+        for (int j = 0; j < m.size(); j++) {
+            add.accept(m.normaliser().mean(j));
+            add.accept(m.normaliser().scale(j));
         }
+        synchronized (m.network()) {
+            for (float v : m.network().params().dup().data().asFloat()) add.accept(v);
+        }
+        for (double v : m.calibration()) add.accept(v);
+        for (double v : m.caps()) add.accept(v);
         return crc.getValue() + 1;
     }
 
@@ -836,12 +850,14 @@ public final class VaeDetector implements Detector {
         long[] changed = new long[4];
         groups.load(in, i -> {
             GroupState g = GroupState.read(i, v, shared);
-            if (replaced && g.model != null && g.model != shared) {
+            if (replaced && g.model != null) {
+                // its lagged inputs, smoothing and persist runs were the old model's: the new one starts afresh
                 g.model = shared;
                 g.setMetrics(shared.metrics());
                 g.restart();
                 g.sinceUpdate = 0;
                 g.relearnings = 0;
+                g.optionModelChanged = false;
                 changed[3]++;
             }
             if (g.model != null && g.model != shared && unusable(g.model) != null) {
@@ -870,8 +886,8 @@ public final class VaeDetector implements Detector {
                     changed[2]);
         }
         if (changed[3] > 0) {
-            LOG.info("vae: the model file differs from the one of the snapshot: {} restored groups drop the model they"
-                    + " fine-tuned and use it", changed[3]);
+            LOG.info("vae: the model file differs from the one of the snapshot: {} restored groups start from it afresh"
+                    + " (models they fine-tuned or relearnt are dropped)", changed[3]);
         }
         if (changed[0] > 0) {
             LOG.warn("vae: option 'model' changed since the snapshot: {} groups {}", changed[0],
