@@ -33,12 +33,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--tag", description = "line protocol (tags) and Prometheus (labels): skip the lines or series whose key has another value, key=value (repeatable; those without the key are kept), e.g. --tag host=web1 --tag cpu=cpu-total, --tag instance=web1:9100")
     java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
 
-    @Option(names = {"-o", "--option"}, description = "vae option name=value: hidden, latent, epochs, learningRate, lags, clip (the model); q, threshold, smooth (the threshold it reports)")
+    @Option(names = {"-o", "--option"}, description = "vae option name=value: hidden, latent, epochs, learningRate, lags, clip (the model); q, threshold, smooth (the threshold it reports); step (line protocol and Prometheus rows aligned on it)")
     List<String> optionArgs = new ArrayList<>();
 
     /** The options that change the model train writes or the threshold it reports; the others act in the agent only. */
     static final List<String> TRAIN_OPTIONS = List.of("hidden", "latent", "epochs", "learningRate", "lags", "clip", "q",
-            "threshold", "smooth");
+            "threshold", "smooth", "step");
 
     @Override
     public Integer call() throws Exception {
@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainingData.Table t;
         try {
-            t = TrainingData.read(input, tags);
+            t = TrainingData.read(input, tags, settings.stepNs());
         } catch (OutOfMemoryError e) {
             return outOfMemory("reading it", -1);
         }
@@ -74,6 +74,8 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println(input + ": warning: " + t.empty().size() + " metric(s) without a value in the file left out of the model: "
                     + String.join(", ", t.empty().subList(0, Math.min(5, t.empty().size()))) + (t.empty().size() > 5 ? ", ..." : ""));
         }
+        String unaligned = unaligned(t, settings.stepNs());
+        if (unaligned != null) System.err.println(input + ": warning: " + unaligned);
         String labelled = labelledIds(t.metrics());
         if (labelled != null) System.err.println(input + ": warning: " + labelled);
         // the whole input is trained on at once: refuse one the heap cannot hold before the network is built
@@ -97,6 +99,20 @@ final class TrainCommand implements Callable<Integer> {
      * copy (8) and the network's inputs, each row with its lags - 1 predecessors (4 bytes a value, lags times),
      * with their arrays' headers. A lower bound: the network's own copy of its inputs is off the heap.
      */
+    /**
+     * Rows that are mostly filled in: the metrics' timestamps do not coincide (Telegraf's cpu at :00 and mem at :01),
+     * so a row a distinct time holds a part of them, the rest copied from the row before, and the model's lags span
+     * fewer seconds than the task's steps. Says so, and that option step aligns them; null when under a quarter of
+     * the values are filled, or a step was given.
+     */
+    static String unaligned(TrainingData.Table t, long stepNs) {
+        if (stepNs > 0 || t.filledShare() < 0.25 || t.metrics().size() < 2) return null;
+        return String.format(Locale.ROOT, "%.0f%% of the values were filled in from the row before: the metrics' timestamps"
+                + " do not coincide (measurements gathered at different times?), so each row holds a part of them and the"
+                + " model's lags span fewer seconds than the task's steps; give -o step=<the task's step, e.g. 10s> to align"
+                + " them", 100 * t.filledShare());
+    }
+
     /**
      * A Prometheus name of several series gets its labels in its ids ({@code node_load1{instance=web1:9100,job=node}}),
      * which no Kapacitor field is named: a fleet's query_range trained one model of every host, whose windows could
@@ -188,7 +204,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer train(TrainingData.Table t, VaeSettings settings, VaeConfig c, Path tmp) throws Exception {
-        System.err.printf(Locale.ROOT, "training on %d rows x %d metrics (%s)%n", t.rows().length, t.metrics().size(), c);
+        String step = settings.stepNs() > 0 ? ", one row a step of " + java.time.Duration.ofNanos(settings.stepNs()).toString()
+                .substring(2).toLowerCase(Locale.ROOT) : "";
+        System.err.printf(Locale.ROOT, "training on %d rows x %d metrics%s (%s)%n", t.rows().length, t.metrics().size(), step, c);
         // the ids a window must match (a join's cpu.usage_user, or the field names): shown nowhere else
         System.err.println("metric ids (fields the task's windows must carry): " + ids(t.metrics()));
         long t0 = System.nanoTime();

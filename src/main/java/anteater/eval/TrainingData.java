@@ -26,7 +26,11 @@ public final class TrainingData {
      * @param empty metrics of the file without a single finite value, left out of {@code metrics}: learnt as a
      *              constant 0 they made the model flag every window once the metric reports
      */
-    public record Table(List<String> metrics, double[][] rows, List<String> empty) {
+    public record Table(List<String> metrics, double[][] rows, List<String> empty, double filledShare) {
+        /** The table without the share of filled values (read from it). */
+        public Table(List<String> metrics, double[][] rows, List<String> empty) {
+            this(metrics, rows, empty, 0);
+        }
     }
 
     /** The table of these columns, without the ones that hold no value (in {@link Table#empty()}), gaps filled. */
@@ -55,7 +59,10 @@ public final class TrainingData {
                 rows[i] = r;
             }
         }
-        return new Table(metrics, fillNaN(rows), empty);
+        long missing = 0;
+        for (double[] r : rows) for (double v : r) if (Double.isNaN(v)) missing++;
+        double cells = (double) rows.length * metrics.size();
+        return new Table(metrics, fillNaN(rows), empty, cells == 0 ? 0 : missing / cells);
     }
 
     private TrainingData() {
@@ -67,10 +74,22 @@ public final class TrainingData {
 
     /** As {@link #read(Path)}; line protocol keeps only the lines whose tags include every pair of {@code tags}. */
     public static Table read(Path p, Map<String, String> tags) throws IOException {
+        return read(p, tags, 0);
+    }
+
+    /**
+     * As {@link #read(Path, Map)}, with the rows of line protocol and Prometheus aligned on a step of {@code stepNs}
+     * (0: a row per distinct time, as before): a row per step that has a value, each metric's last value of the step
+     * (in file order), as the agent assembles a window's points. Measurements gathered at times a little apart (cpu at
+     * :00, mem at :01) are then one row, not two rows each holding half the metrics.
+     */
+    public static Table read(Path p, Map<String, String> tags, long stepNs) throws IOException {
         String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         boolean json = n.endsWith(".json") || n.endsWith(".json.gz"), csv = n.endsWith(".csv") || n.endsWith(".csv.gz");
-        if (!json && !csv) return lineProtocol(p, tags);
-        if (json) return prometheus(p, tags);
+        if (stepNs > 0 && csv) throw new IOException(p + ": option 'step' aligns the timestamps of line protocol and Prometheus"
+                + " JSON; a CSV's rows are taken as they are (one row a step)");
+        if (!json && !csv) return lineProtocol(p, tags, stepNs);
+        if (json) return prometheus(p, tags, stepNs > 0 ? Math.max(1, stepNs / 1_000_000L) : 0); // its times are in ms
         if (!tags.isEmpty()) throw new IOException(p + ": --tag selects series of line protocol (tags) and Prometheus (labels) only");
         return csv(p);
     }
@@ -81,6 +100,10 @@ public final class TrainingData {
     }
 
     static Table lineProtocol(Path p, Map<String, String> select) throws IOException {
+        return lineProtocol(p, select, 0);
+    }
+
+    static Table lineProtocol(Path p, Map<String, String> select, long stepNs) throws IOException {
         // time -> (measurement, field) -> value
         TreeMap<Long, Map<String, Double>> byTime = new TreeMap<>();
         Map<String, String[]> ids = new LinkedHashMap<>();
@@ -127,7 +150,10 @@ public final class TrainingData {
                 if (timed > 0 && untimed > 0) {
                     throw new IOException(p + ":" + ln + ": some lines have a timestamp and some do not");
                 }
-                long t = lp.time() == null ? ln : lp.time();
+                if (untimed > 0 && stepNs > 0) {
+                    throw new IOException(p + ":" + ln + ": option 'step' aligns timestamps, and this line has none");
+                }
+                long t = lp.time() == null ? ln : stepOf(lp.time(), stepNs);
                 for (Map.Entry<String, Double> f : lp.fields().entrySet()) {
                     if (!Double.isFinite(f.getValue())) continue;
                     String key = lp.measurement() + "." + f.getKey();
@@ -186,6 +212,11 @@ public final class TrainingData {
 
     /** As {@link #prometheus(Path)}; {@code select} picks series by label, as --tag picks line protocol series by tag. */
     static Table prometheus(Path p, Map<String, String> select) throws IOException {
+        return prometheus(p, select, 0);
+    }
+
+    /** As {@link #prometheus(Path, Map)}, rows aligned on a step of {@code stepMs} (0: a row per sample time). */
+    static Table prometheus(Path p, Map<String, String> select, long stepMs) throws IOException {
         JsonNode root;
         try (BufferedReader r = CsvTable.withoutBom(SmdLoader.open(p))) {
             root = new ObjectMapper().readTree(r);
@@ -239,7 +270,7 @@ public final class TrainingData {
                 if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isValueNode()) {
                     throw new IOException(p + ": series " + id + ", sample " + n + ": expected [time, \"value\"], got " + v);
                 }
-                long t = Math.round(v.get(0).asDouble() * 1000);
+                long t = stepOf(Math.round(v.get(0).asDouble() * 1000), stepMs);
                 double x;
                 try {
                     x = promValue(v.get(1).asText());
@@ -266,6 +297,11 @@ public final class TrainingData {
                 }
             }
         }
+    }
+
+    /** The start of the step that holds {@code t} (same unit), or {@code t} itself without a step. */
+    private static long stepOf(long t, long step) {
+        return step > 0 ? Math.floorDiv(t, step) * step : t;
     }
 
     private static double[][] rowsOf(TreeMap<Long, Map<String, Double>> byTime, List<String> keys) {
