@@ -63,21 +63,21 @@ final class TrainCommand implements Callable<Integer> {
             return outOfMemory("reading it", -1);
         }
         if (t.rows().length < 10) {
-            System.err.println(input + ": " + t.rows().length + " rows; training needs at least 10");
+            System.err.println("anteater train: " + input + ": " + t.rows().length + (t.rows().length == 1 ? " row" : " rows") + "; training needs at least 10");
             return 2;
         }
         if (t.metrics().isEmpty()) {
-            System.err.println(input + ": no numeric metric in the file (string and boolean fields and time columns are not metrics)");
+            System.err.println("anteater train: " + input + ": no numeric metric in the file (string and boolean fields and time columns are not metrics)");
             return 2;
         }
         if (!t.empty().isEmpty()) {
-            System.err.println(input + ": warning: " + t.empty().size() + " metric(s) without a value in the file left out of the model: "
+            System.err.println("anteater train: " + input + ": warning: " + t.empty().size() + " metric(s) without a value in the file left out of the model: "
                     + String.join(", ", t.empty().subList(0, Math.min(5, t.empty().size()))) + (t.empty().size() > 5 ? ", ..." : ""));
         }
         String unaligned = unaligned(t, settings.stepNs());
-        if (unaligned != null) System.err.println(input + ": warning: " + unaligned);
+        if (unaligned != null) System.err.println("anteater train: " + input + ": warning: " + unaligned);
         String labelled = labelledIds(t.metrics());
-        if (labelled != null) System.err.println(input + ": warning: " + labelled);
+        if (labelled != null) System.err.println("anteater train: " + input + ": warning: " + labelled);
         // the whole input is trained on at once: refuse one the heap cannot hold before the network is built
         long need = trainingBytes(t.rows().length, t.metrics().size(), c.lags());
         if (need > Runtime.getRuntime().maxMemory()) {
@@ -222,12 +222,12 @@ final class TrainCommand implements Callable<Integer> {
         Threshold thr = settings.threshold();
         double[] calibration = m.calibrationSorted(settings.smooth());
         if (calibration.length == 0 || !Double.isFinite(calibration[calibration.length - 1])) {
-            System.err.println(input + ": training gave no finite scores (loss not finite?); no model written");
+            System.err.println("anteater train: " + input + ": training gave no finite scores (loss not finite?); no model written");
             return 1;
         }
         double threshold = thr.of(calibration, anteater.detect.vae.VaeDetector.thresholdFloor(m)); // as the agent fixes it
         String few = thr.fewScores(calibration);
-        if (few != null) System.err.println(input + ": warning: " + few);
+        if (few != null) System.err.println("anteater train: " + input + ": warning: " + few);
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             OutputStream os = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch));
@@ -236,8 +236,8 @@ final class TrainCommand implements Callable<Integer> {
             ch.force(true); // on disk before the rename makes it the model
         }
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        System.err.printf(Locale.ROOT, "trained in %.1f s (%d epochs, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
-                secs, epochs[0], secs / Math.max(1, epochs[0]), threshold, thr.method(), thr.q(), out,
+        System.err.printf(Locale.ROOT, "trained in %.1f s (%d epoch%s, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
+                secs, epochs[0], epochs[0] == 1 ? "" : "s", secs / Math.max(1, epochs[0]), threshold, thr.method(), thr.q(), out,
                 Files.size(out));
         return 0;
     }
