@@ -103,10 +103,11 @@ final class TrainCommand implements Callable<Integer> {
      * Rows that are mostly filled in: the metrics' timestamps do not coincide (Telegraf's cpu at :00 and mem at :01),
      * so a row a distinct time holds a part of them, the rest copied from the row before, and the model's lags span
      * fewer seconds than the task's steps. Says so, and that option step aligns them; null when under a quarter of
-     * the values are filled, or a step was given.
+     * the values are filled, or a step was given, or the rows are not of timestamps (a CSV, lines without timestamps:
+     * their gaps are the file's, and option step is refused for them).
      */
     static String unaligned(TrainingData.Table t, long stepNs) {
-        if (stepNs > 0 || t.filledShare() < 0.25 || t.metrics().size() < 2) return null;
+        if (stepNs > 0 || !t.timed() || t.filledShare() < 0.25 || t.metrics().size() < 2) return null;
         return String.format(Locale.ROOT, "%.0f%% of the values were filled in from the row before: the metrics' timestamps"
                 + " do not coincide (measurements gathered at different times?), so each row holds a part of them and the"
                 + " model's lags span fewer seconds than the task's steps; give -o step=<the task's step, e.g. 10s> to align"

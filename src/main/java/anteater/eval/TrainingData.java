@@ -26,15 +26,24 @@ public final class TrainingData {
      * @param empty metrics of the file without a single finite value, left out of {@code metrics}: learnt as a
      *              constant 0 they made the model flag every window once the metric reports
      */
-    public record Table(List<String> metrics, double[][] rows, List<String> empty, double filledShare) {
+    public record Table(List<String> metrics, double[][] rows, List<String> empty, double filledShare, boolean timed) {
         /** The table without the share of filled values (read from it). */
         public Table(List<String> metrics, double[][] rows, List<String> empty) {
-            this(metrics, rows, empty, 0);
+            this(metrics, rows, empty, 0, false);
         }
     }
 
     /** The table of these columns, without the ones that hold no value (in {@link Table#empty()}), gaps filled. */
     static Table table(List<String> names, double[][] rows) {
+        return table(names, rows, false);
+    }
+
+    /**
+     * As {@link #table(List, double[][])}; {@code timed}: the rows are the distinct timestamps of the input's points (line
+     * protocol with timestamps, Prometheus), which option step can align, not rows as the file has them (a CSV, lines
+     * without timestamps).
+     */
+    static Table table(List<String> names, double[][] rows, boolean timed) {
         List<String> metrics = new ArrayList<>(), empty = new ArrayList<>();
         List<Integer> keep = new ArrayList<>();
         for (int j = 0; j < names.size(); j++) {
@@ -62,7 +71,7 @@ public final class TrainingData {
         long missing = 0;
         for (double[] r : rows) for (double v : r) if (Double.isNaN(v)) missing++;
         double cells = (double) rows.length * metrics.size();
-        return new Table(metrics, fillNaN(rows), empty, cells == 0 ? 0 : missing / cells);
+        return new Table(metrics, fillNaN(rows), empty, cells == 0 ? 0 : missing / cells, timed);
     }
 
     private TrainingData() {
@@ -168,7 +177,7 @@ public final class TrainingData {
         List<String> keys = new ArrayList<>(ids.keySet());
         List<String> metrics = new ArrayList<>();
         for (String k : keys) metrics.add(qualify ? k : ids.get(k)[1]);
-        return table(metrics, rowsOf(byTime, keys));
+        return table(metrics, rowsOf(byTime, keys), timed > 0);
     }
 
     /** The --tag that picks the first of two series of a measurement: a tag whose value tells them apart. */
@@ -280,7 +289,7 @@ public final class TrainingData {
                 if (Double.isFinite(x)) byTime.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(id, x);
             }
         }
-        return table(keys, rowsOf(byTime, keys));
+        return table(keys, rowsOf(byTime, keys), true);
     }
 
     /** A Prometheus sample value: a number, NaN, or +Inf / -Inf (non-finite ones are missing). */

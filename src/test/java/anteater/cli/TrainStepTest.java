@@ -57,6 +57,22 @@ class TrainStepTest {
     }
 
     @Test
+    void noStepIsSuggestedForInputsThatRefuseIt(@TempDir Path dir) throws IOException {
+        // a CSV with gaps, lines without timestamps: their rows are taken as they are, and option step is refused for
+        // them, so a warning that tells to give it sends the operator to an error
+        StringBuilder csv = new StringBuilder("a,b\n"), untimed = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            csv.append(i % 2 == 0 ? i + "," : "," + i).append('\n');
+            untimed.append("cpu usage_user=").append(i).append("\nmem used_percent=").append(i).append('\n');
+        }
+        Path c = dir.resolve("gaps.csv"), u = dir.resolve("untimed.lp");
+        Files.writeString(c, csv.toString());
+        Files.writeString(u, untimed.toString());
+        assertNull(TrainCommand.unaligned(TrainingData.read(c, Map.of(), 0), 0));
+        assertNull(TrainCommand.unaligned(TrainingData.read(u, Map.of(), 0), 0));
+    }
+
+    @Test
     void prometheusSamplesAreAlignedToo(@TempDir Path dir) throws IOException {
         StringBuilder b = new StringBuilder("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
         for (int s = 0; s < 2; s++) {
