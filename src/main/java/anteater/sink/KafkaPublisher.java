@@ -319,7 +319,11 @@ final class KafkaPublisher extends QueuedPublisher {
                     }
                     return;
                 }
-                if (Thread.currentThread() == me) failedInline[0] = true;
+                if (Thread.currentThread() == me) {
+                    failedInline[0] = true;
+                    // also when the close began while it waited: the next send would block as long
+                    bufferFull[0] = ex instanceof BufferExhaustedException;
+                }
                 if (Thread.currentThread() == me && ex instanceof org.apache.kafka.common.errors.TimeoutException
                         && !closing()) {
                     // called back inside send(): metadata or buffer space did not come within max.block.ms (the
@@ -327,7 +331,6 @@ final class KafkaPublisher extends QueuedPublisher {
                     // topic does not exist
                     stalled[0] = true;
                     stallMessage[0] = ex.getMessage();
-                    bufferFull[0] = ex instanceof BufferExhaustedException;
                 } else if (ex instanceof RetriableException && !closing()) {
                     warnRateLimited(lastFailWarnNs, "delivery timed out, queueing the event again: " + ex.getMessage());
                     requeue(m);

@@ -34,6 +34,7 @@ class KafkaCloseWhileBlockedTest {
         final AtomicInteger sendsWhileClosing = new AtomicInteger();
         final AtomicBoolean closedInterrupted = new AtomicBoolean();
         final AtomicBoolean closeCalled = new AtomicBoolean();
+        final AtomicInteger sends = new AtomicInteger();
 
         FullBufferProducer() {
             super(true, new StringSerializer(), new StringSerializer());
@@ -42,6 +43,7 @@ class KafkaCloseWhileBlockedTest {
         @Override
         public Future<RecordMetadata> send(ProducerRecord<String, String> r, Callback cb) {
             if (closing.get()) sendsWhileClosing.incrementAndGet();
+            sends.incrementAndGet();
             try {
                 Thread.sleep(MAX_BLOCK_MS);
             } catch (InterruptedException e) {
@@ -76,6 +78,23 @@ class KafkaCloseWhileBlockedTest {
         assertEquals(0, producer.sendsWhileClosing.get(), "a send that blocks for " + MAX_BLOCK_MS
                 + " ms started with 1 s left before the close deadline");
         assertTrue(producer.closeCalled.get(), "the client is closed");
+        assertFalse(producer.closedInterrupted.get(), "the client is closed on an interrupted thread");
+        assertEquals(5, p.produced() + p.failed() + p.dropped(), "every event accounted for: " + p.summary());
+    }
+
+    @Test
+    void aSendBlockedWhenTheCloseBeginsStillTellsTheBufferIsFull() throws Exception {
+        // the close begins while a send waits for buffer space: that send ends with the buffer still full, during the
+        // close, and the next one must not be started (it blocks as long, past the deadline)
+        FullBufferProducer producer = new FullBufferProducer();
+        KafkaPublisher p = new KafkaPublisher("kafka test", 100, () -> producer, KafkaPublisher.ACK_GRACE_NS, MAX_BLOCK_MS);
+        for (int i = 0; i < 5; i++) p.publish("anomalies", "k" + i, "{}");
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (producer.sends.get() == 0 && System.nanoTime() < until) Thread.sleep(5); // the first send blocks
+        producer.closing.set(true);
+        p.close(Duration.ofMillis(MAX_BLOCK_MS + 1_000));
+        assertEquals(0, producer.sendsWhileClosing.get(), "a send that blocks for " + MAX_BLOCK_MS
+                + " ms started after one had just blocked as long, during the close");
         assertFalse(producer.closedInterrupted.get(), "the client is closed on an interrupted thread");
         assertEquals(5, p.produced() + p.failed() + p.dropped(), "every event accounted for: " + p.summary());
     }
