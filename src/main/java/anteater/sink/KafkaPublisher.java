@@ -240,6 +240,20 @@ final class KafkaPublisher extends QueuedPublisher {
                 : "broker not reachable (down, or a wrong address)") + detail;
     }
 
+    /**
+     * During the close, a send of {@code topic} waited max.block.ms for metadata (it began before the close, or the
+     * topic is new): its topic's next events are set aside, not sent, since each send would wait as long, past the
+     * deadline; they are counted as undelivered at the end.
+     */
+    private void holdBack(String topic, long responsesBefore) {
+        Parked p = parked.get(topic);
+        if (p == null) {
+            p = new Parked();
+            parked.put(topic, p);
+        }
+        p.reason = stallReason(topic, responsesBefore, null);
+    }
+
     private void park(Parked p, Msg m) {
         if (!hasRoom()) {
             dropAccepted("the queue and the events waiting for topic " + m.topic() + " are full");
@@ -305,6 +319,7 @@ final class KafkaPublisher extends QueuedPublisher {
         boolean[] failedInline = {false};
         String[] stallMessage = {null};
         boolean[] bufferFull = {false};
+        boolean[] noMetadata = {false};
         long responsesBefore = responses.getAsLong();
         acks.sent(System.nanoTime());
         boolean handedOver = false; // send() returned: the callback reports the outcome to the watch
@@ -323,6 +338,7 @@ final class KafkaPublisher extends QueuedPublisher {
                     failedInline[0] = true;
                     // also when the close began while it waited: the next send would block as long
                     bufferFull[0] = ex instanceof BufferExhaustedException;
+                    noMetadata[0] = ex instanceof org.apache.kafka.common.errors.TimeoutException && !bufferFull[0];
                 }
                 if (Thread.currentThread() == me && ex instanceof org.apache.kafka.common.errors.TimeoutException
                         && !closing()) {
@@ -341,6 +357,7 @@ final class KafkaPublisher extends QueuedPublisher {
             });
             handedOver = true;
             clientBlocks = bufferFull[0];
+            if (noMetadata[0] && !stalled[0] && closing()) holdBack(m.topic(), responsesBefore);
             if (stalled[0]) {
                 lastStall = stallReason(m.topic(), responsesBefore, stallMessage[0]);
                 return Sent.STALLED;
@@ -349,6 +366,7 @@ final class KafkaPublisher extends QueuedPublisher {
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             clientBlocks = e instanceof BufferExhaustedException;
             if (closing()) {
+                if (!clientBlocks) holdBack(m.topic(), responsesBefore);
                 fail(1);
                 return Sent.FAILED_CLOSING;
             }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class KafkaCloseWhileBlockedTest {
     static final long MAX_BLOCK_MS = 4_000;
 
     /** As KafkaProducer.send() with its buffer full: waits max.block.ms, then the callback inside send(). */
-    static final class FullBufferProducer extends MockProducer<String, String> {
+    static class FullBufferProducer extends MockProducer<String, String> {
         final AtomicBoolean closing = new AtomicBoolean();
         final AtomicInteger sendsWhileClosing = new AtomicInteger();
         final AtomicBoolean closedInterrupted = new AtomicBoolean();
@@ -49,10 +50,15 @@ class KafkaCloseWhileBlockedTest {
             } catch (InterruptedException e) {
                 throw new InterruptException(e);
             }
-            BufferExhaustedException e = new BufferExhaustedException("Failed to allocate 16384 bytes within the "
-                    + "configured max blocking time " + MAX_BLOCK_MS + " ms.");
+            RuntimeException e = blocked(r);
             cb.onCompletion(null, e);
             return CompletableFuture.failedFuture(e);
+        }
+
+        /** What a send gets after waiting max.block.ms. */
+        RuntimeException blocked(ProducerRecord<String, String> r) {
+            return new BufferExhaustedException("Failed to allocate 16384 bytes within the configured max blocking time "
+                    + MAX_BLOCK_MS + " ms.");
         }
 
         @Override
@@ -61,6 +67,14 @@ class KafkaCloseWhileBlockedTest {
             // KafkaProducer.close() joins its network thread: interrupted, it logs an ERROR and gives up the join
             closedInterrupted.set(Thread.currentThread().isInterrupted());
             super.close(timeout);
+        }
+    }
+
+    /** As KafkaProducer.send() to a topic without metadata (a broker frozen or away since the start): the same wait. */
+    static final class NoMetadataProducer extends FullBufferProducer {
+        @Override
+        RuntimeException blocked(ProducerRecord<String, String> r) {
+            return new TimeoutException("Topic " + r.topic() + " not present in metadata after " + MAX_BLOCK_MS + " ms.");
         }
     }
 
@@ -86,7 +100,16 @@ class KafkaCloseWhileBlockedTest {
     void aSendBlockedWhenTheCloseBeginsStillTellsTheBufferIsFull() throws Exception {
         // the close begins while a send waits for buffer space: that send ends with the buffer still full, during the
         // close, and the next one must not be started (it blocks as long, past the deadline)
-        FullBufferProducer producer = new FullBufferProducer();
+        closeDuringABlockedSend(new FullBufferProducer());
+    }
+
+    @Test
+    void aSendBlockedOnMetadataWhenTheCloseBeginsHoldsBackItsTopic() throws Exception {
+        // the same with no metadata for the topic: its next event's send would wait as long
+        closeDuringABlockedSend(new NoMetadataProducer());
+    }
+
+    private static void closeDuringABlockedSend(FullBufferProducer producer) throws Exception {
         KafkaPublisher p = new KafkaPublisher("kafka test", 100, () -> producer, KafkaPublisher.ACK_GRACE_NS, MAX_BLOCK_MS);
         for (int i = 0; i < 5; i++) p.publish("anomalies", "k" + i, "{}");
         long until = System.nanoTime() + 30_000_000_000L;
