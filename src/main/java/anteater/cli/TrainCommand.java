@@ -95,11 +95,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The heap the training takes besides the rows it was given: the rows read (8 bytes a value), their normalised
-     * copy (8) and the network's inputs, each row with its lags - 1 predecessors (4 bytes a value, lags times),
-     * with their arrays' headers. A lower bound: the network's own copy of its inputs is off the heap.
-     */
-    /**
      * Rows that are mostly filled in: the metrics' timestamps do not coincide (Telegraf's cpu at :00 and mem at :01),
      * so a row a distinct time holds a part of them, the rest copied from the row before, and the model's lags span
      * fewer seconds than the task's steps. Says so, and that option step aligns them; null when under a quarter of
@@ -147,6 +142,11 @@ final class TrainCommand implements Callable<Integer> {
         return String.join(", ", metrics.subList(0, n)) + (n < metrics.size() ? ", ... (" + (metrics.size() - n) + " more)" : "");
     }
 
+    /**
+     * The heap the training takes besides the rows it was given: the rows read (8 bytes a value), their normalised
+     * copy (8) and the network's inputs, each row with its lags - 1 predecessors (4 bytes a value, lags times),
+     * with their arrays' headers. A lower bound: the network's own copy of its inputs is off the heap.
+     */
     static long trainingBytes(long rows, long metrics, int lags) {
         return rows * (metrics * (16L + 4L * lags) + 3 * 24L);
     }
