@@ -117,6 +117,8 @@ public final class VaeDetector implements Detector {
     long bufferBudget = Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4 / Double.BYTES);
     /** The share last logged by {@link #groupRows} (values per buffer; none yet: the maximum). */
     private long loggedShare = Long.MAX_VALUE;
+    /** The share at the last {@link #trimBuffers} (values per buffer; none yet: the maximum). */
+    private long trimmedShare = Long.MAX_VALUE;
     private StepListener listener;
 
     public VaeDetector(VaeConfig config, Threshold threshold, double smooth, double ratio, int warmup, int updateInterval,
@@ -365,13 +367,18 @@ public final class VaeDetector implements Detector {
     int groupRows(int width) {
         int max = maxRows(width);
         int rows = shareRows(width);
-        if (rows >= max) return max;
-        // the first cut, then each halving of the values a buffer may hold (the same for every width, so groups of
-        // several widths log the same few lines): a few lines however many groups come
+        // each halving of the values a buffer may hold (the same for every width) cuts every group's buffers, also
+        // when the group asking is not cut itself (a narrow one): a wide group that stopped sending is cut too
         long values = bufferBudget / (2L * Math.max(1, groups.size()));
+        if (values <= trimmedShare / 2) {
+            trimmedShare = values;
+            trimBuffers();
+        }
+        if (rows >= max) return max;
+        // the first cut, then each halving, logged (so groups of several widths log the same few lines): a few lines
+        // however many groups come
         if (values <= loggedShare / 2) {
             loggedShare = values;
-            trimBuffers();
             // a buffer below the rows a fine-tuning (or relearning) needs never starts one: say so, or they stop unsaid
             boolean starved = rows < MIN_FINE_TUNE_ROWS && (updateInterval > 0 || relearn > 0);
             LOG.warn("vae: the rows kept for training ({} MB, a quarter of the heap) are shared by {} groups: each keeps"

@@ -75,6 +75,29 @@ class VaeBufferBudgetTest {
         assertTrue(log.contains("shared by 2 groups: each keeps at most " + 75 * Synthetic.D + " rows of 1 metrics"), log);
     }
 
+    /**
+     * A wide group that stopped sending, while only narrow groups (not cut themselves) send: the cut came only when a
+     * group that is cut asked for rows, so the wide group kept its rows above the share (a review finding).
+     */
+    @Test
+    void anIdleWideGroupIsCutWhenOnlyUncutNarrowGroupsSend() throws Exception {
+        VaeDetector d = VaeDetector.create(VaeDetectorTest.onlineOptions(1000, 0));
+        d.bufferBudget = 2L * 2 * VaeDetector.MAX_BUFFER; // 2 groups: 20,000 values a buffer, a 1-metric group's maximum
+        double[][] x = Synthetic.rows(2000, 3);
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            List<Verdict> out = new ArrayList<>();
+            for (int w = 0; w < 300; w++) d.process(VaeQueueFullTest.window("wide", w, x), out); // 6,000 rows of 6
+            assertEquals(6000, d.bufferedRows("host=wide"));
+            d.process(narrow("thin", 300, x), out); // 2 groups: the wide one's share is 20,000 / 6 = 3,333 rows
+            assertEquals(20_000 / Synthetic.D, d.bufferedRows("host=wide"));
+        } finally {
+            System.setErr(err);
+            d.close();
+        }
+    }
+
     static anteater.detect.Window narrow(String host, int w, double[][] x) {
         anteater.detect.Window win = new anteater.detect.Window("node", "host=" + host, java.util.Map.of("host", host), false, 20);
         long t = 0;
