@@ -745,7 +745,7 @@ public final class VaeDetector implements Detector {
             // every metric of the other measurements, a line each per group
             List<String> names = new ArrayList<>();
             for (int j : fresh) names.add(m.metrics().get(j));
-            String lacking = lackingMeasurements(names, w);
+            String lacking = lackingMeasurements(m.metrics(), names, w);
             LOG.warn("vae group {}: {} of the model's {} metrics have no value in this window ({}){}", key, fresh.size(),
                     m.size(), sample(names), lacking.isEmpty()
                             ? "; their last values (or training means) stand in until they report again (counted in imputed; logged once)"
@@ -756,9 +756,21 @@ public final class VaeDetector implements Detector {
 
     /**
      * The measurements of {@code <measurement>.<field>} ids of which the window has no field at all (neither as
-     * {@code field} of a window of that name nor as a joined {@code measurement.field}), comma-separated.
+     * {@code field} of a window of that name nor as a joined {@code measurement.field}), comma-separated. Only for a
+     * model of several measurements (every id dotted, two prefixes at least, the window named after one of them:
+     * ids as train qualifies them, windows as Kapacitor names a join): in a model of one measurement, a field named
+     * {@code requests.count} is not of a measurement {@code requests}.
      */
-    static String lackingMeasurements(List<String> ids, Window w) {
+    static String lackingMeasurements(List<String> modelIds, List<String> ids, Window w) {
+        java.util.Set<String> prefixes = new java.util.HashSet<>();
+        for (String id : modelIds) {
+            int dot = id.indexOf('.');
+            if (dot <= 0) return "";
+            prefixes.add(id.substring(0, dot));
+        }
+        // a joined window, or one of the model's measurements alone, is named after one of them; a window of
+        // statsd's requests.count and latency.p99 fields is named statsd
+        if (prefixes.size() < 2 || !prefixes.contains(w.name())) return "";
         java.util.LinkedHashSet<String> lacking = new java.util.LinkedHashSet<>();
         for (String id : ids) {
             int dot = id.indexOf('.');

@@ -141,6 +141,21 @@ class ModelMismatchLogTest {
         d.close();
     }
 
+    /** Dotted field names of one measurement (statsd's requests.count) are not measurements to join. */
+    @Test
+    void dottedFieldsOfOneMeasurementAreNotTakenForMeasurements() {
+        Window w = new Window("statsd", "", Map.of(), false, 1);
+        w.notePoint(0);
+        w.add("latency.p99", 0, 1.0);
+        List<String> model = List.of("requests.count", "requests.errors", "latency.p99");
+        assertEquals("", VaeDetector.lackingMeasurements(model, List.of("requests.count", "requests.errors"), w));
+        List<String> joined = List.of("cpu.usage_user", "mem.used_percent", "disk.free");
+        Window cpu = new Window("cpu", "", Map.of(), false, 1);
+        cpu.notePoint(0);
+        cpu.add("usage_user", 0, 1.0);
+        assertEquals("mem, disk", VaeDetector.lackingMeasurements(joined, List.of("mem.used_percent", "disk.free"), cpu));
+    }
+
     @Test
     void optionFieldIsSaidToBeUnused() throws Exception {
         // .detector('vae').field('cpu') modelled every field without a word
