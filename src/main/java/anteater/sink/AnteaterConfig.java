@@ -194,6 +194,12 @@ public final class AnteaterConfig {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnteaterConfig.class);
     /** Keys other readers take from these sections (RCA: Arangodb.timeout, protocol). */
     private static final Map<String, java.util.List<String>> EXTRA_KEYS = Map.of("Arangodb", java.util.List.of("timeout", "protocol"));
+    /**
+     * Keys of gala-anteater's own configuration (older versions) that this agent has no use for: not typos, so not
+     * warned about as one; logged once at info.
+     */
+    private static final Map<String, java.util.List<String>> GALA_ONLY_KEYS = Map.of("Kafka",
+            java.util.List.of("model_group_id", "meta_group_id", "meta_entity_name"));
 
     /**
      * Unknown keys stay allowed (gala-anteater's own file has sections and keys this agent does not read), but a key
@@ -210,7 +216,9 @@ public final class AnteaterConfig {
         known.addAll(EXTRA_KEYS.getOrDefault(name, java.util.List.of()));
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!known.contains(k)) {
+            if (GALA_ONLY_KEYS.getOrDefault(name, java.util.List.of()).stream().anyMatch(k::equalsIgnoreCase)) {
+                LOG.info("{}: {}.{} is a key of gala-anteater's configuration that anteater does not use", describeSource(), name, k);
+            } else if (!known.contains(k)) {
                 LOG.warn("{}: {}.{} is not a key of section {} and is ignored; its keys: {}", describeSource(), name, k,
                         name, String.join(", ", new java.util.ArrayList<>(known)));
             }

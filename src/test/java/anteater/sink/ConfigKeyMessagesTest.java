@@ -73,4 +73,22 @@ class ConfigKeyMessagesTest {
                 "known keys (also RCA's Arangodb.timeout) and other sections are not reported: " + log);
         assertFalse(log.contains("s3cret"), log);
     }
+
+    /** Older gala-anteater files carry Kafka keys this agent has no use for: said once, not taken for a typo. */
+    @Test
+    void galaAnteatersOwnKafkaKeysAreNotTakenForTypos() throws Exception {
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            AnteaterConfig.parse(Path.of("/etc/gala-anteater.yaml"),
+                    "Kafka: {server: 'k1', port: '9092', model_group_id: gala_anteater_1, meta_group_id: gala_anteater_2,"
+                            + " meta_entity_name: observe_entity}\n");
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString(StandardCharsets.UTF_8);
+        assertFalse(log.contains("is not a key of section"), log);
+        assertTrue(log.contains("Kafka.model_group_id is a key of gala-anteater's configuration that anteater does not use"), log);
+    }
 }
