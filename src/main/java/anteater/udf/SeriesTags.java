@@ -46,8 +46,9 @@ final class SeriesTags {
             return;
         }
         if (!tags.equals(first)) {
-            tag = firstDifferent(first, tags);
-            difference = describe(first, tags);
+            java.util.List<String> d = differing(first, tags);
+            tag = d.get(0);
+            difference = describe(first, tags, d);
         }
     }
 
@@ -66,11 +67,6 @@ final class SeriesTags {
         tag = null;
     }
 
-    private static String firstDifferent(Map<String, String> a, Map<String, String> b) {
-        for (String k : differing(a, b)) return k;
-        return null;
-    }
-
     /** The tags whose values differ between {@code a} and {@code b} (absent counts as a value), by name. */
     private static java.util.List<String> differing(Map<String, String> a, Map<String, String> b) {
         TreeSet<String> keys = new TreeSet<>(a.keySet());
@@ -82,7 +78,10 @@ final class SeriesTags {
 
     /** The first tag (by name) whose value differs, with both values, and how many others differ. */
     static String describe(Map<String, String> a, Map<String, String> b) {
-        java.util.List<String> d = differing(a, b);
+        return describe(a, b, differing(a, b));
+    }
+
+    private static String describe(Map<String, String> a, Map<String, String> b, java.util.List<String> d) {
         String key = d.get(0);
         String s = key + ": " + quoted(a.get(key)) + ", " + quoted(b.get(key));
         int others = d.size() - 1;

@@ -834,7 +834,7 @@ public final class VaeDetector implements Detector {
             add.accept(m.normaliser().scale(j));
         }
         synchronized (m.network()) {
-            for (float v : m.network().params().dup().data().asFloat()) add.accept(v);
+            for (float v : m.network().params().toFloatVector()) add.accept(v);
         }
         for (double v : m.calibration()) add.accept(v);
         for (double v : m.caps()) add.accept(v);
