@@ -33,6 +33,14 @@ public interface Detector {
         return true;
     }
 
+    /**
+     * A detector of the same options with empty state, for a restore or a reset: by default made from the options
+     * again; a detector holding what is costly to make again (a model read from a file) passes it on.
+     */
+    default Detector emptyCopy(Options options) throws OptionException {
+        return Detectors.create(options);
+    }
+
     /** Releases background work; called once at the end of the task. */
     default void close() {
     }

@@ -156,7 +156,7 @@ public final class AnomalyHandler implements Handler {
                 return startEmpty("snapshot is from detector '" + s.detector() + "' but this task now uses '"
                         + options.detector() + "'; its state does not apply");
             }
-            Detector fresh = Detectors.create(options);
+            Detector fresh = detector.emptyCopy(options);
             if (!s.fingerprint().equals(options.canonical())) {
                 LOG.warn("restore: options changed since the snapshot (was: {}); {}", s.fingerprint(), fresh.keptAcrossChangedOptions());
             }
@@ -216,7 +216,7 @@ public final class AnomalyHandler implements Handler {
 
     /** Empty state: a fresh detector of the task's options in place of the current one. */
     private void resetDetector() throws OptionException {
-        Detector fresh = Detectors.create(options);
+        Detector fresh = detector.emptyCopy(options);
         detector.close();
         detector = fresh;
     }

@@ -136,10 +136,6 @@ public final class VaeDetector implements Detector {
         this.sharedThreshold = pretrained == null ? Double.POSITIVE_INFINITY : thresholdOf(pretrained);
         // a dropped group's training would hold the one training thread (and its rows) for a model nobody installs
         this.groups = new GroupTable<>(maxGroups, "vae", this::dropped);
-        if (pretrained != null) {
-            LOG.info("vae: model with {} metrics ({}), threshold {} ({})", pretrained.size(), sample(pretrained.metrics()),
-                    fmt(sharedThreshold), threshold.method());
-        }
     }
 
     /**
@@ -165,6 +161,19 @@ public final class VaeDetector implements Detector {
 
     /** A detector of the options; {@code model}, when not null, is used instead of the option 'model'. */
     public static VaeDetector create(Options o, VaeModel model) throws OptionException {
+        return create(o, model, true);
+    }
+
+    /**
+     * The same options and pretrained model with empty state, for a restore or a reset: the model file is not read
+     * again (it was read at init, milliseconds before Kapacitor's restore) and init's log lines are not repeated.
+     */
+    @Override
+    public Detector emptyCopy(Options o) throws OptionException {
+        return create(o, shared, false);
+    }
+
+    private static VaeDetector create(Options o, VaeModel model, boolean log) throws OptionException {
         VaeSettings s = VaeSettings.of(o);
         NdThreads.configure();
         String path = o.getString("model");
@@ -184,6 +193,11 @@ public final class VaeDetector implements Detector {
         det.persist = s.persist();
         det.relearn = s.relearn();
         det.trainThreads = s.trainThreads();
+        if (!log) return det;
+        if (model != null) {
+            LOG.info("vae: model with {} metrics ({}), threshold {} ({})", model.size(), sample(model.metrics()),
+                    fmt(det.sharedThreshold), det.threshold.method());
+        }
         if (o.has("field")) {
             // it was silently ignored: a task naming its fields got a model of every numeric field all the same
             LOG.warn("vae: option 'field' ({}) is not used: the VAE models every numeric field of a group{}; keep only some"
