@@ -10,11 +10,19 @@ import java.util.TreeSet;
  * times alone miss: Kapacitor keeps each point's own tags in a window, so a stream task without {@code .groupBy()} over
  * a fleet hands windows whose points carry host=a and host=b, whether or not the hosts' timestamps coincide. The read
  * loop decodes such a window's points in full (tags included) instead of on its fast path; after {@link #WINDOWS}
- * windows of a group, or once a difference is seen, the group goes back to the fast path.
+ * windows of a group it goes back to the fast path but for one window in {@link #RECHECK}, and once a difference is
+ * seen, for good.
  */
 final class SeriesTags {
     /** Windows of a group whose points are compared: a script's grouping shows in its first windows. */
     static final int WINDOWS = 3;
+    /**
+     * After its first windows, every this many windows of a group are compared too: a host that starts sending to a
+     * task without {@code .groupBy()} later (a machine joining the fleet) shows only then. 1 % of windows decoded in full.
+     */
+    static final int RECHECK = 100;
+    /** A group found mixed: said once, never watched again. */
+    private static final int DONE = -1;
     /** Groups remembered per connection (about 100 bytes each); groups beyond it are not watched. */
     static final int MAX_GROUPS = 10_000;
 
@@ -31,9 +39,9 @@ final class SeriesTags {
         Integer seen = watched.get(groupKey);
         if (seen == null && watched.size() >= MAX_GROUPS) return watching = false;
         int n = seen == null ? 0 : seen;
-        if (n >= WINDOWS) return watching = false;
-        watched.put(groupKey, n + 1);
-        return watching = true;
+        if (n == DONE) return watching = false;
+        watched.put(groupKey, n == Integer.MAX_VALUE ? WINDOWS : n + 1);
+        return watching = n < WINDOWS || n % RECHECK == 0;
     }
 
     boolean watching() { return watching; }
@@ -59,7 +67,7 @@ final class SeriesTags {
     void end(String groupKey, anteater.detect.Window w) {
         if (difference != null) {
             w.noteMixedTags(tag, difference);
-            watched.put(groupKey, WINDOWS);
+            watched.put(groupKey, DONE);
         }
         watching = false;
         first = null;

@@ -98,6 +98,20 @@ class MixedTagsLogTest {
         }
         assertFalse(t.begin("g"));
         assertTrue(t.begin("h"), "another group is watched");
+        for (int i = SeriesTags.WINDOWS + 1; i < SeriesTags.RECHECK; i++) assertFalse(t.begin("g"), "window " + i);
+        assertTrue(t.begin("g"), "one window in " + SeriesTags.RECHECK + " is watched again");
+        t.end("g", new anteater.detect.Window("cpu", "g", Map.of(), false, 0));
+        assertFalse(t.begin("g"));
+    }
+
+    @Test
+    void aHostJoiningLaterIsSeenAtTheNextRecheck(@TempDir Path dir) throws Exception {
+        // one host for the first windows, then a second machine starts sending to the task without .groupBy()
+        List<Udf.Request> data = windows(SeriesTags.WINDOWS + 5, "web-1");
+        data.addAll(windows(SeriesTags.RECHECK, "web-1", "web-2"));
+        String log = run(dir, data);
+        assertTrue(log.contains("its points carry different values of tag host: 'web-1', 'web-2'"), log);
+        assertEquals(log.indexOf("different values of tag"), log.lastIndexOf("different values of tag"), "once: " + log);
     }
 
     @Test
