@@ -76,8 +76,17 @@ public final class ArangoTopology implements Topology {
     /** Milliseconds now (tests move it). */
     java.util.function.LongSupplier clock = System::currentTimeMillis;
 
-    private final ArangoDB arango;
-    private final ArangoDatabase db;
+    /** Makes a client of the configuration: again after a call outran its deadline (the old one is shut down). */
+    private final java.util.function.Supplier<ArangoDB> connect;
+    private final String dbName;
+    private ArangoDB arango;
+    private ArangoDatabase db;
+    /**
+     * Runs each call of the driver, so that the whole answer has a deadline: the driver's timeout is the longest
+     * silence, and a server sending a byte now and then (overloaded, a degraded link) kept a lookup for as long as it
+     * trickled (100 bytes at 300 ms: 30 s for a 1 s timeout), the RCA thread with it.
+     */
+    private java.util.concurrent.ExecutorService caller;
     private final String describe;
     private final long toleranceMs;
     /** Arangodb.timeout: how long one request may wait for the server's answer. */
@@ -110,16 +119,21 @@ public final class ArangoTopology implements Topology {
         }
         boolean tls = "https".equals(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : 8529;
-        ArangoDB.Builder b = new ArangoDB.Builder()
-                .host(uri.getHost(), port)
-                .protocol("http2".equals(cfg.protocol()) ? Protocol.HTTP2_JSON : Protocol.HTTP_JSON)
-                .useSsl(tls)
-                .timeout((int) Math.min(Integer.MAX_VALUE, cfg.timeout().toMillis()))
-                .maxConnections(1);
-        if (cfg.username() != null && !cfg.username().isEmpty()) b.user(cfg.username());
-        if (cfg.password() != null && !cfg.password().isEmpty()) b.password(cfg.password());
-        this.arango = b.build();
-        this.db = arango.db(cfg.dbName());
+        this.connect = () -> {
+            ArangoDB.Builder b = new ArangoDB.Builder()
+                    .host(uri.getHost(), port)
+                    .protocol("http2".equals(cfg.protocol()) ? Protocol.HTTP2_JSON : Protocol.HTTP_JSON)
+                    .useSsl(tls)
+                    .timeout((int) Math.min(Integer.MAX_VALUE, cfg.timeout().toMillis()))
+                    .maxConnections(1);
+            if (cfg.username() != null && !cfg.username().isEmpty()) b.user(cfg.username());
+            if (cfg.password() != null && !cfg.password().isEmpty()) b.password(cfg.password());
+            return b.build();
+        };
+        this.dbName = cfg.dbName();
+        this.arango = connect.get();
+        this.db = arango.db(dbName);
+        this.caller = newCaller();
         this.describe = "arangodb " + uri.getScheme() + "://" + uri.getHost() + ":" + port + "/" + cfg.dbName();
         this.toleranceMs = tolerance.toMillis();
         this.timeoutMs = cfg.timeout().toMillis();
@@ -128,11 +142,7 @@ public final class ArangoTopology implements Topology {
 
     /** Asks the server's version (a start-up check for the log); returns it, or throws with the reason. */
     public String version() throws TopologyException {
-        try {
-            return arango.getVersion().getVersion();
-        } catch (ArangoDBException e) {
-            throw translate(e, "version");
-        }
+        return call("version", () -> arango.getVersion().getVersion());
     }
 
     @Override
@@ -229,12 +239,8 @@ public final class ArangoTopology implements Topology {
                 : PARTIAL_RELATION_REFRESH_MS)) {
             return present;
         }
-        Collection<CollectionEntity> all;
-        try {
-            all = db.getCollections(new CollectionsReadOptions().excludeSystem(true));
-        } catch (ArangoDBException e) {
-            throw translate(e, "collections");
-        }
+        ArangoDatabase d = db;
+        Collection<CollectionEntity> all = call("collections", () -> d.getCollections(new CollectionsReadOptions().excludeSystem(true)));
         Set<String> edgeColls = new HashSet<>();
         for (CollectionEntity c : all) if (c.getType() == CollectionType.EDGES || c.getType() == null) edgeColls.add(c.getName());
         Set<String> p = new LinkedHashSet<>();
@@ -245,15 +251,87 @@ public final class ArangoTopology implements Topology {
     }
 
     private List<JsonNode> query(String aql, Map<String, Object> bind, String what) throws TopologyException {
-        List<JsonNode> out = new ArrayList<>();
-        try (ArangoCursor<RawJson> c = db.query(aql, RawJson.class, bind, new AqlQueryOptions().batchSize(1000))) {
-            while (c.hasNext()) out.add(JSON.readTree(c.next().get()));
-        } catch (ArangoDBException e) {
-            throw translate(e, what);
-        } catch (IOException e) {
-            throw new TopologyException(TopologyException.Reason.UNAVAILABLE, describe + ": " + what + " answer is not JSON: " + e.getMessage(), e);
+        ArangoDatabase d = db;
+        return call(what, () -> {
+            List<JsonNode> out = new ArrayList<>();
+            try (ArangoCursor<RawJson> c = d.query(aql, RawJson.class, bind, new AqlQueryOptions().batchSize(1000))) {
+                while (c.hasNext()) out.add(JSON.readTree(c.next().get()));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Extra time the deadline of a whole call leaves the driver (half its timeout, at least 250 ms), so that a silent
+     * server gets the driver's own error: the deadline is 1.5 x Arangodb.timeout.
+     */
+    private long deadlineMs() {
+        return timeoutMs + Math.max(250, timeoutMs / 2);
+    }
+
+    private static java.util.concurrent.ExecutorService newCaller() {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "anteater-arangodb");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * One call of the driver, its whole answer within Arangodb.timeout: one that outruns it is abandoned, and the
+     * client shut down (which ends the call) and made again for the next call.
+     */
+    private synchronized <T> T call(String what, java.util.concurrent.Callable<T> c) throws TopologyException {
+        java.util.concurrent.Future<T> f = caller.submit(c);
+        try {
+            return f.get(deadlineMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            reconnect();
+            return deadlineMissed(what, e);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TopologyException(TopologyException.Reason.UNAVAILABLE, describe + ": " + what + " interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable t = e.getCause();
+            if (t instanceof ArangoDBException x) throw translate(x, what);
+            if (t instanceof IOException x) {
+                throw new TopologyException(TopologyException.Reason.UNAVAILABLE, describe + ": " + what + " answer is not JSON: " + x.getMessage(), x);
+            }
+            if (t instanceof RuntimeException x) throw x;
+            if (t instanceof Error x) throw x;
+            throw new TopologyException(TopologyException.Reason.UNAVAILABLE, describe + ": " + what + " failed: " + t, t);
         }
-        return out;
+    }
+
+    private <T> T deadlineMissed(String what, TimeoutException e) throws TopologyException {
+        throw new TopologyException(TopologyException.Reason.TIMEOUT, describe + ": " + what + " timed out: "
+                + "its answer did not come whole within " + deadlineMs() + " ms (Arangodb.timeout " + timeoutMs + " ms and half as long again); the server is answering"
+                + " too slowly (overloaded, or a degraded network)", e);
+    }
+
+    /** A fresh client and calling thread; the old client is shut down apart, which ends the call it was stuck in. */
+    private void reconnect() {
+        ArangoDB old = arango;
+        java.util.concurrent.ExecutorService oldCaller = caller;
+        arango = connect.get();
+        db = arango.db(dbName);
+        caller = newCaller();
+        Thread t = new Thread(() -> {
+            shutdown(old);
+            oldCaller.shutdownNow();
+        }, "anteater-arangodb-close");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void shutdown(ArangoDB a) {
+        try {
+            a.shutdown();
+        } catch (RuntimeException e) {
+            LOG.debug("arangodb shutdown: {}", e.toString());
+        }
     }
 
     private TopologyException translate(ArangoDBException e, String what) {
@@ -293,11 +371,8 @@ public final class ArangoTopology implements Topology {
     }
 
     @Override
-    public void close() {
-        try {
-            arango.shutdown();
-        } catch (RuntimeException e) {
-            LOG.debug("arangodb shutdown: {}", e.toString());
-        }
+    public synchronized void close() {
+        shutdown(arango);
+        caller.shutdownNow();
     }
 }

@@ -50,6 +50,10 @@ final class ArangoStub implements AutoCloseable {
     final AtomicInteger nextId = new AtomicInteger(1000);
     volatile int batch = 2;
     volatile long delayMs;
+    /** While above 0, answers are sent a byte at a time, this many ms apart (a server answering too slowly). */
+    volatile long trickleMs;
+    /** Trickled answers whose client hung up before their end. */
+    final AtomicInteger trickleCut = new AtomicInteger();
     volatile List<String> edgeCollections = ArangoTopology.RELATIONS;
     /** query + bindVars -> rows (a List of JsonNode) or a Failure. */
     volatile BiFunction<String, JsonNode, Object> answer = (q, b) -> List.of();
@@ -58,6 +62,11 @@ final class ArangoStub implements AutoCloseable {
         this.db = db;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "arango-stub");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -165,7 +174,7 @@ final class ArangoStub implements AutoCloseable {
         send(ex, code, r.toString());
     }
 
-    private static void error(HttpExchange ex, Failure f) throws IOException {
+    private void error(HttpExchange ex, Failure f) throws IOException {
         ObjectNode r = JSON.createObjectNode();
         r.put("error", true);
         r.put("code", f.status());
@@ -174,13 +183,26 @@ final class ArangoStub implements AutoCloseable {
         send(ex, f.status(), r.toString());
     }
 
-    private static void send(HttpExchange ex, int status, String body) throws IOException {
+    private void send(HttpExchange ex, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         ex.getResponseHeaders().set("Server", "ArangoDB");
         ex.sendResponseHeaders(status, b.length);
+        long trickle = trickleMs;
         try (OutputStream o = ex.getResponseBody()) {
-            o.write(b);
+            if (trickle <= 0) {
+                o.write(b);
+                return;
+            }
+            try {
+                for (byte x : b) {
+                    o.write(x);
+                    o.flush();
+                    Thread.sleep(trickle);
+                }
+            } catch (IOException | InterruptedException e) {
+                trickleCut.incrementAndGet();
+            }
         }
     }
 

@@ -329,6 +329,29 @@ class ArangoTopologyTest {
         }
     }
 
+    /**
+     * A server that answers a byte now and then (overloaded, a degraded link): the driver's timeout is the longest
+     * silence, so a lookup lasted as long as the trickle (100 bytes at 300 ms took 30 s for a 1 s timeout), holding
+     * the RCA thread. The whole answer now has a deadline, the stuck client is shut down (the server sees the hang-up)
+     * and the next lookup, the server quick again, is answered.
+     */
+    @Test
+    void aServerTricklingItsAnswerTimesOutAndTheNextLookupIsAnswered() throws Exception {
+        try (ArangoTopology t = new ArangoTopology(new RcaConfig.Arango(stub.url(), "spider", "", "", Duration.ofMillis(1000),
+                "http1"), Duration.ofSeconds(120))) {
+            stub.trickleMs = 300; // the snapshot query's answer alone is some 400 bytes: 2 minutes
+            TopologyException e = assertThrows(TopologyException.class, () -> t.around(PROC, (SNAP + 1) * 1000, 2));
+            assertEquals(TopologyException.Reason.TIMEOUT, e.reason(), e.getMessage());
+            assertTrue(e.getMessage().contains("snapshot timed out: its answer did not come whole within 1500 ms (Arangodb.timeout 1000 ms and half as long again)"),
+                    e.getMessage());
+            stub.trickleMs = 0;
+            for (int i = 0; i < 200 && stub.trickleCut.get() == 0; i++) Thread.sleep(50);
+            assertEquals(1, stub.trickleCut.get(), "the abandoned call's connection was closed, not left trickling");
+            Neighbourhood n = t.around(PROC, (SNAP + 1) * 1000, 2);
+            assertTrue(n.entities().containsKey("m1_host"), n.entities().keySet().toString());
+        }
+    }
+
     @Test
     void serverDownIsUnavailable() throws Exception {
         int port = stub.port();
