@@ -323,6 +323,9 @@ class ArangoTopologyTest {
                 assertEquals(TopologyException.Reason.TIMEOUT, e.reason(), e.getMessage());
                 assertTrue(e.getMessage().contains("no answer within 1500 ms (Arangodb.timeout)"), e.getMessage());
                 assertFalse(held.isEmpty(), "the driver did connect");
+                // the next lookup meets the same silence, and says so (not the driver's 'Connection was closed')
+                TopologyException again = assertThrows(TopologyException.class, () -> t.around(PROC, (SNAP + 1) * 1000, 2));
+                assertEquals(TopologyException.Reason.TIMEOUT, again.reason(), again.getMessage());
             } finally {
                 for (java.net.Socket s : held) s.close();
             }
