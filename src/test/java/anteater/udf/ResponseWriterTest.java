@@ -90,4 +90,60 @@ class ResponseWriterTest {
         assertTrue(!late.isAlive(), "a send after close waits for room the closed writer never frees");
         assertEquals(1, Frames.decode(peer.toByteArray()).size());
     }
+
+    /** Records whether it was closed. */
+    static final class Closing extends ByteArrayOutputStream {
+        volatile boolean closed;
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** close() ends the output, so the peer (a socket's kapacitord) sees its end, not a mute connection. */
+    @Test
+    void closeWritesEverythingAndClosesTheOutput() throws Exception {
+        Closing peer = new Closing();
+        ResponseWriter w = new ResponseWriter(peer, "test-writer-close");
+        for (int i = 0; i < 3; i++) w.send(point(i, "c"));
+        w.close();
+        assertTrue(peer.closed, "the output is closed");
+        assertEquals(3, Frames.decode(peer.toByteArray()).size());
+    }
+
+    /** A writer that fails wakes the producers waiting for room: they return (their responses go nowhere). */
+    @Test
+    void aFailingWriterReleasesTheProducersWaitingForRoom() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        OutputStream failing = new OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new java.io.IOException("peer gone");
+            }
+        };
+        // responses larger than the writer's 64 KB buffer, so its first write reaches the stream
+        String pad = "f".repeat(70_000);
+        ResponseWriter w = new ResponseWriter(failing, "test-writer-fail", 100_000);
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < 3; i++) w.send(point(i, pad));
+        });
+        producer.start();
+        MemoryBudgetTest.until(() -> w.waiting() == 1);
+        release.countDown();
+        producer.join(60_000); // a hang guard, not a timing check: without the wake-up it waits for ever
+        assertTrue(!producer.isAlive(), "a producer waiting for room stays blocked after the writer failed");
+        assertTrue(w.failure() != null);
+        w.close();
+    }
 }
