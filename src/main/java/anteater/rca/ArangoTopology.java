@@ -278,7 +278,7 @@ public final class ArangoTopology implements Topology {
     }
 
     /**
-     * One call of the driver, its whole answer within Arangodb.timeout: one that outruns it is abandoned, and the
+     * One call of the driver, its whole answer within {@link #deadlineMs}: one that outruns it is abandoned, and the
      * client shut down (which ends the call) and made again for the next call.
      */
     private synchronized <T> T call(String what, java.util.concurrent.Callable<T> c) throws TopologyException {
@@ -288,7 +288,7 @@ public final class ArangoTopology implements Topology {
         } catch (TimeoutException e) {
             f.cancel(true);
             reconnect();
-            return deadlineMissed(what, e);
+            throw deadlineMissed(what, e);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
@@ -305,8 +305,8 @@ public final class ArangoTopology implements Topology {
         }
     }
 
-    private <T> T deadlineMissed(String what, TimeoutException e) throws TopologyException {
-        throw new TopologyException(TopologyException.Reason.TIMEOUT, describe + ": " + what + " timed out: "
+    private TopologyException deadlineMissed(String what, TimeoutException e) {
+        return new TopologyException(TopologyException.Reason.TIMEOUT, describe + ": " + what + " timed out: "
                 + "its answer did not come whole within " + deadlineMs() + " ms (Arangodb.timeout " + timeoutMs + " ms and half as long again); the server is answering"
                 + " too slowly (overloaded, or a degraded network)", e);
     }

@@ -26,7 +26,8 @@ final class SeriesTags {
     /** Groups remembered per connection (about 100 bytes each); groups beyond it are not watched. */
     static final int MAX_GROUPS = 10_000;
 
-    private final Map<String, Integer> watched = new HashMap<>();
+    /** Windows begun per group (a one-element array, counted in place: no put or boxing per window), or DONE. */
+    private final Map<String, int[]> watched = new HashMap<>();
     private boolean watching;
     private Map<String, String> first;
     private String difference;
@@ -36,11 +37,14 @@ final class SeriesTags {
     boolean begin(String groupKey) {
         first = null;
         difference = null;
-        Integer seen = watched.get(groupKey);
-        if (seen == null && watched.size() >= MAX_GROUPS) return watching = false;
-        int n = seen == null ? 0 : seen;
+        int[] seen = watched.get(groupKey);
+        if (seen == null) {
+            if (watched.size() >= MAX_GROUPS) return watching = false;
+            watched.put(groupKey, seen = new int[1]);
+        }
+        int n = seen[0];
         if (n == DONE) return watching = false;
-        watched.put(groupKey, n == Integer.MAX_VALUE ? WINDOWS : n + 1);
+        seen[0] = n == Integer.MAX_VALUE ? WINDOWS : n + 1;
         return watching = n < WINDOWS || n % RECHECK == 0;
     }
 
@@ -67,7 +71,8 @@ final class SeriesTags {
     void end(String groupKey, anteater.detect.Window w) {
         if (difference != null) {
             w.noteMixedTags(tag, difference);
-            watched.put(groupKey, DONE);
+            int[] seen = watched.get(groupKey);
+            if (seen != null) seen[0] = DONE;
         }
         watching = false;
         first = null;
