@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 
 class FrameReaderTest {
 
-    /** Hands out at most one byte per read, like a pipe under pressure. */
-    static final class Trickle extends InputStream {
+    /** Hands out at most {@code step} bytes per read ({@code step} 1: a pipe under pressure). */
+    static final class Chunked extends InputStream {
         private final byte[] data;
+        private final int step;
         private int pos;
 
-        Trickle(byte[] data) {
+        Chunked(byte[] data, int step) {
             this.data = data;
+            this.step = step;
         }
 
         @Override
@@ -33,8 +35,10 @@ class FrameReaderTest {
         @Override
         public int read(byte[] b, int off, int len) {
             if (pos >= data.length) return -1;
-            b[off] = data[pos++];
-            return 1;
+            int k = Math.min(Math.min(len, step), data.length - pos);
+            System.arraycopy(data, pos, b, off, k);
+            pos += k;
+            return k;
         }
     }
 
@@ -45,7 +49,7 @@ class FrameReaderTest {
         List<Udf.Request> reqs = List.of(Frames.info(), Frames.keepalive(42),
                 Frames.restore(big), Frames.point(7, Map.of("a", "b"), Map.of("v", 1.5), Map.of("i", 3L)));
         byte[] bytes = Frames.encode(reqs);
-        FrameReader r = new FrameReader(new Trickle(bytes), FrameReader.DEFAULT_MAX_FRAME);
+        FrameReader r = new FrameReader(new Chunked(bytes, 1), FrameReader.DEFAULT_MAX_FRAME);
         for (Udf.Request expected : reqs) assertEquals(expected, r.next());
         assertNull(r.next(), "clean EOF between frames");
         assertEquals(4, r.frames());
@@ -102,32 +106,6 @@ class FrameReaderTest {
         FrameException e = assertThrows(FrameException.class,
                 () -> new FrameReader(new ByteArrayInputStream(garbage), 1 << 20).next());
         assertTrue(e.getMessage().contains("not a valid Request"), e.getMessage());
-    }
-
-    /** Hands out at most {@code step} bytes per read. */
-    static final class Chunked extends InputStream {
-        private final byte[] data;
-        private final int step;
-        private int pos;
-
-        Chunked(byte[] data, int step) {
-            this.data = data;
-            this.step = step;
-        }
-
-        @Override
-        public int read() {
-            return pos < data.length ? data[pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos >= data.length) return -1;
-            int k = Math.min(Math.min(len, step), data.length - pos);
-            System.arraycopy(data, pos, b, off, k);
-            pos += k;
-            return k;
-        }
     }
 
     /** A frame of exactly --max-frame bytes is read; the limit is on what exceeds it. An empty frame is no EOF. */

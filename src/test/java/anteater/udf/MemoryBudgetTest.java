@@ -187,7 +187,7 @@ class MemoryBudgetTest {
         byte[] big = new byte[300_000];
         byte[] in = Frames.encode(List.of(Frames.restore(big), Frames.keepalive(7)));
         int[] asked = {0};
-        FrameReader r = new FrameReader(new FrameReaderTest.Trickle(in), 1024, bytes -> {
+        FrameReader r = new FrameReader(new FrameReaderTest.Chunked(in, 1), 1024, bytes -> {
             asked[0] = bytes;
             return false;
         });
