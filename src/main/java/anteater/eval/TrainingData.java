@@ -113,8 +113,7 @@ public final class TrainingData {
     }
 
     static Table lineProtocol(Path p, Map<String, String> select, long stepNs) throws IOException {
-        // time -> (measurement, field) -> value
-        TreeMap<Long, Map<String, Double>> byTime = new TreeMap<>();
+        TimeRows rows = new TimeRows(); // columns: measurement.field
         Map<String, String[]> ids = new LinkedHashMap<>();
         Map<String, LinePoint> tagSets = new LinkedHashMap<>(); // measurement -> its first line (its tag set)
         Map<String, java.util.SortedSet<String>> tagValues = new java.util.HashMap<>(); // of the --tag keys, in the file
@@ -167,17 +166,16 @@ public final class TrainingData {
                     if (!Double.isFinite(f.getValue())) continue;
                     String key = lp.measurement() + "." + f.getKey();
                     ids.putIfAbsent(key, new String[] {lp.measurement(), f.getKey()});
-                    byTime.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(key, f.getValue());
+                    rows.put(t, rows.column(key), f.getValue());
                 }
             }
         }
         checkSelection(p, select, tagValues, "line", "tag");
         if (conflict != null) throw new IOException(conflict);
         boolean qualify = tagSets.size() > 1;
-        List<String> keys = new ArrayList<>(ids.keySet());
         List<String> metrics = new ArrayList<>();
-        for (String k : keys) metrics.add(qualify ? k : ids.get(k)[1]);
-        return table(metrics, rowsOf(byTime, keys), timed > 0);
+        for (String k : rows.metrics()) metrics.add(qualify ? k : ids.get(k)[1]);
+        return table(metrics, rows.rows(), timed > 0);
     }
 
     /** The --tag that picks the first of two series of a measurement: a tag whose value tells them apart. */
@@ -260,8 +258,7 @@ public final class TrainingData {
         checkSelection(p, select, labelValues, "series", "label");
         Map<String, Integer> names = new LinkedHashMap<>();
         for (JsonNode s : picked) names.merge(s.path("metric").path("__name__").asText("value"), 1, Integer::sum);
-        TreeMap<Long, Map<String, Double>> byTime = new TreeMap<>();
-        List<String> keys = new ArrayList<>();
+        TimeRows rows = new TimeRows();
         for (JsonNode s : picked) {
             String name = s.path("metric").path("__name__").asText("value");
             String id = name;
@@ -272,7 +269,7 @@ public final class TrainingData {
                 });
                 id = name + labels.toString().replace(", ", ",");
             }
-            keys.add(id);
+            int column = rows.column(id); // a series repeated in the answer is one column (its last value wins)
             int n = 0;
             for (JsonNode v : s.path("values")) {
                 n++;
@@ -286,10 +283,10 @@ public final class TrainingData {
                 } catch (IOException e) {
                     throw new IOException(p + ": series " + id + ", sample " + n + ": " + e.getMessage());
                 }
-                if (Double.isFinite(x)) byTime.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(id, x);
+                if (Double.isFinite(x)) rows.put(t, column, x);
             }
         }
-        return table(keys, rowsOf(byTime, keys), true);
+        return table(rows.metrics(), rows.rows(), true);
     }
 
     /** A Prometheus sample value: a number, NaN, or +Inf / -Inf (non-finite ones are missing). */
@@ -311,19 +308,6 @@ public final class TrainingData {
     /** The start of the step that holds {@code t} (same unit), or {@code t} itself without a step. */
     private static long stepOf(long t, long step) {
         return step > 0 ? Math.floorDiv(t, step) * step : t;
-    }
-
-    private static double[][] rowsOf(TreeMap<Long, Map<String, Double>> byTime, List<String> keys) {
-        double[][] rows = new double[byTime.size()][keys.size()];
-        int i = 0;
-        for (Map<String, Double> m : byTime.values()) {
-            for (int j = 0; j < keys.size(); j++) {
-                Double v = m.get(keys.get(j));
-                rows[i][j] = v == null ? Double.NaN : v;
-            }
-            i++;
-        }
-        return rows;
     }
 
     /** Forward fill, then back fill from the first value; a column without values becomes 0. */
