@@ -237,9 +237,24 @@ final class TrainCommand implements Callable<Integer> {
             ch.force(true); // on disk before the rename makes it the model
         }
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(out);
         System.err.printf(Locale.ROOT, "trained in %.1f s (%d epoch%s, %.2f s/epoch); threshold %.4g (%s, q=%s); wrote %s (%d bytes)%n",
                 secs, epochs[0], epochs[0] == 1 ? "" : "s", secs / Math.max(1, epochs[0]), threshold, thr.method(), thr.q(), out,
                 Files.size(out));
         return 0;
+    }
+
+    /**
+     * Puts the rename on disk too: until the directory is synced, a power loss after train exits can bring back the
+     * old model (or none) under --out. Best effort: a file system that cannot sync a directory is not an error.
+     */
+    private static void syncDirectory(Path out) {
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null) return;
+        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the model is written and renamed; only its durability across a crash is not known
+        }
     }
 }
