@@ -57,11 +57,9 @@ class TrainMemoryTest {
         assertOneLine(train(csv, out), csv, out, "training on 200000 rows x 10 metrics");
     }
 
-    @Test
-    void lineProtocolTooLargeToReadIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+    /** 200,000 lines of 10 fields: about 30 MB of rows (a double[] per time); about 240 MB before TimeRows. */
+    static Path lineProtocol(Path dir) throws Exception {
         Path lp = dir.resolve("big.lp");
-        // 200,000 lines of 10 fields, read into about 30 MB of rows (a double[] per time) on a heap of 16 MB. Before
-        // TimeRows (a map per time, boxed values: about 240 MB) the same file could not be read at 64 MB
         try (BufferedWriter w = Files.newBufferedWriter(lp)) {
             for (int i = 0; i < 200_000; i++) {
                 w.write("cpu ");
@@ -69,6 +67,12 @@ class TrainMemoryTest {
                 w.write(" " + (1_700_000_000_000_000_000L + i * 1_000_000_000L) + "\n");
             }
         }
+        return lp;
+    }
+
+    @Test
+    void lineProtocolTooLargeToReadIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path lp = lineProtocol(dir);
         Path out = dir.resolve("m.vae");
         assertOneLine(train(lp, out, "-Xmx16m"), lp, out, "reading it");
     }
@@ -76,14 +80,7 @@ class TrainMemoryTest {
     /** The file the test above cannot read at 16 MB is read at 64 MB and fails only in the training (before: "reading it"). */
     @Test
     void lineProtocolIsReadAtEightBytesAValue(@TempDir Path dir) throws Exception {
-        Path lp = dir.resolve("big.lp");
-        try (BufferedWriter w = Files.newBufferedWriter(lp)) {
-            for (int i = 0; i < 200_000; i++) {
-                w.write("cpu ");
-                for (int j = 0; j < 10; j++) w.write((j == 0 ? "" : ",") + "field" + j + "=" + ((i * 7 + j * 13) % 101) / 10.0);
-                w.write(" " + (1_700_000_000_000_000_000L + i * 1_000_000_000L) + "\n");
-            }
-        }
+        Path lp = lineProtocol(dir);
         Path out = dir.resolve("m.vae");
         assertOneLine(train(lp, out), lp, out, "training on 200000 rows x 10 metrics");
     }
