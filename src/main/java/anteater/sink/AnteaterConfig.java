@@ -330,6 +330,9 @@ public final class AnteaterConfig {
                 }
                 saslMechanism = m;
             }
+            // checked as the client gets them, trimmed: a quoted ' /etc/ca.pem ' was refused here, used trimmed there
+            if (sslCafile != null) sslCafile = sslCafile.trim();
+            if (sslTruststore != null) sslTruststore = sslTruststore.trim();
             if (sslCafile != null && !sslCafile.isBlank() && !Files.isReadable(Path.of(sslCafile))) {
                 throw new ConfigException(w + "ssl_cafile " + sslCafile + " cannot be read");
             }
