@@ -50,6 +50,8 @@ class EntityTemplateTest {
         assertEquals(254, id.length());
         assertEquals("a-b:c.d@e(f)+g,h=i;j$k!l*m'n%o:p", EntityTemplate.sanitise("a-b:c.d@e(f)+g,h=i;j$k!l*m'n%o/p"));
         assertEquals("caf::", EntityTemplate.sanitise("caf\u00e9\u4e2d"));
+        // each end of the three ranges kept, the character just outside each one replaced
+        assertEquals(":az:AZ::09:", EntityTemplate.sanitise("`az{AZ[/09?"));
     }
 
     @Test
@@ -62,5 +64,7 @@ class EntityTemplateTest {
                 .getMessage().contains("without '{'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityTemplate.parse("{}"))
                 .getMessage().contains("valid: {measurement}"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EntityTemplate.parse("{{host}"))
+                .getMessage().contains("empty or nested placeholder at position 0"));
     }
 }

@@ -168,4 +168,36 @@ class SinkEdgesTest {
         assertEquals(0, p.produced());
         assertEquals(2, p.failed(), "both events given up, and counted");
     }
+
+    static Anomaly of(String measurement, Map<String, String> tags) {
+        return new Anomaly("ttest", measurement, tags, 1_000_000L, 60, "usage", 5, 3, 3, List.of(), "", new double[0]);
+    }
+
+    /** Suppression is per group: two measurements with the same tags (and metric name) are two groups. */
+    @Test
+    void theGroupKeyNamesTheMeasurementAndEveryTag() {
+        EventFactory f = new EventFactory(EntityTemplate.parse("{host}"), "app");
+        Map<String, String> tags = Map.of("host", "web1", "dev", "sda");
+        AnomalyEvent cpu = f.create(of("cpu", tags));
+        AnomalyEvent mem = f.create(of("mem", tags));
+        assertEquals(cpu.entityId(), mem.entityId(), "the template makes them one entity");
+        assertTrue(!EventSink.groupKey(cpu).equals(EventSink.groupKey(mem)), EventSink.groupKey(cpu));
+        assertEquals("cpu\u0000dev=sda\u0000host=web1", EventSink.groupKey(cpu));
+    }
+
+    /** A destination that takes nothing: the queue fills, the rest is dropped, and at close every event is counted once. */
+    @Test
+    void aFullQueueDropsAndEveryEventIsAccountedForAtClose() throws Exception {
+        String huge = "{\"big\":\"" + "y".repeat(FilePublisher.BURST_BYTES + 10) + "\"}"; // written alone, so it fails alone
+        FilePublisher p = new FilePublisher(Path.of("/dev/full"), "t", 3);
+        int n = 10;
+        for (int k = 0; k < n; k++) p.publish("t", "k", huge);
+        p.close(Duration.ofSeconds(1));
+        assertEquals(0, p.produced());
+        // at most 3 queued and 1 being retried: at least 6 dropped, whatever the delivery thread had taken
+        assertTrue(p.dropped() >= n - 3 - 1, p.summary());
+        assertEquals(n, p.dropped() + p.failed(), p.summary());
+        p.publish("t", "k", "{}");
+        assertEquals(n + 1, p.dropped() + p.failed(), "an event after close is dropped and counted: " + p.summary());
+    }
 }

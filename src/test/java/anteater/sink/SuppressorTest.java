@@ -27,4 +27,15 @@ class SuppressorTest {
         assertTrue(s.admit("e", "m", 1));
         assertTrue(s.admit("e", "m", 1));
     }
+
+    /** Memory is bounded: at most MAX_KEYS groups are remembered, the least recently admitted forgotten first. */
+    @Test
+    void theLeastRecentlySeenGroupIsForgottenPastTheBound() {
+        Suppressor s = new Suppressor(Duration.ofMinutes(10));
+        for (int k = 0; k <= Suppressor.MAX_KEYS; k++) assertTrue(s.admit("e" + k, "m", 0)); // one more than the bound
+        assertTrue(s.admit("e0", "m", 1), "the oldest group was forgotten, so it is admitted again");
+        assertFalse(s.admit("e2", "m", 1), "the next oldest is still remembered");
+        assertFalse(s.admit("e" + Suppressor.MAX_KEYS, "m", 1), "the newest too");
+        assertTrue(s.interval().equals(Duration.ofMinutes(10)));
+    }
 }
