@@ -147,14 +147,15 @@ class SinkEdgesTest {
         String huge = "{\"big\":\"" + "y".repeat(FilePublisher.BURST_BYTES + 1000) + "\"}";
         FilePublisher p = new FilePublisher(file, "t", 100);
         try {
+            p.publish("t", "k", huge); // first: nothing buffered before it
             p.publish("t", "k", "{\"n\":1}");
-            p.publish("t", "k", huge);
+            p.publish("t", "k", huge); // after a buffered line, which goes out first
             p.publish("t", "k", "{\"n\":3}");
         } finally {
             p.close(Duration.ofSeconds(10));
         }
-        assertEquals(List.of("{\"n\":1}", huge, "{\"n\":3}"), Files.readAllLines(file));
-        assertEquals(3, p.produced());
+        assertEquals(List.of(huge, "{\"n\":1}", huge, "{\"n\":3}"), Files.readAllLines(file));
+        assertEquals(4, p.produced());
         assertEquals(0, p.failed());
     }
 
