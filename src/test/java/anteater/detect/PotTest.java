@@ -129,4 +129,48 @@ class PotTest {
         }
         return best;
     }
+
+    /** The quantile against values worked by hand (the tests above compare it with itself). */
+    @Test
+    void quantileInterpolatesBetweenOrderStatistics() {
+        double[] five = {1, 2, 3, 4, 5};
+        assertEquals(1.0, Pot.quantileSorted(five, 0), 1e-12);
+        assertEquals(3.0, Pot.quantileSorted(five, 0.5), 1e-12);
+        assertEquals(4.6, Pot.quantileSorted(five, 0.9), 1e-12); // h = 3.6: 4 + 0.6 x (5 - 4)
+        assertEquals(5.0, Pot.quantileSorted(five, 1), 1e-12);
+        assertEquals(12.5, Pot.quantileSorted(new double[] {10, 20}, 0.25), 1e-12);
+        assertEquals(7.0, Pot.quantileSorted(new double[] {7}, 0.3), 1e-12);
+    }
+
+    /** Peaks are the scores strictly above t; 3 are enough for a tail fit, and a risk outside the tail is empirical. */
+    @Test
+    void peaksAndTheChoiceBetweenTailFitAndEmpiricalQuantile() {
+        double[] s = new double[101];
+        for (int i = 0; i <= 100; i++) s[i] = i;
+        Pot.Fit tied = Pot.fit(s, 0.01, 0.9); // t = 90 exactly, a score: not a peak
+        assertEquals(90.0, tied.initial(), 1e-12);
+        assertEquals(10, tied.peaks());
+        Pot.Fit three = Pot.fit(s, 0.001, 0.97); // peaks 98, 99, 100
+        assertEquals(3, three.peaks());
+        assertTrue(three.sigma() > 0, "3 peaks: a tail fit " + three);
+        Pot.Fit two = Pot.fit(s, 0.001, 0.98);
+        assertEquals(2, two.peaks());
+        assertEquals(0.0, two.sigma(), "2 peaks: the empirical quantile " + two);
+        assertEquals(Pot.quantileSorted(s, 1 - 0.001), two.threshold(), 1e-12);
+
+        double[] hundred = new double[100];
+        for (int i = 0; i < 100; i++) hundred[i] = i;
+        Pot.Fit edge = Pot.fit(hundred, 0.1, 0.9); // q n = 10 = the 10 peaks: the risk is not inside the tail
+        assertEquals(10, edge.peaks());
+        assertEquals(0.0, edge.sigma(), edge.toString());
+        assertEquals(89.1, edge.threshold(), 1e-9);
+        assertTrue(Pot.fit(hundred, 0.09, 0.9).sigma() > 0, "q n = 9 < 10 peaks: fitted");
+    }
+
+    @Test
+    void refusesALevelOutsideTheOpenUnitInterval() {
+        assertThrows(IllegalArgumentException.class, () -> Pot.fit(new double[] {1, 2}, 0.01, 0));
+        assertThrows(IllegalArgumentException.class, () -> Pot.fit(new double[] {1, 2}, 0.01, 1));
+        assertThrows(IllegalArgumentException.class, () -> Pot.fit(new double[] {Double.NaN}, 0.01, 0.98));
+    }
 }

@@ -260,4 +260,59 @@ class TTestDetectorTest {
         assertFiniteFields(out.get(0));
         assertEquals(Double.MAX_VALUE, (Double) out.get(0).fields().get("window_stddev"));
     }
+
+    /** What an alert and a gala event are made of: the anomaly's score, span, counts, description and cause. */
+    @Test
+    void anAnomalyCarriesItsScoreSpanCountsAndDescription() throws Exception {
+        TTestDetector d = detector(300, 0.001);
+        Random r = new Random(5);
+        List<Verdict> out = new ArrayList<>();
+        d.process(window("a", 0, normal(r, 60, 220, 1), "hotend"), out);
+        d.process(window("a", 60 * SEC, normal(r, 60, 230, 1), "hotend"), out);
+        Verdict v = out.get(0);
+        Anomaly a = v.anomaly();
+        assertNotNull(a);
+        double p = (Double) v.fields().get("pvalue");
+        assertTrue(p > 0, "p " + p);
+        assertEquals(-Math.log10(p), a.score(), 1e-9);
+        assertEquals(59, a.durationSec(), "first to last point of the window");
+        assertEquals(60, a.anomalyCount());
+        assertEquals(60, a.totalCount());
+        assertEquals(119 * SEC, a.timeNs());
+        assertEquals("temperatures", a.measurement());
+        assertEquals(Map.of("host", "a"), a.tags(), "the group's tags, without the output's field tag");
+        String desc = a.description();
+        assertTrue(desc.startsWith("hotend of temperatures {host=a} is abnormal: window mean 23"), desc);
+        assertTrue(desc.contains("vs history mean 22"), desc);
+        assertEquals("hotend", a.contributions().get(0).metric());
+        assertTrue(a.contributions().get(0).description().startsWith("p-value "), a.contributions().get(0).description());
+
+        // without tags the description names the measurement alone
+        TTestDetector bare = detector(300, 0.001);
+        List<Verdict> o2 = new ArrayList<>();
+        for (long k = 0; k < 2; k++) {
+            Window w = new Window("temperatures", "", Map.of(), false, 60);
+            double[] vals = normal(r, 60, k == 0 ? 220 : 230, 1);
+            for (int i = 0; i < 60; i++) {
+                w.notePoint(k * 60 * SEC + i * SEC);
+                w.add("hotend", k * 60 * SEC + i * SEC, vals[i]);
+            }
+            w.end("temperatures", "", Map.of(), false, k * 60 * SEC + 59 * SEC);
+            bare.process(w, o2);
+        }
+        assertTrue(o2.get(0).anomaly().description().startsWith("hotend of temperatures is abnormal"), o2.get(0).anomaly().description());
+    }
+
+    /** Two constant samples that differ give p = 0: the score is capped at 400, not infinite. */
+    @Test
+    void aZeroPValueScoresFourHundred() throws Exception {
+        TTestDetector d = detector(300, 0.001);
+        List<Verdict> out = new ArrayList<>();
+        d.process(window("a", 0, new double[] {5, 5, 5}, "hotend"), out);
+        d.process(window("a", 3 * SEC, new double[] {9, 9, 9}, "hotend"), out);
+        Verdict v = out.get(0);
+        assertEquals(0.0, (Double) v.fields().get("pvalue"));
+        assertEquals(400.0, v.anomaly().score());
+        assertEquals(Double.MAX_VALUE, (Double) v.fields().get("t"), "t is infinite: the largest double instead");
+    }
 }
