@@ -111,4 +111,28 @@ class OptionsTest {
             assertTrue(o == null || Detectors.names().contains(o), s.name());
         }
     }
+
+    /** What a TICKscript author sees for a value of the wrong type, a second value, and the ends of a range. */
+    @Test
+    void wrongTypesRepeatsAndRangeEndsAreNamed() throws Exception {
+        OptionException type = assertThrows(OptionException.class, () -> Options.of("size", "ten"));
+        assertEquals("option 'size' takes one " + OptionKind.INT + " value, got String", type.getMessage());
+        OptionException none = assertThrows(OptionException.class, () -> new Options().add("size", null));
+        assertTrue(none.getMessage().endsWith("value, got none"), none.getMessage());
+        OptionException twice = assertThrows(OptionException.class, () -> Options.of("size", 10L, "size", 20L));
+        assertEquals("option 'size' may be given only once", twice.getMessage());
+        assertEquals(List.of("a", "b"), Options.of("field", "a", "field", "b").getStrings("field"), "field is repeatable");
+        assertEquals(List.of(), new Options().getStrings("field"));
+
+        assertEquals(false, Options.of("zChange", false).getBool("zChange"));
+        assertEquals(true, new Options().getBool("zChange"), "its default");
+        assertEquals(0, Options.of("zHoldoff", 0L).intAtLeast("zHoldoff", 0, "values", ""), "the lower end is allowed");
+        assertEquals(1, Options.of("maxGroups", 1L).maxGroups());
+
+        // range ends print as integers when they are, as decimals otherwise (and from 1e15 on)
+        OptionException frac = assertThrows(OptionException.class, () -> Options.of("alpha", 2.0).doubleIn("alpha", 0.5, true, 1, true, ""));
+        assertEquals("option 'alpha' must be in (0.5, 1), got 2.0", frac.getMessage());
+        OptionException big = assertThrows(OptionException.class, () -> Options.of("alpha", 2.0).doubleIn("alpha", 1e15, false, Double.POSITIVE_INFINITY, true, ""));
+        assertEquals("option 'alpha' must be a number >= 1.0E15, got 2.0", big.getMessage());
+    }
 }
