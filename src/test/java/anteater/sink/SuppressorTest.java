@@ -38,4 +38,30 @@ class SuppressorTest {
         assertFalse(s.admit("e" + Suppressor.MAX_KEYS, "m", 1), "the newest too");
         assertTrue(s.interval().equals(Duration.ofMinutes(10)));
     }
+
+    /** A replay that goes back in time inside the interval already reported is held too (|t - last|, not t - last). */
+    @Test
+    void anEarlierEventWithinTheIntervalIsHeldAndANegativeIntervalSendsEverything() {
+        Suppressor s = new Suppressor(Duration.ofMinutes(10));
+        assertTrue(s.admit("e", "m", 20 * MIN));
+        assertFalse(s.admit("e", "m", 15 * MIN), "5 min earlier: within the interval");
+        assertFalse(s.admit("e", "m", 10 * MIN + 1), "just under 10 min earlier");
+        assertTrue(s.admit("e", "m", 10 * MIN), "10 min earlier: the interval apart");
+
+        Suppressor neg = new Suppressor(Duration.ofMinutes(-1));
+        assertTrue(neg.interval().isZero(), "a negative interval counts as none");
+        assertTrue(neg.admit("e", "m", 0));
+        assertTrue(neg.admit("e", "m", 0));
+    }
+
+    /** Looking a group up (even when it is held) makes it recent: the bound forgets the least recently seen, not the oldest admitted. */
+    @Test
+    void aHeldGroupCountsAsRecentlySeen() {
+        Suppressor s = new Suppressor(Duration.ofMinutes(10));
+        for (int k = 0; k < Suppressor.MAX_KEYS; k++) assertTrue(s.admit("e" + k, "m", 0));
+        assertFalse(s.admit("e0", "m", 1), "held, and now the most recently seen");
+        assertTrue(s.admit("new", "m", 0), "one past the bound");
+        assertFalse(s.admit("e0", "m", 2), "e0 was seen recently, so it is still remembered");
+        assertTrue(s.admit("e1", "m", 2), "e1 was the least recently seen, so it was forgotten");
+    }
 }
