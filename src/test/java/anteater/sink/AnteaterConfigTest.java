@@ -136,4 +136,16 @@ class AnteaterConfigTest {
         assertEquals("", q.get("ssl.endpoint.identification.algorithm"));
         assertEquals("lz4", q.get("compression.type"));
     }
+
+    /** A SASL password given as YAML null is an empty password (not "null", not a crash); the arangodb line names its user only when set. */
+    @Test
+    void nullSaslPasswordIsEmptyAndArangodbDescribesItself() throws Exception {
+        AnteaterConfig c = AnteaterConfig.parse(null, "Kafka: {server: k, auth_type: sasl_plaintext, username: u, password: ~}");
+        assertEquals("", c.kafka().password);
+        assertTrue(((String) KafkaProps.producer(c.kafka(), "t").get("sasl.jaas.config")).contains("password=\"\""));
+
+        assertEquals("http://localhost:8529/spider", AnteaterConfig.defaults().arangodb().toString());
+        AnteaterConfig a = AnteaterConfig.parse(null, "Arangodb: {url: 'http://db:1', db_name: d, username: bob, password: pw}");
+        assertEquals("http://db:1/d user bob", a.arangodb().toString(), "the password is never shown");
+    }
 }
