@@ -64,6 +64,41 @@ class AgentFailureTest {
         assertEquals(1, h.closes.get());
     }
 
+    /** A window of {@code n} points of one field x (Frames.window at 1 s steps). */
+    static List<Udf.Request> window(long startNs, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = i % 7;
+        return Frames.window("m", HOST, "x", startNs, v);
+    }
+
+    /**
+     * The bound on one batch is inclusive (a window costing exactly the limit is taken, one more point is not), and
+     * it holds on the read loop's fast path too: the windows of a group after its first {@link SeriesTags#WINDOWS}
+     * skip the full parse. Here 3 small windows, then one of 488 points (488 values + 488 points + 24 for the column:
+     * 1000) is judged, and one of 489 (1002) is refused.
+     */
+    @Test
+    void aBatchAtTheValueLimitIsTakenOnTheFastPathAndOneMorePointIsNot() throws IOException {
+        for (int n : new int[] {488, 489}) {
+            List<Udf.Request> reqs = new ArrayList<>(List.of(Frames.init("field", "x")));
+            for (int w = 0; w < SeriesTags.WINDOWS; w++) reqs.addAll(window(w * 1000 * 1_000_000_000L, 4));
+            reqs.addAll(window(SeriesTags.WINDOWS * 1000 * 1_000_000_000L, n));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = new Agent(new ByteArrayInputStream(Frames.encode(reqs)), out, new Counting(), 1 << 20, "limit", 1000).run();
+            List<Udf.Response> resp = Frames.decode(out.toByteArray());
+            Udf.Response last = resp.get(resp.size() - 1);
+            if (n == 488) {
+                assertEquals(0, code, resp.toString());
+                assertTrue(resp.stream().noneMatch(Udf.Response::hasError), resp.toString());
+                assertEquals(SeriesTags.WINDOWS, resp.stream().filter(Udf.Response::hasPoint).count(), "every window after the first judged");
+            } else {
+                assertEquals(1, code, resp.toString());
+                assertTrue(last.hasError() && last.getError().getError().startsWith("anteater: batch of more than 1000 values")
+                        && last.getError().getError().contains("after 489 points and 1 fields"), last.toString());
+            }
+        }
+    }
+
     /**
      * An Error on the read loop (here a simulated OutOfMemoryError from the input; in socket mode the heap is shared,
      * so another connection's flood can make this connection's allocation fail) ends the connection with an
