@@ -28,6 +28,8 @@ class FailedStartEndsConnectionTest {
         private final byte[] bytes;
         private int pos;
         final CountDownLatch closed = new CountDownLatch(1);
+        /** Counted down when every byte has been read and the reader waits for more. */
+        final CountDownLatch drained = new CountDownLatch(1);
 
         OpenInput(byte[] bytes) {
             this.bytes = bytes;
@@ -48,6 +50,7 @@ class FailedStartEndsConnectionTest {
                 pos += n;
                 return n;
             }
+            drained.countDown();
             try {
                 closed.await();
             } catch (InterruptedException e) {

@@ -176,4 +176,90 @@ class SharedBudgetTest {
         assertTrue(b.responses().stream().filter(Udf.Response::hasRestore).findFirst().orElseThrow().getRestore().getSuccess());
         assertEquals(0, budget.used());
     }
+
+    /** Answers all with success; a latch counted down at snapshot(): the worker is then past every request before it. */
+    static final class SnapshotSignal implements Handler {
+        final CountDownLatch inSnapshot = new CountDownLatch(1);
+
+        @Override public Udf.InfoResponse info() { return Udf.InfoResponse.getDefaultInstance(); }
+        @Override public Udf.InitResponse init(Udf.InitRequest r) { return Udf.InitResponse.newBuilder().setSuccess(true).build(); }
+        @Override public boolean ready() { return true; }
+        @Override public Udf.RestoreResponse restore(Udf.RestoreRequest r) { return Udf.RestoreResponse.newBuilder().setSuccess(true).build(); }
+        @Override public void window(Window w, Consumer<Udf.Response> out) { }
+        @Override public void close() { }
+
+        @Override
+        public Udf.SnapshotResponse snapshot() {
+            inSnapshot.countDown();
+            return Udf.SnapshotResponse.getDefaultInstance();
+        }
+    }
+
+    /** Runs an agent on {@code in} (left open: Kapacitor keeps a started task's connection) on its own thread. */
+    static Thread serve(FailedStartEndsConnectionTest.OpenInput in, Handler h, MemoryBudget budget, ByteArrayOutputStream out) {
+        Thread t = new Thread(() -> new Agent(in, out, h, 1024, "open", -1, budget, 0).run(), "open");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * A restore frame's reservation ends once the worker has decoded it, not when its connection ends: a task that
+     * restored and runs on (for days) held its snapshot's size of the shared budget, and the restores of other tasks
+     * starting later were refused for it.
+     */
+    @Test
+    void aDecodedRestoreGivesItsReservationBackWhileItsConnectionRunsOn() throws Exception {
+        MemoryBudget budget = new MemoryBudget(300);
+        SnapshotSignal h = new SnapshotSignal();
+        FailedStartEndsConnectionTest.OpenInput in = new FailedStartEndsConnectionTest.OpenInput(
+                Frames.encode(List.of(Frames.init("field", "x"), Frames.restore(new byte[4000]), Frames.snapshot())));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread t = serve(in, h, budget, out);
+        h.inSnapshot.await(); // the restore's task, reservation release included, is done
+        assertEquals(0, budget.used(), "the restore is decoded; nothing of it is held");
+        MemoryBudget.Share other = budget.join(1000);
+        assertTrue(other.reserveRestore(251, 0), "another task's restore of the same size fits");
+        in.close();
+        t.join();
+        assertEquals(251, budget.used());
+    }
+
+    /**
+     * A frame that passed the restore gate (over the frame limit, its first field a restore) but parses as something
+     * else (protobuf lets the oneof's last message win: here a keepalive) gives its reservation back at once.
+     */
+    @Test
+    void aFrameAdmittedAsARestoreThatIsNotOneGivesItsReservationBack() throws Exception {
+        MemoryBudget budget = new MemoryBudget(300);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        Frames.init("field", "x").writeDelimitedTo(bytes);
+        AgentTest.frame(bytes, Frames.restore(new byte[4000]), Frames.keepalive(7));
+        FailedStartEndsConnectionTest.OpenInput in = new FailedStartEndsConnectionTest.OpenInput(bytes.toByteArray());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread t = serve(in, new SnapshotSignal(), budget, out);
+        in.drained.await(); // the read loop waits for the frame after the keepalive
+        assertEquals(0, budget.used(), "the keepalive frame holds nothing of the budget");
+        in.close();
+        t.join();
+        List<Udf.Response> r = Frames.decode(out.toByteArray());
+        assertEquals(7, r.stream().filter(Udf.Response::hasKeepalive).findFirst().orElseThrow().getKeepalive().getTime(), r.toString());
+    }
+
+    /** A refused restore says how much of how much the other tasks held (MB of 10^6 bytes, rounded down). */
+    @Test
+    void aRefusedRestoreSaysHowMuchOfTheBudgetWasHeld() throws Exception {
+        MemoryBudget budget = new MemoryBudget(200_000); // 3.2 MB
+        budget.join(1_000_000).reserve(150_000); // another task's queued windows: 2.4 MB
+        Udf.Request restore = Frames.restore(new byte[1_000_000]);
+        Blocking h = new Blocking(new CountDownLatch(0), new CountDownLatch(0));
+        Conn c = new Conn(List.of(Frames.init("field", "x"), restore), h, budget, 1024, 0, "refused");
+        c.thread.join();
+        Udf.RestoreResponse r = c.responses().stream().filter(Udf.Response::hasRestore).findFirst().orElseThrow().getRestore();
+        assertFalse(r.getSuccess());
+        assertEquals("anteater: restore of " + restore.getSerializedSize() + " bytes refused: after 0 ms the agent's memory "
+                + "budget was still held by other tasks (2 of 3 MB, restores and queued windows); enable the task again when "
+                + "fewer tasks start at once, or raise -Xmx", r.getError());
+        assertEquals(150_000, budget.used(), "the refused restore reserved nothing");
+    }
 }
