@@ -208,4 +208,64 @@ class MemoryBudgetTest {
                 b.total());
         assertEquals(2 * MemoryBudget.perConnectionValues(), MemoryBudget.shared().total());
     }
+
+    /** The bounds are inclusive: windows that fill the share's bound or the shared total exactly are queued at once. */
+    @Test
+    void windowsThatFillABoundExactlyDoNotWait() throws InterruptedException {
+        MemoryBudget b = new MemoryBudget(20);
+        MemoryBudget.Share s = b.join(LIMIT);
+        s.reserve(10);
+        AtomicReference<Object> r = new AtomicReference<>();
+        Thread t = start(b, () -> {
+            s.reserve(10); // 10 + 10 = the total
+            return "queued";
+        }, r);
+        assertEquals(0, b.waiters(), "a window that fills the total exactly waited");
+        t.join();
+        assertEquals("queued", r.get());
+        assertEquals(20, b.used());
+
+        MemoryBudget big = new MemoryBudget(1_000_000);
+        MemoryBudget.Share own = big.join(10);
+        own.reserve(4);
+        AtomicReference<Object> r2 = new AtomicReference<>();
+        Thread t2 = start(big, () -> {
+            own.reserve(6); // 4 + 6 = the share's bound
+            return "queued";
+        }, r2);
+        assertEquals(0, big.waiters(), "a window that fills the share's bound exactly waited");
+        t2.join();
+        assertEquals("queued", r2.get());
+        assertEquals(10, own.queued());
+    }
+
+    /** A restore frame costs its bytes / 16, rounded up: a byte more than a unit is two. */
+    @Test
+    void unitsRoundBytesUp() {
+        assertEquals(0, MemoryBudget.units(0));
+        assertEquals(1, MemoryBudget.units(1));
+        assertEquals(1, MemoryBudget.units(MemoryBudget.BYTES_PER_VALUE));
+        assertEquals(2, MemoryBudget.units(MemoryBudget.BYTES_PER_VALUE + 1));
+        assertEquals(62_501, MemoryBudget.units(1_000_008));
+    }
+
+    /** A connection's queue bound is a quarter of the heap (at 16 bytes a value), at least 1 M values. */
+    @Test
+    void aConnectionsBoundIsAQuarterOfTheHeap() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long bytes = MemoryBudget.perConnectionValues() * MemoryBudget.BYTES_PER_VALUE;
+        assertTrue(MemoryBudget.perConnectionValues() >= 1 << 20);
+        if (heap / 64 > 1 << 20) {
+            assertTrue(bytes <= heap / 4 && bytes > heap / 4 - MemoryBudget.BYTES_PER_VALUE, bytes + " of " + heap);
+        } else {
+            assertEquals(1 << 20, MemoryBudget.perConnectionValues());
+        }
+    }
+
+    @Test
+    void aBudgetOfNothingIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new MemoryBudget(0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new MemoryBudget(-1));
+        assertEquals(1, new MemoryBudget(1).total());
+    }
 }
