@@ -46,6 +46,36 @@ class SocketServerTest {
         assertEquals("keep me", Files.readString(target));
     }
 
+    /**
+     * A socket file left by an agent that died (kill -9, a crash) is replaced, so the agent restarts on its path; one
+     * a running server listens on is refused and kept. The new socket is rw-rw---- (kapacitord's group), and close()
+     * removes it.
+     */
+    @Test
+    void bindReplacesAStaleSocketButNotALiveOne() throws Exception {
+        Path sock = dir.resolve("stale.sock");
+        try (java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(sock));
+        } // closed: the file stays, nothing listens
+        assertTrue(SocketServer.isSocketFile(sock));
+        SocketServer server = SocketServer.bind(sock, 1 << 20);
+        try {
+            assertTrue(SocketServer.isSocketFile(sock));
+            assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(sock, LinkOption.NOFOLLOW_LINKS)));
+            IOException e = assertThrows(IOException.class, () -> SocketServer.bind(sock, 1 << 20).close());
+            assertTrue(e.getMessage().contains("in use by a running server"), e.getMessage());
+            assertTrue(Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "the live server's socket was removed");
+            try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                assertTrue(c.isConnected(), "the first server still listens");
+            }
+        } finally {
+            server.close();
+        }
+        assertTrue(!Files.exists(sock, LinkOption.NOFOLLOW_LINKS), "close() removes the socket");
+        server.close(); // twice: nothing more
+    }
+
     @Test
     void aMissingDirectoryIsNamed() {
         Path p = dir.resolve("no-such-dir").resolve("a.sock");
