@@ -262,4 +262,27 @@ class SharedBudgetTest {
                 + "fewer tasks start at once, or raise -Xmx", r.getError());
         assertEquals(150_000, budget.used(), "the refused restore reserved nothing");
     }
+
+    /**
+     * A restore refused for lack of budget fails the task's start like any failed restore, and Kapacitor 1.8.3 then
+     * never closes the node's connection: the agent ends it itself (see FailedStartEndsConnectionTest), here with
+     * an input that stays open until closed.
+     */
+    @Test
+    void aRefusedRestoreEndsTheConnection() throws Exception {
+        MemoryBudget budget = new MemoryBudget(300);
+        budget.join(1000).reserve(100); // another task's queued windows
+        FailedStartEndsConnectionTest.OpenInput in = new FailedStartEndsConnectionTest.OpenInput(
+                Frames.encode(List.of(Frames.init("field", "x"), Frames.restore(new byte[4000]))));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Blocking h = new Blocking(new CountDownLatch(0), new CountDownLatch(0));
+        Thread t = serve(in, h, budget, out);
+        t.join(); // without the agent closing its input: for ever (the class timeout ends it)
+        assertEquals(0, in.closed.getCount(), "the agent closed its input");
+        List<Udf.Response> r = Frames.decode(out.toByteArray());
+        assertEquals(2, r.size(), r.toString());
+        assertFalse(r.get(1).getRestore().getSuccess(), r.toString());
+        assertEquals(0, h.restores.get());
+        assertEquals(100, budget.used());
+    }
 }
