@@ -518,6 +518,23 @@ class AgentTest {
         assertEquals(3.5, p.getFieldsDoubleMap().get("history_mean"), 1e-12);
     }
 
+    /**
+     * The EndBatch's name and tmax are the window's (Kapacitor's window end, not its last point's time): the output
+     * point carries them, as Kapacitor's own nodes would.
+     */
+    @Test
+    void theEndBatchNamesAndTimesTheWindow() throws IOException {
+        List<Udf.Request> reqs = new ArrayList<>(List.of(Frames.init("field", "x")));
+        reqs.addAll(Frames.window("m", HOST, "x", 0, 1, 2, 3, 4));
+        List<Udf.Request> second = new ArrayList<>(Frames.window("m", HOST, "x", 10 * SEC, 1, 2, 3, 4));
+        second.set(second.size() - 1, Frames.end("m_end", HOST, 20 * SEC)); // last point at 13 s, the window ends at 20 s
+        reqs.addAll(second);
+        Run r = run(reqs);
+        Udf.Point p = r.of(Udf.Response.MessageCase.POINT).get(0).getPoint();
+        assertEquals(20 * SEC, p.getTime(), p.toString());
+        assertEquals("m_end", p.getName(), p.toString());
+    }
+
     /** One frame whose body is the requests' bytes one after the other. */
     static void frame(java.io.OutputStream out, Udf.Request... parts) throws IOException {
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
