@@ -99,6 +99,38 @@ class AgentFailureTest {
         }
     }
 
+    /** At the end of input the handler is closed (its detector, its sinks flushed), once, after the queued windows. */
+    @Test
+    void aCleanEndClosesTheHandler() throws IOException {
+        List<Udf.Request> reqs = new ArrayList<>(List.of(Frames.init("field", "x")));
+        reqs.addAll(window(0, 4));
+        Counting h = new Counting();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, new Agent(new ByteArrayInputStream(Frames.encode(reqs)), out, h, 1 << 20, "clean").run());
+        assertEquals(1, h.closes.get());
+    }
+
+    /** A read of Kapacitor's pipe that fails (EIO, a reset socket) ends the connection with exit 1 and says so. */
+    @Test
+    void aFailingReadEndsTheConnectionWithAnError() throws IOException {
+        byte[] init = Frames.encode(List.of(Frames.init("field", "x")));
+        InputStream in = new java.io.SequenceInputStream(new ByteArrayInputStream(init), new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("simulated: Input/output error");
+            }
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Counting h = new Counting();
+        int code = new Agent(in, out, h, 1 << 20, "eio").run();
+        List<Udf.Response> resp = Frames.decode(out.toByteArray());
+        assertEquals(1, code, resp.toString());
+        Udf.Response last = resp.get(resp.size() - 1);
+        assertEquals("anteater: reading from Kapacitor failed: java.io.IOException: simulated: Input/output error",
+                last.getError().getError(), last.toString());
+        assertEquals(1, h.closes.get());
+    }
+
     /**
      * An Error on the read loop (here a simulated OutOfMemoryError from the input; in socket mode the heap is shared,
      * so another connection's flood can make this connection's allocation fail) ends the connection with an
