@@ -285,4 +285,28 @@ class SharedBudgetTest {
         assertEquals(0, h.restores.get());
         assertEquals(100, budget.used());
     }
+
+    /**
+     * A frame admitted as a restore (over the frame limit) that is not a valid Request fails its connection; what it
+     * reserved goes back with the connection, or every later restore of the JVM's other tasks would find it held.
+     */
+    @Test
+    void aConnectionFailedOnACorruptRestoreFrameGivesItsReservationBack() throws Exception {
+        MemoryBudget budget = new MemoryBudget(300);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        Frames.init("field", "x").writeDelimitedTo(bytes);
+        com.google.protobuf.CodedOutputStream c = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+        c.writeUInt32NoTag(2000); // the frame: 2000 bytes, a restore field that says 4000
+        c.writeUInt32NoTag(FrameReader.RESTORE_TAG);
+        c.writeUInt32NoTag(4000);
+        c.flush();
+        bytes.write(new byte[2000 - 1 - 2]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Blocking h = new Blocking(new CountDownLatch(0), new CountDownLatch(0));
+        int code = new Agent(new ByteArrayInputStream(bytes.toByteArray()), out, h, 1024, "corrupt", -1, budget, 0).run();
+        List<Udf.Response> r = Frames.decode(out.toByteArray());
+        assertEquals(1, code, r.toString());
+        assertTrue(r.get(r.size() - 1).getError().getError().contains("not a valid Request"), r.toString());
+        assertEquals(0, budget.used(), "the connection ended; its reservation is back");
+    }
 }
