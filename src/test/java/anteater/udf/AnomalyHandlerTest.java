@@ -46,6 +46,18 @@ class AnomalyHandlerTest {
         one.close();
     }
 
+    /** A second init on one node (the first in force) is refused, saying so. */
+    @Test
+    void aSecondInitIsRefusedSayingWhy() {
+        AnomalyHandler h = new AnomalyHandler();
+        assertTrue(h.init(AnomalyHandlerConfigTest.init("x")).getSuccess());
+        Udf.InitResponse again = h.init(AnomalyHandlerConfigTest.init("y"));
+        assertFalse(again.getSuccess());
+        assertEquals("init was already done for this node", again.getError());
+        assertTrue(h.ready());
+        h.close();
+    }
+
     /** Before a successful init there is no detector: no state to give, none to take (and no hint to delete the task). */
     @Test
     void snapshotAndRestoreBeforeInit() {
