@@ -268,4 +268,39 @@ class MemoryBudgetTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new MemoryBudget(-1));
         assertEquals(1, new MemoryBudget(1).total());
     }
+
+    /**
+     * A connection that ends wakes the windows of the others waiting for the budget it held (socket mode: a task
+     * stopped while another waits; window waits have no deadline, so a missed wake-up is a hang).
+     */
+    @Test
+    void aConnectionThatEndsWakesTheOthersWaiting() throws InterruptedException {
+        MemoryBudget b = new MemoryBudget(100);
+        MemoryBudget.Share ending = b.join(LIMIT);
+        MemoryBudget.Share s = b.join(LIMIT);
+        ending.reserve(80);
+        s.reserve(10);
+        AtomicReference<Object> r = new AtomicReference<>();
+        Thread t = start(b, () -> {
+            s.reserve(20); // 80 + 10 + 20 > 100
+            return "queued";
+        }, r);
+        assertEquals(1, b.waiters());
+        ending.leave(); // nothing released first: the windows it held were dropped
+        t.join(); // without the wake-up: for ever (the class timeout ends it)
+        assertEquals("queued", r.get());
+        assertEquals(30, b.used());
+    }
+
+    /** A restore that does not fit waits its time (here 20 ms), then is refused, reserving nothing. */
+    @Test
+    void aRestoreThatStillDoesNotFitAfterItsWaitIsRefused() throws InterruptedException {
+        MemoryBudget b = new MemoryBudget(100);
+        MemoryBudget.Share a = b.join(LIMIT);
+        MemoryBudget.Share c = b.join(LIMIT);
+        assertTrue(a.reserveRestore(80, 0));
+        assertFalse(c.reserveRestore(30, 20)); // with the wait in the wrong unit: for ever (the class timeout ends it)
+        assertEquals(80, b.used());
+        assertEquals(0, b.waiters());
+    }
 }
