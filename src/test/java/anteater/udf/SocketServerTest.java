@@ -76,11 +76,60 @@ class SocketServerTest {
         server.close(); // twice: nothing more
     }
 
+    /**
+     * Socket mode: after a refused init Kapacitor 1.8.3 never closes the node's connection, so the agent ends it (its
+     * input shut down from the worker, which ends the read loop): the client sees the answer, then end of input,
+     * while its own side stays open.
+     */
+    @Test
+    void aRefusedInitEndsItsSocketConnection() throws Exception {
+        Path sock = dir.resolve("refused.sock");
+        SocketServer server = SocketServer.bind(sock, 1 << 20);
+        Thread accept = new Thread(() -> {
+            try {
+                server.serve();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+            c.write(ByteBuffer.wrap(Frames.encode(java.util.List.of(Frames.init("detector", "foo", "field", "x")))));
+            // read to end of input: without the agent ending the connection, for ever (the guard ends it)
+            java.util.List<Udf.Response> r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(60), () -> responses(c));
+            assertEquals(1, r.size(), r.toString());
+            assertTrue(!r.get(0).getInit().getSuccess() && r.get(0).getInit().getError().contains("'detector'"), r.toString());
+        } finally {
+            server.close();
+        }
+    }
+
+    /** The socket warm-up at bind leaves nothing in the temporary directory (one directory per start, else). */
+    @Test
+    void theWarmUpRemovesItsTemporaryDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<java.util.Set<Path>> warmUps = () -> {
+            try (java.util.stream.Stream<Path> l = Files.list(tmp)) {
+                return l.filter(x -> x.getFileName().toString().startsWith("anteater-warmup")).collect(java.util.stream.Collectors.toSet());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        java.util.Set<Path> left = warmUps.get(); // by JVMs killed during theirs
+        SocketServer.warmUpSocketIo();
+        SocketServer.warmUpSocketIo();
+        java.util.Set<Path> now = warmUps.get();
+        now.removeAll(left);
+        assertEquals(java.util.Set.of(), now);
+    }
+
     @Test
     void aMissingDirectoryIsNamed() {
         Path p = dir.resolve("no-such-dir").resolve("a.sock");
         IOException e = assertThrows(IOException.class, () -> SocketServer.bind(p, 1 << 20).close());
-        assertTrue(e.getMessage().contains(p.getParent().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("directory " + p.getParent() + " does not exist"), e.getMessage());
     }
 
     /**
@@ -227,6 +276,13 @@ class SocketServerTest {
     }
 
     /** Reads to the end of the output: "info" if it held exactly one InfoResponse. */
+    private static java.util.List<Udf.Response> responses(SocketChannel c) throws IOException {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(65536);
+        while (c.read(b.clear()) >= 0) got.write(b.array(), 0, b.position());
+        return Frames.decode(got.toByteArray());
+    }
+
     private static String answer(SocketChannel c) throws IOException {
         java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
         ByteBuffer b = ByteBuffer.allocate(65536);
