@@ -81,10 +81,8 @@ class SocketServerTest {
      * input shut down from the worker, which ends the read loop): the client sees the answer, then end of input,
      * while its own side stays open.
      */
-    @Test
-    void aRefusedInitEndsItsSocketConnection() throws Exception {
-        Path sock = dir.resolve("refused.sock");
-        SocketServer server = SocketServer.bind(sock, 1 << 20);
+    /** Runs the server's accept loop on a daemon thread. */
+    static Thread serveInBackground(SocketServer server) {
         Thread accept = new Thread(() -> {
             try {
                 server.serve();
@@ -94,6 +92,14 @@ class SocketServerTest {
         });
         accept.setDaemon(true);
         accept.start();
+        return accept;
+    }
+
+    @Test
+    void aRefusedInitEndsItsSocketConnection() throws Exception {
+        Path sock = dir.resolve("refused.sock");
+        SocketServer server = SocketServer.bind(sock, 1 << 20);
+        Thread accept = serveInBackground(server);
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
             c.write(ByteBuffer.wrap(Frames.encode(java.util.List.of(Frames.init("detector", "foo", "field", "x")))));
             // read to end of input: without the agent ending the connection, for ever (the guard ends it)
@@ -223,15 +229,7 @@ class SocketServerTest {
             made.add(t);
             return t;
         });
-        Thread accept = new Thread(() -> {
-            try {
-                server.serve();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        accept.setDaemon(true);
-        accept.start();
+        Thread accept = serveInBackground(server);
         byte[] info = Frames.encode(java.util.List.of(Frames.info()));
         int n = 200;
         java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(n);
