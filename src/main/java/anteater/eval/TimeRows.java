@@ -2,7 +2,7 @@ package anteater.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,49 +16,46 @@ import java.util.TreeMap;
  */
 final class TimeRows {
     private final TreeMap<Long, double[]> byTime = new TreeMap<>();
-    private final Map<String, Integer> index = new HashMap<>();
-    private final List<String> metrics = new ArrayList<>();
+    /** metric -> its column, in the order of first values. */
+    private final Map<String, Integer> columns = new LinkedHashMap<>();
 
     /** The column of {@code metric}, a new one at its first value. */
     int column(String metric) {
-        Integer j = index.get(metric);
+        Integer j = columns.get(metric); // once per value read: no lambda to allocate
         if (j != null) return j;
-        index.put(metric, metrics.size());
-        metrics.add(metric);
-        return metrics.size() - 1;
+        columns.put(metric, columns.size());
+        return columns.size() - 1;
     }
 
+    /** Puts a value in a column that {@link #column} gave. */
     void put(long time, int column, double value) {
         double[] row = byTime.get(time);
         if (row == null || row.length <= column) {
-            int n = Math.max(column + 1, metrics.size());
-            double[] wider = row == null ? new double[n] : Arrays.copyOf(row, n);
-            Arrays.fill(wider, row == null ? 0 : row.length, n, Double.NaN);
-            byTime.put(time, wider);
-            row = wider;
+            row = widened(row, columns.size()); // as wide as the metrics known now, so the next ones rarely copy it
+            byTime.put(time, row);
         }
         row[column] = value;
     }
 
     /** The metrics in the order of their first value. */
     List<String> metrics() {
-        return metrics;
+        return new ArrayList<>(columns.keySet());
     }
 
     /** The rows in time order, each as wide as the metric list (NaN: no value). Empties this table. */
     double[][] rows() {
         double[][] rows = new double[byTime.size()][];
-        int d = metrics.size();
         int i = 0;
-        while (!byTime.isEmpty()) {
-            double[] row = byTime.pollFirstEntry().getValue();
-            if (row.length < d) {
-                int from = row.length;
-                row = Arrays.copyOf(row, d);
-                Arrays.fill(row, from, d, Double.NaN);
-            }
-            rows[i++] = row;
-        }
+        while (!byTime.isEmpty()) rows[i++] = widened(byTime.pollFirstEntry().getValue(), columns.size());
         return rows;
+    }
+
+    /** {@code row} (null: none) at least {@code width} wide, the new cells NaN. */
+    private static double[] widened(double[] row, int width) {
+        int from = row == null ? 0 : row.length;
+        if (from >= width) return row;
+        double[] wider = row == null ? new double[width] : Arrays.copyOf(row, width);
+        Arrays.fill(wider, from, width, Double.NaN);
+        return wider;
     }
 }
