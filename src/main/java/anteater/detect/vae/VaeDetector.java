@@ -175,7 +175,7 @@ public final class VaeDetector implements Detector {
 
     private static VaeDetector create(Options o, VaeModel model, boolean log) throws OptionException {
         VaeSettings s = VaeSettings.of(o);
-        NdThreads.configure();
+        NdRuntime.configure();
         String path = o.getString("model");
         if (model == null && path != null && !path.isEmpty()) {
             model = VaeSettings.readModel(path);

@@ -268,7 +268,7 @@ public final class VaeModel {
         need(in, len, "network");
         byte[] nb = new byte[len];
         in.readFully(nb);
-        NdThreads.configure();
+        NdRuntime.configure();
         MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(nb), false);
         long nIn = net.getLayer(0).getParam("e0W").size(0);
         if (nIn != (long) d * lags) {

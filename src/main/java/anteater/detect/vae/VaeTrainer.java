@@ -36,7 +36,7 @@ public final class VaeTrainer {
     }
 
     static MultiLayerNetwork build(int nIn, VaeConfig c) {
-        NdThreads.configure();
+        NdRuntime.configure();
         int[] dec = new int[c.hidden().length];
         for (int i = 0; i < dec.length; i++) dec[i] = c.hidden()[dec.length - 1 - i];
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
