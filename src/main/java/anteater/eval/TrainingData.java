@@ -1,7 +1,5 @@
 package anteater.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Training rows for {@code train} from a file: CSV (header = metric ids; a {@code time} or {@code timestamp}
@@ -193,7 +190,7 @@ public final class TrainingData {
      * Refuses a --tag that selected nothing: a key that no line (series) carries, or a value none has, named with
      * the values seen. Before, it gave "0 rows; training needs at least 10".
      */
-    private static void checkSelection(Path p, Map<String, String> select, Map<String, java.util.SortedSet<String>> seenValues,
+    static void checkSelection(Path p, Map<String, String> select, Map<String, java.util.SortedSet<String>> seenValues,
                                        String unit, String kind) throws IOException {
         for (Map.Entry<String, String> e : select.entrySet()) {
             java.util.SortedSet<String> values = seenValues.get(e.getKey());
@@ -224,85 +221,8 @@ public final class TrainingData {
 
     /** As {@link #prometheus(Path, Map)}, rows aligned on a step of {@code stepMs} (0: a row per sample time). */
     static Table prometheus(Path p, Map<String, String> select, long stepMs) throws IOException {
-        JsonNode root;
-        try (BufferedReader r = CsvTable.withoutBom(SmdLoader.open(p))) {
-            root = new ObjectMapper().readTree(r);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
-            throw new IOException(p + (at == null ? "" : ":" + at.getLineNr()) + ": not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root != null && root.path("status").asText("").equals("error")) {
-            // an error answer saved as training data: say what Prometheus said, not that the array is missing
-            throw new IOException(p + ": Prometheus answered status error (" + root.path("errorType").asText("?") + ": "
-                    + root.path("error").asText("no message") + "), no data");
-        }
-        if (root != null && !root.path("data").path("resultType").isMissingNode()
-                && !root.path("data").path("resultType").asText().equals("matrix")) {
-            throw new IOException(p + ": a Prometheus " + root.path("data").path("resultType").asText()
-                    + " answer; train needs a query_range matrix (/api/v1/query_range)");
-        }
-        JsonNode result = root == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : root.path("data").path("result");
-        if (!result.isArray()) throw new IOException(p + ": not a Prometheus query_range answer (no data.result array)");
-        Map<String, java.util.SortedSet<String>> labelValues = new java.util.HashMap<>();
-        List<JsonNode> picked = new ArrayList<>();
-        for (JsonNode s : result) {
-            boolean keep = true;
-            for (Map.Entry<String, String> e : select.entrySet()) {
-                JsonNode v = s.path("metric").path(e.getKey());
-                if (v.isMissingNode()) continue; // a series without the label is kept, as a line without the tag
-                labelValues.computeIfAbsent(e.getKey(), k -> new java.util.TreeSet<>()).add(v.asText());
-                keep &= v.asText().equals(e.getValue());
-            }
-            if (keep) picked.add(s);
-        }
-        checkSelection(p, select, labelValues, "series", "label");
-        Map<String, Integer> names = new LinkedHashMap<>();
-        for (JsonNode s : picked) names.merge(s.path("metric").path("__name__").asText("value"), 1, Integer::sum);
-        TimeRows rows = new TimeRows();
-        for (JsonNode s : picked) {
-            String name = s.path("metric").path("__name__").asText("value");
-            String id = name;
-            if (names.get(name) > 1) {
-                TreeMap<String, String> labels = new TreeMap<>();
-                s.path("metric").fields().forEachRemaining(e -> {
-                    if (!e.getKey().equals("__name__")) labels.put(e.getKey(), e.getValue().asText());
-                });
-                id = name + labels.toString().replace(", ", ",");
-            }
-            int column = rows.column(id); // a series repeated in the answer is one column (its last value wins)
-            int n = 0;
-            for (JsonNode v : s.path("values")) {
-                n++;
-                if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isValueNode()) {
-                    throw new IOException(p + ": series " + id + ", sample " + n + ": expected [time, \"value\"], got " + v);
-                }
-                long t = stepOf(Math.round(v.get(0).asDouble() * 1000), stepMs);
-                double x;
-                try {
-                    x = promValue(v.get(1).asText());
-                } catch (IOException e) {
-                    throw new IOException(p + ": series " + id + ", sample " + n + ": " + e.getMessage());
-                }
-                if (Double.isFinite(x)) rows.put(t, column, x);
-            }
-        }
+        TimeRows rows = PrometheusAnswer.read(p, select, stepMs);
         return table(rows.metrics(), rows.rows(), true);
-    }
-
-    /** A Prometheus sample value: a number, NaN, or +Inf / -Inf (non-finite ones are missing). */
-    private static double promValue(String s) throws IOException {
-        switch (s) {
-            case "+Inf", "Inf", "-Inf", "NaN" -> {
-                return Double.NaN;
-            }
-            default -> {
-                try {
-                    return Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    throw new IOException("not a Prometheus sample value: '" + s + "'");
-                }
-            }
-        }
     }
 
     /** The start of the step that holds {@code t} (same unit), or {@code t} itself without a step. */
