@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Recent anomaly events by entity, kept for {@code retainMs} of event time behind the newest event seen
- * (the watermark; with {@link #add(AnomalyEvent, long)} never beyond the caller's clock). Bounded: at most {@code maxEntities} entities (least recently updated dropped first) and
- * {@code maxPerEntity} events each, and at most {@code maxValues} window values in all (each event carries its
- * window's values; the oldest events of the least recently updated entities go first). Duplicates (same event_id and metric, e.g. seen on the bus and again on
+ * (the watermark; with {@link #add(AnomalyEvent, long)} never beyond the caller's clock). Bounded: at most {@code maxEntities} entities (least recently used dropped first:
+ * an entity is used when an event of it is added or its events are read by {@link #between}, as the neighbours of a
+ * KPI being ranked are) and {@code maxPerEntity} events each, and at most {@code maxValues} window values in all
+ * (each event carries its window's values; the oldest events of the least recently used entities go first). Duplicates (same event_id and metric, e.g. seen on the bus and again on
  * Kafka) are kept once. Not thread-safe: the RCA thread owns it.
  */
 public final class AnomalyStore {
@@ -73,11 +74,12 @@ public final class AnomalyStore {
             for (AnomalyEvent x : it.next().getValue()) forget(x);
             it.remove();
         }
-        // the value budget: oldest events of the least recently updated entities first, never the event just added
+        // the value budget: oldest events of the least recently used entities first, never the event just added (it
+        // is the last of the most recently used entity: when that entity is the eldest it is the only one, and
+        // size > 1 leaves its newest event)
         while (values > maxValues && size > 1) {
             Iterator<Map.Entry<String, ArrayDeque<AnomalyEvent>>> it = byEntity.entrySet().iterator();
             ArrayDeque<AnomalyEvent> eldest = it.next().getValue();
-            if (eldest.size() == 1 && eldest.peekFirst() == e) break;
             forget(eldest.removeFirst());
             if (eldest.isEmpty()) it.remove();
         }
