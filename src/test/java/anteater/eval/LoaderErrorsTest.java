@@ -155,4 +155,18 @@ class LoaderErrorsTest {
         GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "\uFEFF1\n0\n1\n");
         assertEquals(java.util.List.of(1, 0, 1), java.util.Arrays.stream(SmdLoader.load(dir, null).get(0).labels()).boxed().toList());
     }
+
+    @Test
+    void smdRowsAreOneMinuteApartAndTheTestHalfFollowsTheTrainingHalf(@TempDir Path dir) throws Exception {
+        GzipInputTest.gzip(dir.resolve("m_train.csv.gz"), "a,b\n1,2\n3,4\n5,6\n");
+        GzipInputTest.gzip(dir.resolve("m_test.csv.gz"), "a,b\n7,8\n9,10\n");
+        GzipInputTest.gzip(dir.resolve("m_test_label.csv.gz"), "0\n1\n");
+        Dataset d = SmdLoader.load(dir, null).get(0);
+        long t0 = SmdLoader.T0_NS, minute = 60_000_000_000L;
+        assertEquals(java.util.List.of(t0, t0 + minute, t0 + 2 * minute), java.util.Arrays.stream(d.trainTimes()).boxed().toList());
+        assertEquals(java.util.List.of(t0 + 3 * minute, t0 + 4 * minute), java.util.Arrays.stream(d.testTimes()).boxed().toList());
+        assertEquals(2.0 / 1440, d.testDays(), 1e-15, "two rows of a minute: false alarms per day are per 1,440 rows");
+        assertEquals(java.util.List.of("a", "b"), d.metrics());
+        assertEquals(10.0, d.test()[1][1], 0);
+    }
 }
