@@ -169,4 +169,29 @@ class LoaderErrorsTest {
         assertEquals(java.util.List.of("a", "b"), d.metrics());
         assertEquals(10.0, d.test()[1][1], 0);
     }
+
+    @Test
+    void nabRowsSplitAtTheProbationAndWindowsLabelTheirEndsToo(@TempDir Path dir) throws Exception {
+        // 40 rows a minute apart: probation floor(0.15 x 40) = 6 rows; windows [00:10, 00:14] and [00:20.5, 00:21]
+        StringBuilder csv = new StringBuilder("timestamp,value\n");
+        for (int i = 0; i < 40; i++) csv.append(String.format("2020-01-01 00:%02d:00,%d%n", i, 100 + i));
+        String windows = "{\"f/a.csv\": [[\"2020-01-01 00:20:30.000000\", \"2020-01-01 00:21:00.000000\"],"
+                + " [\"2020-01-01 00:10:00.000000\", \"2020-01-01 00:14:00.000000\"]]}";
+        NabLoader.Labelled l = NabLoader.loadLabelled(nab(dir, windows, csv.toString()), null).get(0);
+        Dataset d = l.data();
+        assertEquals(6, d.train().length);
+        assertEquals(34, d.test().length);
+        assertEquals(105.0, d.train()[5][0], 0);
+        assertEquals(106.0, d.test()[0][0], 0);
+        long t0 = java.time.LocalDateTime.of(2020, 1, 1, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000_000L;
+        assertEquals(t0 + 5 * 60_000_000_000L, d.trainTimes()[5]);
+        assertEquals(t0 + 6 * 60_000_000_000L, d.testTimes()[0]);
+        java.util.List<Integer> labelled = new java.util.ArrayList<>();
+        for (int i = 0; i < d.labels().length; i++) if (d.labels()[i] == 1) labelled.add(i + 6);
+        assertEquals(java.util.List.of(10, 11, 12, 13, 14, 21), labelled, "both ends of a window are in it");
+        assertEquals(2, l.windows().size());
+        assertEquals(t0 + 10 * 60_000_000_000L, l.windows().get(1)[0], "windows in the file's order");
+        assertEquals(t0 + 20 * 60_000_000_000L + 30_000_000_000L, l.windows().get(0)[0]);
+        assertEquals(t0 + 123_456_000L, NabLoader.ns("2020-01-01 00:00:00.123456"), "microseconds");
+    }
 }
