@@ -79,12 +79,15 @@ final class MeanPath {
      */
     static double slopeOf(IActivation a) {
         if (a == null) return Double.POSITIVE_INFINITY;
-        double[] xs = {-3, -1, -0.25, 0, 0.5, 2};
+        // far points too: ReLU6 (or any cap above the small ones) is ReLU from -3 to 2, and passed as it before
+        double[] xs = {-1000, -3, -1, -0.25, 0, 0.5, 2, 1000};
         INDArray in = Nd4j.create(xs, new long[] {1, xs.length}, DataType.DOUBLE);
         double[] y = a.getActivation(in.dup(), false).toDoubleVector();
-        if (Math.abs(y[4] - 0.5) > 1e-9 || Math.abs(y[5] - 2) > 1e-9 || Math.abs(y[3]) > 1e-12) return Double.POSITIVE_INFINITY;
-        double s = y[1] / -1;
-        for (int i = 0; i < 3; i++) if (Math.abs(y[i] - s * xs[i]) > 1e-9) return Double.POSITIVE_INFINITY;
+        double s = -y[2]; // at x = -1
+        for (int i = 0; i < xs.length; i++) {
+            double want = xs[i] >= 0 ? xs[i] : s * xs[i];
+            if (!(Math.abs(y[i] - want) <= 1e-9 * (1 + Math.abs(want)))) return Double.POSITIVE_INFINITY;
+        }
         return Math.abs(s - 1) < 1e-12 ? Double.NaN : s;
     }
 
