@@ -86,4 +86,51 @@ class AlertReportTest {
         assertTrue(r.table().contains("air fault at 2016-01-01 12:00:00 is not scored: it starts after the data's last complete"
                 + " 5-minute window"), r.table());
     }
+
+    @Test
+    void eachFaultNeedsAnAlertOfItsOwnAndTheTableListsAlertsInTimeOrder() {
+        List<Schedule.Fault> faults = List.of(new Schedule.Fault("hotend", 3600, 3900), new Schedule.Fault("hotend", 7200, 7500));
+        // both alerts are in the first fault's windows: the second fault is missed, though hotend has inside alerts
+        Map<String, List<AlertLog.Alert>> alerts = Map.of("hotend", List.of(crit("hotend", 4199), crit("hotend", 20000), crit("hotend", 3900)));
+        AlertReport r = AlertReport.of(alerts, faults, List.of("hotend", "bed"), START, Duration.ofMinutes(5), 43250);
+        AlertReport.SensorResult hot = r.sensor("hotend");
+        assertEquals(2, hot.faults().size(), "both before the last complete window (43,200 s of 43,250)");
+        assertEquals(List.of(new AlertReport.FaultWindow("hotend", Instant.ofEpochSecond(START + 7200), Instant.ofEpochSecond(START + 7500))),
+                hot.missed());
+        assertFalse(r.allFaultsFound());
+        String table = r.table();
+        assertTrue(table.contains("hotend  2016-01-01 01:00:00 - 01:05:00, 2016-01-01 02:00:00 - 02:05:00 NO     3       1"), table);
+        assertTrue(table.contains("bed     -                                         -      0       0"), table);
+        int a = table.indexOf("01:05:00 CRITICAL"), b = table.indexOf("01:09:59 CRITICAL"), c = table.indexOf("05:33:20 CRITICAL");
+        assertTrue(a > 0 && a < b && b < c, "alerts in time order: " + table);
+        assertTrue(table.contains("hotend  2016-01-01 01:09:59 CRITICAL  1.00e-09   in fault window"), table);
+        assertTrue(table.contains("hotend  2016-01-01 05:33:20 CRITICAL  1.00e-09   outside (false alarm)"), table);
+        // the last complete window ends at 43,200 s: a fault starting a second before it is scored, one at it is not
+        List<Schedule.Fault> edge = List.of(new Schedule.Fault("air", 43199, 43230), new Schedule.Fault("bed", 43200, 43230));
+        AlertReport e = AlertReport.of(Map.of(), edge, List.of("air", "bed"), START, Duration.ofMinutes(5), 43250);
+        assertEquals(1, e.sensor("air").faults().size());
+        assertTrue(e.sensor("bed").faults().isEmpty());
+        assertEquals(1, e.sensor("air").missed().size());
+        // without a duration every fault is scored
+        assertEquals(1, AlertReport.of(Map.of(), edge, List.of("bed"), START, Duration.ofMinutes(5)).sensor("bed").faults().size());
+    }
+
+    @Test
+    void alertLogLinesWithoutAPvalueOrValuesStillRead() throws Exception {
+        String noPvalue = OK_EVENT.replace("\"pvalue\",", "\"p\",");
+        String noValues = OK_EVENT.replace("[[\"2016-01-01T01:10:00Z\",3600,false,0.4978984887171689,-0.67]]", "[]");
+        String noSeries = "{\"id\":\"bed\",\"message\":\"bed is OK\",\"level\":\"OK\",\"time\":\"2016-01-01T01:10:00Z\",\"data\":{}}";
+        Path log = Files.writeString(dir.resolve("a.log"), noPvalue + "\n\n  \n" + noValues + "\n" + noSeries + "\n");
+        List<AlertLog.Alert> a = AlertLog.read(log);
+        assertEquals(3, a.size(), "blank lines skipped");
+        assertTrue(Double.isNaN(a.get(0).pvalue()), "no pvalue column");
+        assertTrue(Double.isNaN(a.get(1).pvalue()), "no values");
+        assertEquals("hotend", a.get(1).field());
+        assertTrue(Double.isNaN(a.get(2).pvalue()));
+        assertEquals("", a.get(2).field(), "no series");
+        assertEquals("bed", a.get(2).id());
+        Files.writeString(log, OK_EVENT + "\n\n{not json\n");
+        String m = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> AlertLog.read(log)).getMessage();
+        assertTrue(m.startsWith(log + ":3: not a JSON alert event"), m);
+    }
 }
