@@ -13,12 +13,6 @@ class CauseRankerTest {
     final CauseRanker ranker = new CauseRanker(CausalRules.defaults(), CauseRanker.Weights.DEFAULT, 600_000, 180_000);
     final double[] fault = Fixtures.shared(7);
 
-    AnomalyStore store(AnomalyEvent... es) {
-        AnomalyStore s = new AnomalyStore(1000, 64, 3_600_000);
-        for (AnomalyEvent e : es) s.add(e);
-        return s;
-    }
-
     @Test
     void diskFaultIsRankedAboveItsSymptomsWithThePathToTheKpi() throws Exception {
         long end = T0 + 180_000;
@@ -32,7 +26,7 @@ class CauseRankerTest {
         AnomalyEvent oldNic = Fixtures.event("m1_nic_eth0", "nic_drops", end - 3_600_000, 50, Fixtures.values(6, fault, 0, 5), "sys");
         AnomalyEvent remote = Fixtures.event("m2_proc_9", "proc_cpu", end, 50, Fixtures.values(7, fault, 0, 5), "sys");
         Neighbourhood n = Fixtures.host().around("m1_sli_1", end, 4);
-        List<RankedCause> ranked = ranker.rank(kpi, n, store(disk0, disk, block, proc, kpi, oldNic, remote));
+        List<RankedCause> ranked = ranker.rank(kpi, n, Fixtures.store(disk0, disk, block, proc, kpi, oldNic, remote));
 
         assertEquals("m1_disk_sda", ranked.get(0).entity().id(), ranked.toString());
         assertEquals(List.of("m1_disk_sda", "m1_block_sda1", "m1_proc_1", "m1_sli_1"), ranked.get(0).path());
@@ -55,7 +49,7 @@ class CauseRankerTest {
         AnomalyEvent link = Fixtures.event("m1_tcp_link_1", "tcp_rtt", end, 10, Fixtures.values(12, fault, 0, 6), "sys");
         AnomalyEvent kpi = Fixtures.event("m1_sli_1", "sli_rtt", end, 8, Fixtures.values(13, fault, 0, 6), "app");
         Neighbourhood n = Fixtures.host().around("m1_sli_1", end, 4);
-        List<RankedCause> ranked = ranker.rank(kpi, n, store(cpu, link, kpi));
+        List<RankedCause> ranked = ranker.rank(kpi, n, Fixtures.store(cpu, link, kpi));
         assertEquals("m1_tcp_link_1", ranked.get(0).entity().id(), ranked.toString());
         assertEquals("network", ranked.get(0).keyword());
         assertEquals(List.of("m1_tcp_link_1", "m1_sli_1"), ranked.get(0).path());
@@ -67,8 +61,8 @@ class CauseRankerTest {
         long end = T0;
         AnomalyEvent kpi = Fixtures.event("m1_sli_1", "sli_rtt", end, 8, Fixtures.values(13, fault, 0, 6), "app");
         Neighbourhood n = Fixtures.host().around("m1_sli_1", end, 4);
-        assertTrue(ranker.rank(kpi, n, store(kpi)).isEmpty());
-        CauseEvent ce = new CauseInference(Fixtures.host(), ranker, 4, 3).infer(kpi, store(kpi));
+        assertTrue(ranker.rank(kpi, n, Fixtures.store(kpi)).isEmpty());
+        CauseEvent ce = new CauseInference(Fixtures.host(), ranker, 4, 3).infer(kpi, Fixtures.store(kpi));
         assertEquals(CauseInference.NO_CANDIDATES, ce.failure());
     }
 
@@ -77,7 +71,7 @@ class CauseRankerTest {
         long end = T0;
         AnomalyEvent kpi = Fixtures.event("m1_sli_1", "sli_rtt", end, 8, new double[0], "app");
         AnomalyEvent cpu = Fixtures.event("m1_cpu", "cpu_usage", end, 10, new double[0], "sys");
-        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), store(cpu, kpi));
+        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), Fixtures.store(cpu, kpi));
         assertEquals(1, ranked.size());
         assertTrue(Double.isNaN(ranked.get(0).correlation()));
         assertEquals("cpu", ranked.get(0).keyword());

@@ -37,16 +37,6 @@ class CauseScoreByHandTest {
         return new CauseRanker(CausalRules.parse(RULES), w, 600_000, 180_000);
     }
 
-    static AnomalyStore store(AnomalyEvent... es) {
-        AnomalyStore s = new AnomalyStore(1000, 64, 3_600_000);
-        for (AnomalyEvent e : es) s.add(e);
-        return s;
-    }
-
-    static RankedCause of(List<RankedCause> ranked, String id) {
-        return ranked.stream().filter(c -> c.entity().id().equals(id)).findFirst().orElseThrow(() -> new AssertionError(id + " not ranked: " + ranked));
-    }
-
     /** Pearson's r written out, for windows that cover the same span (pairs by index). */
     static double r(double[] a, double[] b) {
         double ma = 0, mb = 0;
@@ -85,7 +75,7 @@ class CauseScoreByHandTest {
             assertEquals(-1, Onset.changePoint(e.values()), "no step inside " + e.metric() + ": its onset is its window's start");
         }
         CauseRanker.Weights w = new CauseRanker.Weights(1, 2, 3, 4, 5, 6, 7, 8, 9);
-        List<RankedCause> ranked = ranker(w).rank(kpi, incident(), store(kpi, y, y2, z, x, p, u));
+        List<RankedCause> ranked = ranker(w).rank(kpi, incident(), Fixtures.store(kpi, y, y2, z, x, p, u));
         assertEquals(4, ranked.size(), "y, x, z, p: u reaches the KPI by no rule");
 
         double ryk = r(vy, vk), rzk = r(vz, vk), ryz = r(vy, vz);
@@ -104,7 +94,7 @@ class CauseScoreByHandTest {
         };
         List<Double> scores = new ArrayList<>();
         for (Object[] row : expected) {
-            RankedCause c = of(ranked, (String) row[0]);
+            RankedCause c = Fixtures.cause(ranked, (String) row[0]);
             String at = c.entity().id() + ": ";
             assertEquals((double) row[1], c.anomaly(), 1e-12, at + "anomaly");
             if ((double) row[2] > 0) assertEquals((double) row[2], c.correlation(), 1e-12, at + "correlation");
@@ -124,7 +114,7 @@ class CauseScoreByHandTest {
             scores.add(score);
         }
         for (int i = 1; i < ranked.size(); i++) assertTrue(ranked.get(i - 1).score() >= ranked.get(i).score(), ranked.toString());
-        assertSame(y, of(ranked, "m1_y").event(), "both y events cover the KPI's window: the stronger is y's cause event");
+        assertSame(y, Fixtures.cause(ranked, "m1_y").event(), "both y events cover the KPI's window: the stronger is y's cause event");
         assertTrue(scores.stream().distinct().count() == 4, "the parts were chosen so that no two scores tie: " + scores);
     }
 
@@ -133,18 +123,18 @@ class CauseScoreByHandTest {
         CauseRanker rk = ranker(CauseRanker.Weights.DEFAULT);
         AnomalyEvent weakFirst = Fixtures.event("m1_y", "y_a", E, 15, Fixtures.values(8, fault, 0, 0), "sys");
         AnomalyEvent strongLater = Fixtures.event("m1_y", "y_b", E, 20, vy, "sys");
-        assertSame(strongLater, of(rk.rank(kpi, incident(), store(kpi, weakFirst, strongLater)), "m1_y").event());
+        assertSame(strongLater, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, weakFirst, strongLater)), "m1_y").event());
         AnomalyEvent strongFirst = Fixtures.event("m1_y", "y_a", E, 20, vy, "sys");
         AnomalyEvent weakLater = Fixtures.event("m1_y", "y_b", E, 15, Fixtures.values(8, fault, 0, 0), "sys");
-        assertSame(strongFirst, of(rk.rank(kpi, incident(), store(kpi, strongFirst, weakLater)), "m1_y").event());
+        assertSame(strongFirst, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, strongFirst, weakLater)), "m1_y").event());
         // equal overlap and strength: the first in time order (then as stored)
         AnomalyEvent twin1 = Fixtures.event("m1_y", "y_a", E, 20, vy, "sys");
         AnomalyEvent twin2 = Fixtures.event("m1_y", "y_b", E, 20, vy, "sys");
-        assertSame(twin1, of(rk.rank(kpi, incident(), store(kpi, twin1, twin2)), "m1_y").event());
+        assertSame(twin1, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, twin1, twin2)), "m1_y").event());
         assertSame(twin1, CauseRanker.anchor(List.of(twin1, twin2), kpi));
         // more overlap wins over strength: the window before touches the KPI's only at its end
         AnomalyEvent before = Fixtures.event("m1_y", "y_c", E - D / 2, 90, vy, "sys");
-        RankedCause c = of(rk.rank(kpi, incident(), store(kpi, before, weakLater)), "m1_y");
+        RankedCause c = Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, before, weakLater)), "m1_y");
         assertSame(weakLater, c.event());
         assertEquals(1.0, c.anomaly(), "its strongest anomaly is still the 90");
     }
@@ -153,57 +143,45 @@ class CauseScoreByHandTest {
     void withOnlyTheCorrelationWeightedTheScoreIsTheCorrelationPart() throws Exception {
         CauseRanker rk = ranker(new CauseRanker.Weights(0, 1, 0, 0, 0, 0, 0, 0, 0));
         // unknown (no values on one side): 0.5; known but the windows only touch: 0; known and shared: |r|
-        AnomalyEvent zNull = withValues(z, null);
-        AnomalyEvent yEmpty = withValues(y, new double[0]);
-        List<RankedCause> ranked = rk.rank(kpi, incident(), store(kpi, zNull, yEmpty, x));
-        assertEquals(0.5, of(ranked, "m1_z").score(), 1e-12, "no values");
-        assertEquals(0.5, of(ranked, "m1_y").score(), 1e-12, "no values (an empty array)");
-        assertEquals(0.0, of(ranked, "m1_x").score(), 1e-12, "values on both sides, no shared time");
+        AnomalyEvent zNull = Fixtures.with(z, z.score(), null);
+        AnomalyEvent yEmpty = Fixtures.with(y, y.score(), new double[0]);
+        List<RankedCause> ranked = rk.rank(kpi, incident(), Fixtures.store(kpi, zNull, yEmpty, x));
+        assertEquals(0.5, Fixtures.cause(ranked, "m1_z").score(), 1e-12, "no values");
+        assertEquals(0.5, Fixtures.cause(ranked, "m1_y").score(), 1e-12, "no values (an empty array)");
+        assertEquals(0.0, Fixtures.cause(ranked, "m1_x").score(), 1e-12, "values on both sides, no shared time");
         // the KPI without values: every candidate's correlation is unknown
-        AnomalyEvent kpiNull = withValues(kpi, null);
-        List<RankedCause> tied = rk.rank(kpiNull, incident(), store(kpiNull, y, x));
+        AnomalyEvent kpiNull = Fixtures.with(kpi, kpi.score(), null);
+        List<RankedCause> tied = rk.rank(kpiNull, incident(), Fixtures.store(kpiNull, y, x));
         for (RankedCause c : tied) assertEquals(0.5, c.score(), 1e-12, c.entity().id());
         assertEquals(List.of("m1_x", "m1_y"), tied.stream().map(c -> c.entity().id()).toList(), "equal scores: by entity id");
-        AnomalyEvent kpiEmpty = withValues(kpi, new double[0]);
-        for (RankedCause c : rk.rank(kpiEmpty, incident(), store(kpiEmpty, y, x))) assertEquals(0.5, c.score(), 1e-12, c.entity().id());
-        assertEquals(r(vy, vk), of(rk.rank(kpi, incident(), store(kpi, y)), "m1_y").score(), 1e-12);
-    }
-
-    static AnomalyEvent withValues(AnomalyEvent e, double[] v) {
-        return new AnomalyEvent(e.timestampMs(), e.entityId(), e.eventId(), e.eventType(), e.machineId(), e.measurement(),
-                e.metric(), e.labels(), e.score(), e.anomalyCount(), e.totalCount(), e.durationSec(), e.causes(),
-                e.description(), e.detector(), v);
-    }
-
-    static AnomalyEvent withScore(AnomalyEvent e, double score) {
-        return new AnomalyEvent(e.timestampMs(), e.entityId(), e.eventId(), e.eventType(), e.machineId(), e.measurement(),
-                e.metric(), e.labels(), score, e.anomalyCount(), e.totalCount(), e.durationSec(), e.causes(),
-                e.description(), e.detector(), e.values());
+        AnomalyEvent kpiEmpty = Fixtures.with(kpi, kpi.score(), new double[0]);
+        for (RankedCause c : rk.rank(kpiEmpty, incident(), Fixtures.store(kpiEmpty, y, x))) assertEquals(0.5, c.score(), 1e-12, c.entity().id());
+        assertEquals(r(vy, vk), Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, y)), "m1_y").score(), 1e-12);
     }
 
     @Test
     void scoresThatAreNotFiniteOrNegativeCountAsAMillionOrZero() throws Exception {
         CauseRanker rk = ranker(new CauseRanker.Weights(1, 0, 0, 0, 0, 0, 0, 0, 0));
-        List<RankedCause> ranked = rk.rank(kpi, incident(), store(kpi, withScore(y, Double.POSITIVE_INFINITY),
-                withScore(z, 10), withScore(x, Double.NaN), withScore(p, -5)));
-        assertEquals(1.0, of(ranked, "m1_y").score(), 0);
-        assertEquals(10 / 1e6, of(ranked, "m1_z").score(), 1e-15);
-        assertEquals(0.0, of(ranked, "m1_x").score(), 0);
-        assertEquals(0.0, of(ranked, "m1_p").score(), 0);
-        List<RankedCause> none = rk.rank(kpi, incident(), store(kpi, withScore(y, Double.NaN), withScore(z, -1)));
+        List<RankedCause> ranked = rk.rank(kpi, incident(), Fixtures.store(kpi, Fixtures.with(y, Double.POSITIVE_INFINITY, y.values()),
+                Fixtures.with(z, 10, z.values()), Fixtures.with(x, Double.NaN, x.values()), Fixtures.with(p, -5, p.values())));
+        assertEquals(1.0, Fixtures.cause(ranked, "m1_y").score(), 0);
+        assertEquals(10 / 1e6, Fixtures.cause(ranked, "m1_z").score(), 1e-15);
+        assertEquals(0.0, Fixtures.cause(ranked, "m1_x").score(), 0);
+        assertEquals(0.0, Fixtures.cause(ranked, "m1_p").score(), 0);
+        List<RankedCause> none = rk.rank(kpi, incident(), Fixtures.store(kpi, Fixtures.with(y, Double.NaN, y.values()), Fixtures.with(z, -1, z.values())));
         for (RankedCause c : none) assertEquals(0.0, c.anomaly(), 0, "no positive score: 0, not NaN");
     }
 
     @Test
     void aKpiEventNotInTheStoreIsRankedAsIfItWere() throws Exception {
         CauseRanker rk = ranker(CauseRanker.Weights.DEFAULT);
-        List<RankedCause> stored = rk.rank(kpi, incident(), store(kpi, y, z, x, p));
-        List<RankedCause> notStored = rk.rank(kpi, incident(), store(y, z, x, p));
+        List<RankedCause> stored = rk.rank(kpi, incident(), Fixtures.store(kpi, y, z, x, p));
+        List<RankedCause> notStored = rk.rank(kpi, incident(), Fixtures.store(y, z, x, p));
         assertEquals(stored.toString(), notStored.toString());
-        assertEquals((r(vy, vk) + r(vy, vz)) / 2, of(notStored, "m1_y").coherence(), 1e-12, "the KPI's values count");
+        assertEquals((r(vy, vk) + r(vy, vz)) / 2, Fixtures.cause(notStored, "m1_y").coherence(), 1e-12, "the KPI's values count");
         // an earlier KPI window of the same episode, stored with it: the episode (and so the KPI's onset) begins there
         AnomalyEvent kpiBefore = Fixtures.event("m1_k", "k_m", E - D, 9, Fixtures.values(9, fault, 0, 3), "app");
-        RankedCause x2 = of(rk.rank(kpi, incident(), store(kpiBefore, kpi, y, z, x, p)), "m1_x");
+        RankedCause x2 = Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpiBefore, kpi, y, z, x, p)), "m1_x");
         assertEquals(0.5, x2.onset(), 1e-12, "x began with the KPI's episode");
     }
 
@@ -237,7 +215,7 @@ class CauseScoreByHandTest {
                 600_000, 180_000);
         AnomalyEvent ka = new AnomalyEvent(E, "k", "k1", "app", "m1", "k_m", "k_m", Map.of(), 5, 18, 18, 170, List.of(), "k", "ttest", vk);
         AnomalyEvent aa = new AnomalyEvent(E, "a", "a1", "sys", "m1", "a_m", "a_m", Map.of(), 5, 18, 18, 170, List.of(), "a", "ttest", vy);
-        RankedCause c = of(rk.rank(ka, n, store(ka, aa)), "a");
+        RankedCause c = Fixtures.cause(rk.rank(ka, n, Fixtures.store(ka, aa)), "a");
         assertEquals(List.of("a", "b1", "k"), c.path());
         assertEquals(0.5, c.proximity(), 0);
     }
@@ -249,10 +227,10 @@ class CauseScoreByHandTest {
         // z's current window covers the KPI's; an earlier one ends exactly gap before it starts: the same episode
         AnomalyEvent earlier = Fixtures.event("m1_z", "z_m", E - D - gap, 30, Fixtures.values(10, fault, 0, 4), "sys");
         double joined = logistic((D + gap) / TAU);
-        assertEquals(joined, of(rk.rank(kpi, incident(), store(kpi, earlier, z)), "m1_z").onset(), 1e-12);
+        assertEquals(joined, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, earlier, z)), "m1_z").onset(), 1e-12);
         // one second more and it is another incident: z's onset is its current window's
         AnomalyEvent apart = Fixtures.event("m1_z", "z_m", E - D - gap - 1000, 30, Fixtures.values(10, fault, 0, 4), "sys");
-        assertEquals(0.5, of(rk.rank(kpi, incident(), store(kpi, apart, z)), "m1_z").onset(), 1e-12);
+        assertEquals(0.5, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, apart, z)), "m1_z").onset(), 1e-12);
     }
 
     @Test
@@ -262,20 +240,20 @@ class CauseScoreByHandTest {
         // window earlier); p's window ends one second before the earliest of those: p was no longer abnormal
         long xEarliest = E - 2 * D - D / 2;
         AnomalyEvent pGone = Fixtures.event("m1_p", "p_m", xEarliest - 1000, 5, Fixtures.values(6, fault, 0, 5), "sys");
-        assertEquals(1.0, of(rk.rank(kpi, incident(), store(kpi, y, x, pGone)), "m1_x").root(), 0);
+        assertEquals(1.0, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, y, x, pGone)), "m1_x").root(), 0);
         // p's window ends exactly then: still abnormal when x may have begun
         AnomalyEvent pThen = Fixtures.event("m1_p", "p_m", xEarliest, 5, Fixtures.values(6, fault, 0, 5), "sys");
-        assertEquals(0.0, of(rk.rank(kpi, incident(), store(kpi, y, x, pThen)), "m1_x").root(), 0);
+        assertEquals(0.0, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, y, x, pThen)), "m1_x").root(), 0);
         // p's onset interval ends exactly where x's begins (p's window starts at x's earliest onset): not surely before
         AnomalyEvent pAt = Fixtures.event("m1_p", "p_m", xEarliest + D, 5, Fixtures.values(6, fault, 0, 5), "sys");
-        assertEquals(1.0, of(rk.rank(kpi, incident(), store(kpi, y, x, pAt)), "m1_x").root(), 0);
+        assertEquals(1.0, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, y, x, pAt)), "m1_x").root(), 0);
         // p's episode began well before (an earlier window, joined within half a window) and its current window
         // starts exactly at x's earliest onset: abnormal then
         AnomalyEvent pEarly = Fixtures.event("m1_p", "p_m", xEarliest - 1000, 5, Fixtures.values(6, fault, 0, 5), "sys");
         AnomalyEvent pNext = Fixtures.event("m1_p", "p_m", xEarliest + D, 5, Fixtures.values(7, fault, 0, 5), "sys");
-        assertEquals(0.0, of(rk.rank(kpi, incident(), store(kpi, y, x, pEarly, pNext)), "m1_x").root(), 0);
+        assertEquals(0.0, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, y, x, pEarly, pNext)), "m1_x").root(), 0);
         // a parent that began at the same time is no reason either (y and z both start at E - D)
-        assertEquals(1.0, of(rk.rank(kpi, incident(), store(kpi, y, z)), "m1_y").root(), 0);
+        assertEquals(1.0, Fixtures.cause(rk.rank(kpi, incident(), Fixtures.store(kpi, y, z)), "m1_y").root(), 0);
     }
 
     @Test

@@ -15,18 +15,8 @@ class CauseScorePartsTest {
     final CauseRanker ranker = new CauseRanker(CausalRules.defaults(), CauseRanker.Weights.DEFAULT, 600_000, 180_000);
     static final long W = 180_000; // one window of 18 points, 10 s apart
 
-    AnomalyStore store(AnomalyEvent... es) {
-        AnomalyStore s = new AnomalyStore(1000, 64, 3_600_000);
-        for (AnomalyEvent e : es) s.add(e);
-        return s;
-    }
-
     static double[] flat(long seed) {
         return Fixtures.values(seed, new double[18], 0, 0);
-    }
-
-    RankedCause of(List<RankedCause> ranked, String id) {
-        return ranked.stream().filter(c -> c.entity().id().equals(id)).findFirst().orElseThrow();
     }
 
     @Test
@@ -70,11 +60,11 @@ class CauseScorePartsTest {
         AnomalyEvent block = Fixtures.event("m1_block_sda1", "block_latency", end, 30, Fixtures.values(2, fault, 0, 6), "sys");
         AnomalyEvent proc = Fixtures.event("m1_proc_1", "proc_io_wait", end, 20, Fixtures.values(3, fault, 0, 4), "sys");
         AnomalyEvent kpi = Fixtures.event("m1_sli_1", "sli_rtt", end, 10, Fixtures.values(4, fault, 0, 3), "app");
-        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), store(cpu, block, proc, kpi));
-        assertEquals(1.0, of(ranked, "m1_block_sda1").live());
-        assertEquals(0.0, of(ranked, "m1_cpu").live());
-        assertTrue(of(ranked, "m1_cpu").onset() > of(ranked, "m1_block_sda1").onset());
-        assertTrue(of(ranked, "m1_block_sda1").score() > of(ranked, "m1_cpu").score(), ranked.toString());
+        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), Fixtures.store(cpu, block, proc, kpi));
+        assertEquals(1.0, Fixtures.cause(ranked, "m1_block_sda1").live());
+        assertEquals(0.0, Fixtures.cause(ranked, "m1_cpu").live());
+        assertTrue(Fixtures.cause(ranked, "m1_cpu").onset() > Fixtures.cause(ranked, "m1_block_sda1").onset());
+        assertTrue(Fixtures.cause(ranked, "m1_block_sda1").score() > Fixtures.cause(ranked, "m1_cpu").score(), ranked.toString());
     }
 
     @Test
@@ -87,8 +77,8 @@ class CauseScorePartsTest {
         AnomalyEvent block = Fixtures.event("m1_block_sda1", "block_latency", end, 30, Fixtures.values(2, fault, 0, 2), "sys");
         AnomalyEvent proc = Fixtures.event("m1_proc_1", "proc_io_wait", end, 30, Fixtures.values(3, fault, 0, 2), "sys");
         AnomalyEvent kpi = Fixtures.event("m1_sli_1", "sli_rtt", end, 10, Fixtures.values(4, fault, 0, 3), "app");
-        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), store(disk, block, proc, kpi));
-        RankedCause d = of(ranked, "m1_disk_sda"), b = of(ranked, "m1_block_sda1");
+        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), Fixtures.store(disk, block, proc, kpi));
+        RankedCause d = Fixtures.cause(ranked, "m1_disk_sda"), b = Fixtures.cause(ranked, "m1_block_sda1");
         assertEquals(d.reach(), b.reach(), 1e-12, "structure alone cannot order a loop");
         assertTrue(d.coherence() > b.coherence(), d + " vs " + b);
         assertEquals("m1_disk_sda", ranked.get(0).entity().id(), ranked.toString());
@@ -105,8 +95,8 @@ class CauseScorePartsTest {
         AnomalyEvent cpu = Fixtures.event("m1_cpu", "cpu_usage", end, 30, Fixtures.values(1, fault, 0, 6), "sys");
         AnomalyEvent proc = Fixtures.event("m1_proc_1", "proc_cpu", end, 30, Fixtures.values(2, fault, 0, 6), "sys");
         AnomalyEvent kpi = Fixtures.event("m1_sli_1", "sli_rtt", end, 10, noise, "app");
-        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), store(cpu, proc, kpi));
+        List<RankedCause> ranked = ranker.rank(kpi, Fixtures.host().around("m1_sli_1", end, 4), Fixtures.store(cpu, proc, kpi));
         double expected = (Math.abs(Correlation.between(cpu, proc)) + Math.abs(Correlation.between(cpu, kpi))) / 2;
-        assertEquals(expected, of(ranked, "m1_cpu").coherence(), 1e-12);
+        assertEquals(expected, Fixtures.cause(ranked, "m1_cpu").coherence(), 1e-12);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import anteater.sink.AnomalyEvent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -70,11 +69,6 @@ class CorrelationOracleTest {
         return sxx == 0 || syy == 0 ? Double.NaN : sxy / Math.sqrt(sxx * syy);
     }
 
-    static AnomalyEvent window(long end, long durationSec, double[] v) {
-        return new AnomalyEvent(end, "m1_x", "e", "sys", "m1", "m", "m", Map.of(), 1, 1, 1, durationSec, List.of(), "",
-                "ttest", v);
-    }
-
     static AnomalyEvent random(Random r, double[] fault) {
         int n = 1 + r.nextInt(r.nextInt(4) == 0 ? 150 : 40);
         long dur = r.nextInt(10) == 0 ? 0 : 10 + r.nextInt(300);
@@ -83,7 +77,7 @@ class CorrelationOracleTest {
         long end = T0 + r.nextInt(400_000);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) v[i] = r.nextGaussian() + 3 * fault[(int) ((end / 1000 + i * dur / Math.max(1, n)) % fault.length)];
-        return window(end, dur, v);
+        return Fixtures.window(end, dur, v);
     }
 
     @Test
@@ -112,18 +106,18 @@ class CorrelationOracleTest {
     @Test
     void fourPairsAreTheLeastAndAConstantSideHasNoCorrelation() {
         double[] a4 = {1, 2, 3, 5}, b4 = {2, 4, 6, 10};
-        assertEquals(1.0, Correlation.between(window(T0, 30, a4), window(T0, 30, b4)), 1e-12, "4 pairs");
-        assertEquals(-1.0, Correlation.between(window(T0, 30, a4), window(T0, 30, new double[] {-2, -4, -6, -10})), 1e-12);
-        assertTrue(Double.isNaN(Correlation.between(window(T0, 30, new double[] {1, 2, 3}), window(T0, 30, new double[] {1, 2, 3}))),
+        assertEquals(1.0, Correlation.between(Fixtures.window(T0, 30, a4), Fixtures.window(T0, 30, b4)), 1e-12, "4 pairs");
+        assertEquals(-1.0, Correlation.between(Fixtures.window(T0, 30, a4), Fixtures.window(T0, 30, new double[] {-2, -4, -6, -10})), 1e-12);
+        assertTrue(Double.isNaN(Correlation.between(Fixtures.window(T0, 30, new double[] {1, 2, 3}), Fixtures.window(T0, 30, new double[] {1, 2, 3}))),
                 "windows of 3 values");
         // 4 values each, but only 3 of them where both windows are: the second starts 10 s into the first
-        assertTrue(Double.isNaN(Correlation.between(window(T0, 30, a4), window(T0 + 10_000, 30, b4))));
-        assertTrue(Double.isNaN(Correlation.between(window(T0, 30, a4), window(T0, 30, new double[] {7, 7, 7, 7}))), "constant");
-        assertTrue(Double.isNaN(Correlation.between(window(T0, 30, new double[] {7, 7, 7, 7}), window(T0, 30, a4))), "constant first");
-        assertTrue(Double.isNaN(Correlation.between(window(T0, 30, null), window(T0, 30, a4))), "no values");
+        assertTrue(Double.isNaN(Correlation.between(Fixtures.window(T0, 30, a4), Fixtures.window(T0 + 10_000, 30, b4))));
+        assertTrue(Double.isNaN(Correlation.between(Fixtures.window(T0, 30, a4), Fixtures.window(T0, 30, new double[] {7, 7, 7, 7}))), "constant");
+        assertTrue(Double.isNaN(Correlation.between(Fixtures.window(T0, 30, new double[] {7, 7, 7, 7}), Fixtures.window(T0, 30, a4))), "constant first");
+        assertTrue(Double.isNaN(Correlation.between(Fixtures.window(T0, 30, null), Fixtures.window(T0, 30, a4))), "no values");
         // pairs pooled over two couples: 2 + 2 of windows of 4 that overlap by half each
-        AnomalyEvent x1 = window(T0, 30, a4), x2 = window(T0 + 100_000, 30, b4);
-        AnomalyEvent y1 = window(T0 + 20_000, 30, new double[] {3, 5, 8, 9}), y2 = window(T0 + 120_000, 30, new double[] {6, 10, 1, 1});
+        AnomalyEvent x1 = Fixtures.window(T0, 30, a4), x2 = Fixtures.window(T0 + 100_000, 30, b4);
+        AnomalyEvent y1 = Fixtures.window(T0 + 20_000, 30, new double[] {3, 5, 8, 9}), y2 = Fixtures.window(T0 + 120_000, 30, new double[] {6, 10, 1, 1});
         double r = Correlation.pooled(List.of(x1, x2), List.of(y1, y2));
         assertEquals(naivePooled(List.of(x1, x2), List.of(y1, y2)), r, 1e-12);
         assertTrue(Double.isNaN(Correlation.pooled(List.of(x1), List.of(y1))), "2 pairs alone");

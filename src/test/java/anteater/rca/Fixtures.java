@@ -72,4 +72,30 @@ final class Fixtures {
         for (int i = 0; i < 18; i++) s[i] = 1 + 0.5 * r.nextGaussian();
         return s;
     }
+
+    /** A store holding {@code es}: 1,000 entities, 64 events each, an hour's retention. */
+    static AnomalyStore store(AnomalyEvent... es) {
+        AnomalyStore s = new AnomalyStore(1000, 64, 3_600_000);
+        for (AnomalyEvent e : es) s.add(e);
+        return s;
+    }
+
+    /** The ranked cause of entity {@code id}; fails when it is not ranked. */
+    static RankedCause cause(List<RankedCause> ranked, String id) {
+        return ranked.stream().filter(c -> c.entity().id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError(id + " not ranked: " + ranked));
+    }
+
+    /** An event of entity m1_x, metric m, ending at {@code endMs}, its window {@code durationSec} long. */
+    static AnomalyEvent window(long endMs, long durationSec, double[] values) {
+        return new AnomalyEvent(endMs, "m1_x", "e" + endMs, "sys", "m1", "m", "m", Map.of(), 1, 1, 1, durationSec, List.of(),
+                "", "ttest", values);
+    }
+
+    /** {@code e} with another score and values. */
+    static AnomalyEvent with(AnomalyEvent e, double score, double[] values) {
+        return new AnomalyEvent(e.timestampMs(), e.entityId(), e.eventId(), e.eventType(), e.machineId(), e.measurement(),
+                e.metric(), e.labels(), score, e.anomalyCount(), e.totalCount(), e.durationSec(), e.causes(),
+                e.description(), e.detector(), values);
+    }
 }

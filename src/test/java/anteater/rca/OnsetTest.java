@@ -85,19 +85,14 @@ class OnsetTest {
         return v;
     }
 
-    static AnomalyEvent event(long end, long durationSec, double[] v) {
-        return new AnomalyEvent(end, "m1_cpu", "e" + end, "sys", "m1", "cpu", "cpu", Map.of(), 1, 1, 1, durationSec,
-                List.of(), "", "ttest", v);
-    }
-
     @Test
     void aStepInsideTheWindowGivesTheFewStepsBeforeIt() {
         // 18 values over 170 s: one every 10 s; the step at index 9 is at start + 90 s
-        long[] iv = Onset.interval(event(T0, 170, step(18, 9)));
+        long[] iv = Onset.interval(Fixtures.window(T0, 170, step(18, 9)));
         assertArrayEquals(new long[] {START + 60_000, START + 90_000}, iv);
-        assertEquals(START + 75_000, Onset.of(event(T0, 170, step(18, 9))));
+        assertEquals(START + 75_000, Onset.of(Fixtures.window(T0, 170, step(18, 9))));
         // 35 values over 170 s: 5 s apart; the index rounds to the nearest ms
-        long[] iv35 = Onset.interval(event(T0, 170, step(35, 20)));
+        long[] iv35 = Onset.interval(Fixtures.window(T0, 170, step(35, 20)));
         long at = START + Math.round(170_000.0 * 20 / 34);
         assertArrayEquals(new long[] {at - 3 * (170_000 / 34), at}, iv35);
     }
@@ -106,11 +101,11 @@ class OnsetTest {
     void withoutAStepTheAnomalyBeganUpToHalfAWindowBeforeTheStart() {
         double[] flat = new double[18];
         for (int i = 0; i < 18; i++) flat[i] = 60 + (i % 3);
-        assertArrayEquals(new long[] {START - 85_000, START}, Onset.interval(event(T0, 170, flat)));
-        assertEquals(START - 42_500, Onset.of(event(T0, 170, flat)));
-        assertArrayEquals(new long[] {START - 85_000, START}, Onset.interval(event(T0, 170, null)), "no values");
+        assertArrayEquals(new long[] {START - 85_000, START}, Onset.interval(Fixtures.window(T0, 170, flat)));
+        assertEquals(START - 42_500, Onset.of(Fixtures.window(T0, 170, flat)));
+        assertArrayEquals(new long[] {START - 85_000, START}, Onset.interval(Fixtures.window(T0, 170, null)), "no values");
         // a window of no length: its end, even with a step in its values
-        assertArrayEquals(new long[] {T0, T0}, Onset.interval(event(T0, 0, step(18, 9))));
+        assertArrayEquals(new long[] {T0, T0}, Onset.interval(Fixtures.window(T0, 0, step(18, 9))));
     }
 
     @Test
@@ -118,9 +113,9 @@ class OnsetTest {
         double[] flat = new double[18];
         for (int i = 0; i < 18; i++) flat[i] = 60 + (i % 3);
         long gap = 85_000;
-        AnomalyEvent now = event(T0, 170, flat);
-        AnomalyEvent before = event(T0 - D - gap, 170, flat); // ends exactly gap before now starts
-        AnomalyEvent beforeThat = event(T0 - 2 * D - 2 * gap - 1, 170, flat); // a millisecond too far from before
+        AnomalyEvent now = Fixtures.window(T0, 170, flat);
+        AnomalyEvent before = Fixtures.window(T0 - D - gap, 170, flat); // ends exactly gap before now starts
+        AnomalyEvent beforeThat = Fixtures.window(T0 - 2 * D - 2 * gap - 1, 170, flat); // a millisecond too far from before
         List<AnomalyEvent> es = List.of(beforeThat, before, now);
         assertArrayEquals(Onset.interval(before), Onset.episode(es, now, gap));
         assertArrayEquals(Onset.interval(beforeThat), Onset.episode(es, now, gap + 1));
