@@ -45,7 +45,7 @@ public record LinePoint(String measurement, Map<String, String> tagMap, Map<Stri
             c.next();
             count++;
             if (c.peek() == '"') {
-                c.quoted(); // a string field: not a metric
+                c.skipQuoted(); // a string field: not a metric
             } else {
                 String v = c.until(", ".toCharArray(), false);
                 Double x = number(v);
@@ -55,7 +55,6 @@ public record LinePoint(String measurement, Map<String, String> tagMap, Map<Stri
             if (c.peek() != ',') break;
             c.next();
         }
-        c.skipSpaces();
         String rest = c.rest().strip();
         Long time = null;
         if (!rest.isEmpty()) {
@@ -88,10 +87,11 @@ public record LinePoint(String measurement, Map<String, String> tagMap, Map<Stri
         String n = last == 'i' || last == 'u' ? v.substring(0, v.length() - 1) : v;
         try {
             if (last == 'u') {
-                // an unsigned 64-bit integer: up to 2^64 - 1, no sign
+                // an unsigned 64-bit integer: up to 2^64 - 1, no sign; read as a decimal, so rounded once to the nearest
+                // double (halving a value above 2^63 to convert it rounded twice: 2^63 + 1025 became 2^63, not 2^63 + 2048)
                 if (n.startsWith("+") || n.startsWith("-")) return null;
-                long u = Long.parseUnsignedLong(n);
-                return u >= 0 ? (double) u : (double) (u >>> 1) * 2 + (u & 1);
+                Long.parseUnsignedLong(n); // the range and the digits
+                return Double.parseDouble(n);
             }
             return last == 'i' ? (double) Long.parseLong(n) : Double.parseDouble(n);
         } catch (NumberFormatException e) {
@@ -150,21 +150,16 @@ public record LinePoint(String measurement, Map<String, String> tagMap, Map<Stri
             return b.toString();
         }
 
-        /** A double-quoted string starting here, with \" and \\ escapes. */
-        String quoted() {
-            StringBuilder b = new StringBuilder();
+        /** Past a double-quoted string starting here, whose \" and \\ are escapes (its text is not a metric: not kept). */
+        void skipQuoted() {
             i++; // opening quote
             while (i < s.length()) {
                 char c = s.charAt(i);
                 if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == '"' || s.charAt(i + 1) == '\\')) {
-                    b.append(s.charAt(i + 1));
                     i += 2;
-                } else if (c == '"') {
-                    i++;
-                    return b.toString();
                 } else {
-                    b.append(c);
                     i++;
+                    if (c == '"') return;
                 }
             }
             throw new IllegalArgumentException("unterminated string field");

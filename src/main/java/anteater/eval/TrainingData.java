@@ -105,10 +105,6 @@ public final class TrainingData {
         return table(t.header, t.rows);
     }
 
-    static Table lineProtocol(Path p, Map<String, String> select) throws IOException {
-        return lineProtocol(p, select, 0);
-    }
-
     static Table lineProtocol(Path p, Map<String, String> select, long stepNs) throws IOException {
         TimeRows rows = new TimeRows(); // columns: measurement.field
         Map<String, String[]> ids = new LinkedHashMap<>();
@@ -183,7 +179,7 @@ public final class TrainingData {
         for (Map.Entry<String, String> e : other.tagMap().entrySet()) {
             if (!first.tagMap().containsKey(e.getKey())) return "--tag " + e.getKey() + "=" + e.getValue();
         }
-        return "--tag host=<one host>";
+        return "--tag host=<one host>"; // not reached: the two tag sets differ
     }
 
     /**
@@ -210,11 +206,7 @@ public final class TrainingData {
         }
     }
 
-    static Table prometheus(Path p) throws IOException {
-        return prometheus(p, Map.of());
-    }
-
-    /** As {@link #prometheus(Path)}; {@code select} picks series by label, as --tag picks line protocol series by tag. */
+    /** A Prometheus answer's series picked by label ({@code select}), as --tag picks line protocol series by tag. */
     static Table prometheus(Path p, Map<String, String> select) throws IOException {
         return prometheus(p, select, 0);
     }

@@ -57,4 +57,19 @@ class OnlyFilterTest {
         assertEquals(1, NabLoader.load(dir, "realKnownCause/a").size());
         assertThrows(IOException.class, () -> NabLoader.load(dir, "realKnownCause/a,realKnownCause/c"));
     }
+
+    @Test
+    void aRefusalListsUpToTenSeries() {
+        List<String> ten = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) ten.add("s" + i);
+        SeriesFilter f = SeriesFilter.of(" s1 ,x,,");
+        IOException e = assertThrows(IOException.class, () -> f.checkAllFound(ten, "d"));
+        assertEquals("--only: no series named x in d (series there: " + String.join(", ", ten) + ")", e.getMessage());
+        List<String> eleven = new java.util.ArrayList<>(ten);
+        eleven.add("s10");
+        e = assertThrows(IOException.class, () -> f.checkAllFound(eleven, "d"));
+        assertEquals("--only: no series named x in d (series there: " + String.join(", ", ten) + ", ... (11 in all))", e.getMessage());
+        assertTrue(f.accepts("s1") && !f.accepts(" s1 ") && !f.accepts("s2"));
+        assertTrue(SeriesFilter.of(" , ").accepts("anything"), "a list of blanks selects every series");
+    }
 }

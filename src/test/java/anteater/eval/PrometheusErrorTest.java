@@ -28,4 +28,15 @@ class PrometheusErrorTest {
         e = assertThrows(IOException.class, () -> TrainingData.read(vec));
         assertTrue(e.getMessage().contains("vec.json: a Prometheus vector answer; train needs a query_range matrix"), e.getMessage());
     }
+
+    @Test
+    void anErrorWithoutItsTypeOrMessageSaysSo(@TempDir Path dir) throws Exception {
+        // null, absent, or not text: the placeholders, not "null"
+        for (String body : new String[] {"\"errorType\":null,\"error\":null", "", "\"errorType\":{\"a\":1},\"error\":[1]"}) {
+            Path err = Files.writeString(dir.resolve("err.json"), "{\"status\":\"error\"" + (body.isEmpty() ? "" : "," + body) + "}");
+            IOException e = assertThrows(IOException.class, () -> TrainingData.read(err));
+            String expected = body.startsWith("\"errorType\":{") ? "status error (: )" : "status error (?: no message)";
+            assertTrue(e.getMessage().endsWith(expected + ", no data"), e.getMessage());
+        }
+    }
 }

@@ -159,7 +159,12 @@ class TrainingDataTest {
         assertArrayEquals(new double[] {1, 2, 3}, t.rows()[0]);
         assertArrayEquals(new double[] {4, 5, 6}, t.rows()[1]);
         org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "two.lp", "cpu,host=a v=1 1\ncpu,host=b v=2 1\n")
-                .getMessage().contains("measurement 'cpu' has several series (host=a; host=b)"));
+                .getMessage().contains("measurement 'cpu' has several series (host=a; host=b): a model is for one group, so give"
+                        + " one series per measurement (e.g. --tag host=a)"));
+        // the first series has no tags: the hint picks the other by the tag only it has
+        org.junit.jupiter.api.Assertions.assertTrue(refused(dir, "untagged.lp", "cpu v=1 1\ncpu,host=b v=2 1\n")
+                .getMessage().contains("has several series (no tags; host=b): a model is for one group, so give one series per"
+                        + " measurement (e.g. --tag host=b)"));
         Path two = dir.resolve("two.lp");
         TrainingData.Table b = TrainingData.read(two, java.util.Map.of("host", "b"));
         assertEquals(List.of("v"), b.metrics());
