@@ -56,16 +56,21 @@ public final class RcaEvaluation {
     public Case prepare(long seed) {
         RcaScenario sc = generator.generate(seed);
         List<AnomalyEvent> events = detect(sc);
-        AnomalyEvent kpi = events.stream()
-                .filter(e -> sc.kpiEntities().contains(e.entityId()) && e.timestampMs() >= sc.onsetMs())
-                .min(Comparator.comparingLong(AnomalyEvent::timestampMs)
-                        .thenComparingInt(e -> sc.affected().get(e.entityId())))
-                .orElse(null);
+        AnomalyEvent kpi = firstKpi(sc, events);
         if (kpi == null) return new Case(seed, sc, null, null);
         long until = kpi.timestampMs() + cfg.future().toMillis();
         AnomalyStore store = new AnomalyStore(100_000, 64, cfg.valid().toMillis() + cfg.future().toMillis() + 60_000);
         for (AnomalyEvent e : events) if (e.timestampMs() <= until) store.add(e);
         return new Case(seed, sc, kpi, store);
+    }
+
+    /** The KPI event: the earliest anomaly of an affected SLI at or after the fault (the nearer the root first), or null. */
+    private static AnomalyEvent firstKpi(RcaScenario sc, List<AnomalyEvent> events) {
+        return events.stream()
+                .filter(e -> sc.kpiEntities().contains(e.entityId()) && e.timestampMs() >= sc.onsetMs())
+                .min(Comparator.comparingLong(AnomalyEvent::timestampMs)
+                        .thenComparingInt(e -> sc.affected().get(e.entityId())))
+                .orElse(null);
     }
 
     /** Runs the live inference on a prepared case with the given ranker. */
@@ -92,10 +97,7 @@ public final class RcaEvaluation {
     public List<String> explain(long seed) {
         RcaScenario sc = generator.generate(seed);
         List<AnomalyEvent> events = detect(sc);
-        AnomalyEvent kpi = events.stream()
-                .filter(e -> sc.kpiEntities().contains(e.entityId()) && e.timestampMs() >= sc.onsetMs())
-                .min(Comparator.comparingLong(AnomalyEvent::timestampMs)
-                        .thenComparingInt(e -> sc.affected().get(e.entityId()))).orElse(null);
+        AnomalyEvent kpi = firstKpi(sc, events);
         List<String> out = new ArrayList<>();
         out.add("root " + sc.root() + ", fault at +" + (sc.onsetMs() - sc.startMs()) / 1000 + " s, KPI "
                 + (kpi == null ? "not detected" : kpi.metric() + " of " + kpi.entityId() + " onset "
