@@ -60,7 +60,8 @@ final class EvalRcaCommand implements Callable<Integer> {
         Map<String, int[]> byType = new TreeMap<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < scenarios; i++) {
-            RcaEvaluation.Outcome o = ev.run(seed + i);
+            RcaEvaluation.Case prepared = ev.prepare(seed + i);
+            RcaEvaluation.Outcome o = ev.judge(prepared, cfg.ranker());
             int[] c = byType.computeIfAbsent(o.rootType(), k -> new int[3]);
             c[0]++;
             if (o.rank() >= 0) kpiSeen++;
@@ -76,7 +77,7 @@ final class EvalRcaCommand implements Callable<Integer> {
             }
             if (i < explain) {
                 System.out.printf(Locale.ROOT, "scenario seed %d: root %s, rank %d%n", o.seed(), o.rootType(), o.rank());
-                for (String line : ev.explain(seed + i)) System.out.println(line);
+                for (String line : ev.explain(prepared)) System.out.println(line);
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;

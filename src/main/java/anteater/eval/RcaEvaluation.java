@@ -56,21 +56,16 @@ public final class RcaEvaluation {
     public Case prepare(long seed) {
         RcaScenario sc = generator.generate(seed);
         List<AnomalyEvent> events = detect(sc);
-        AnomalyEvent kpi = firstKpi(sc, events);
+        AnomalyEvent kpi = events.stream()
+                .filter(e -> sc.kpiEntities().contains(e.entityId()) && e.timestampMs() >= sc.onsetMs())
+                .min(Comparator.comparingLong(AnomalyEvent::timestampMs)
+                        .thenComparingInt(e -> sc.affected().get(e.entityId())))
+                .orElse(null);
         if (kpi == null) return new Case(seed, sc, null, null);
         long until = kpi.timestampMs() + cfg.future().toMillis();
         AnomalyStore store = new AnomalyStore(100_000, 64, cfg.valid().toMillis() + cfg.future().toMillis() + 60_000);
         for (AnomalyEvent e : events) if (e.timestampMs() <= until) store.add(e);
         return new Case(seed, sc, kpi, store);
-    }
-
-    /** The KPI event: the earliest anomaly of an affected SLI at or after the fault (the nearer the root first), or null. */
-    private static AnomalyEvent firstKpi(RcaScenario sc, List<AnomalyEvent> events) {
-        return events.stream()
-                .filter(e -> sc.kpiEntities().contains(e.entityId()) && e.timestampMs() >= sc.onsetMs())
-                .min(Comparator.comparingLong(AnomalyEvent::timestampMs)
-                        .thenComparingInt(e -> sc.affected().get(e.entityId())))
-                .orElse(null);
     }
 
     /** Runs the live inference on a prepared case with the given ranker. */
@@ -93,18 +88,19 @@ public final class RcaEvaluation {
         return new Outcome(c.seed(), rootType, rank, rootDetected, ce.causes().size(), ce.failure());
     }
 
-    /** The cause list of one scenario, for a readable trace: each line with the truth (hops from the root). */
-    public List<String> explain(long seed) {
-        RcaScenario sc = generator.generate(seed);
-        List<AnomalyEvent> events = detect(sc);
-        AnomalyEvent kpi = firstKpi(sc, events);
+    /**
+     * The cause list of a prepared case, for a readable trace: each line with the truth (hops from the root). Reads the
+     * case's store, as {@link #judge} does, with the first 10 causes.
+     */
+    public List<String> explain(Case c) {
+        RcaScenario sc = c.scenario();
+        AnomalyEvent kpi = c.kpi();
         List<String> out = new ArrayList<>();
         out.add("root " + sc.root() + ", fault at +" + (sc.onsetMs() - sc.startMs()) / 1000 + " s, KPI "
                 + (kpi == null ? "not detected" : kpi.metric() + " of " + kpi.entityId() + " onset "
                 + (anteater.rca.Onset.of(kpi) - sc.onsetMs()) / 1000 + " s after the fault"));
         if (kpi == null) return out;
-        AnomalyStore store = new AnomalyStore(100_000, 64, Long.MAX_VALUE / 4);
-        for (AnomalyEvent e : events) if (e.timestampMs() <= kpi.timestampMs() + cfg.future().toMillis()) store.add(e);
+        AnomalyStore store = c.store();
         for (RankedCause rc : new CauseInference(sc.topology(), cfg.ranker(), cfg.depth(), 10).infer(kpi, store).causes()) {
             Integer hop = sc.affected().get(rc.entity().id());
             long onset = anteater.rca.Onset.of(store.between(rc.entity().id(), kpi.timestampMs() - cfg.valid().toMillis(),

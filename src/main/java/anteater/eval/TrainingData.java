@@ -206,12 +206,10 @@ public final class TrainingData {
         }
     }
 
-    /** A Prometheus answer's series picked by label ({@code select}), as --tag picks line protocol series by tag. */
-    static Table prometheus(Path p, Map<String, String> select) throws IOException {
-        return prometheus(p, select, 0);
-    }
-
-    /** As {@link #prometheus(Path, Map)}, rows aligned on a step of {@code stepMs} (0: a row per sample time). */
+    /**
+     * A Prometheus answer's series picked by label ({@code select}), as --tag picks line protocol series by tag, rows
+     * aligned on a step of {@code stepMs} (0: a row per sample time).
+     */
     static Table prometheus(Path p, Map<String, String> select, long stepMs) throws IOException {
         TimeRows rows = PrometheusAnswer.read(p, select, stepMs);
         return table(rows.metrics(), rows.rows(), true);

@@ -25,7 +25,7 @@ class PrometheusStreamTest {
     }
 
     private static String message(Path p, Map<String, String> select) {
-        return assertThrows(IOException.class, () -> TrainingData.prometheus(p, select)).getMessage();
+        return assertThrows(IOException.class, () -> TrainingData.prometheus(p, select, 0)).getMessage();
     }
 
     @Test
@@ -34,7 +34,7 @@ class PrometheusStreamTest {
                 + "{\"values\":[[1,\"1\"],[2,\"2\"]],\"metric\":{\"__name__\":\"load\",\"instance\":\"a\"}},"
                 + "{\"values\":[[1,\"10\"],[2,\"20\"]],\"metric\":{\"__name__\":\"load\",\"instance\":\"b\"}},"
                 + "{\"metric\":{\"__name__\":\"mem\",\"instance\":\"b\"},\"extra\":{\"x\":[1,2]},\"values\":[[2,\"7\"],[3,\"8\"]]}]}}"),
-                Map.of("instance", "b"));
+                Map.of("instance", "b"), 0);
         assertEquals(List.of("load", "mem"), t.metrics());
         assertEquals(3, t.rows().length);
         assertArrayEquals(new double[] {10, 7}, t.rows()[0], "mem's first value filled back");
@@ -48,7 +48,7 @@ class PrometheusStreamTest {
                 + "{\"metric\":{\"__name__\":\"load\",\"instance\":\"a\"},\"values\":[[1,\"oops\"],[2]]},"
                 + "{\"metric\":{\"__name__\":\"load\",\"instance\":\"b\"},\"values\":[[1,\"1\"],[2,\"2\"]]}]}}";
         Path p = write(dir, json);
-        TrainingData.Table t = TrainingData.prometheus(p, Map.of("instance", "b"));
+        TrainingData.Table t = TrainingData.prometheus(p, Map.of("instance", "b"), 0);
         assertEquals(List.of("load"), t.metrics());
         assertEquals(2, t.rows().length);
         // picked, its id carries its labels (two series named load), sample numbers count from 1 within the series

@@ -64,7 +64,7 @@ class RcaEvaluationTest {
     @Test
     void explainListsTheCausesWithTheTruth() {
         RcaEvaluation ev = new RcaEvaluation(RcaConfig.defaults(), 0.001);
-        java.util.List<String> lines = ev.explain(1001);
+        java.util.List<String> lines = ev.explain(ev.prepare(1001));
         RcaScenario sc = new RcaScenarioGenerator(CausalRules.defaults()).generate(1001);
         assertTrue(lines.get(0).startsWith("root " + sc.root() + ", fault at +" + (sc.onsetMs() - sc.startMs()) / 1000 + " s, KPI "),
                 lines.get(0));
